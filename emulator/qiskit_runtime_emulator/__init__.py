@@ -1,0 +1,1 @@
+"""A local Qiskit Runtime service."""

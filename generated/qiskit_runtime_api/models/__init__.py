@@ -1,0 +1,163 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .api_version import ApiVersion
+from .backend_configuration import BackendConfiguration
+from .backend_device import BackendDevice
+from .backend_device_performance_metrics import BackendDevicePerformanceMetrics
+from .backend_device_status import BackendDeviceStatus
+from .backend_list import BackendList
+from .backend_properties import BackendProperties
+from .backend_status import BackendStatus
+from .clops import Clops
+from .create_session_request import CreateSessionRequest
+from .dynamical_decoupling_options import DynamicalDecouplingOptions
+from .dynamical_decoupling_options_extra_slack_distribution import (
+    DynamicalDecouplingOptionsExtraSlackDistribution,
+)
+from .dynamical_decoupling_options_scheduling_method import (
+    DynamicalDecouplingOptionsSchedulingMethod,
+)
+from .dynamical_decoupling_options_sequence_type import (
+    DynamicalDecouplingOptionsSequenceType,
+)
+from .encoded_ndarray import EncodedNdarray
+from .error_container import ErrorContainer
+from .error_item import ErrorItem
+from .estimator_job_request import EstimatorJobRequest
+from .estimator_options import EstimatorOptions
+from .estimator_options_experimental import EstimatorOptionsExperimental
+from .estimator_params import EstimatorParams
+from .execution_mode import ExecutionMode
+from .execution_options import ExecutionOptions
+from .execution_options_meas_type import ExecutionOptionsMeasType
+from .gate_properties import GateProperties
+from .instance_usage import InstanceUsage
+from .job import Job
+from .job_create_response import JobCreateResponse
+from .job_list import JobList
+from .job_metrics import JobMetrics
+from .job_params import JobParams
+from .job_program import JobProgram
+from .job_state import JobState
+from .job_timestamps import JobTimestamps
+from .job_usage import JobUsage
+from .layer_noise_learning_options import LayerNoiseLearningOptions
+from .log_level import LogLevel
+from .measure_noise_learning_options import MeasureNoiseLearningOptions
+from .nduv import Nduv
+from .observables_type_1 import ObservablesType1
+from .parameter_values_type_2 import ParameterValuesType2
+from .pec_options import PecOptions
+from .plain_primitive_result import PlainPrimitiveResult
+from .plain_primitive_result_metadata import PlainPrimitiveResultMetadata
+from .plain_pub_result import PlainPubResult
+from .plain_pub_result_data import PlainPubResultData
+from .plain_pub_result_metadata import PlainPubResultMetadata
+from .processor_type import ProcessorType
+from .qpy_circuit import QpyCircuit
+from .replace_job_tags_request import ReplaceJobTagsRequest
+from .resilience_options import ResilienceOptions
+from .sampler_job_request import SamplerJobRequest
+from .sampler_options import SamplerOptions
+from .sampler_options_experimental import SamplerOptionsExperimental
+from .sampler_params import SamplerParams
+from .session import Session
+from .session_message import SessionMessage
+from .session_timestamp import SessionTimestamp
+from .simulator_options import SimulatorOptions
+from .simulator_options_noise_model_type_0 import SimulatorOptionsNoiseModelType0
+from .sort_order import SortOrder
+from .transpilation_options import TranspilationOptions
+from .twirling_options import TwirlingOptions
+from .twirling_options_strategy import TwirlingOptionsStrategy
+from .typed_primitive_result import TypedPrimitiveResult
+from .typed_primitive_result_value import TypedPrimitiveResultValue
+from .typed_primitive_result_value_metadata import TypedPrimitiveResultValueMetadata
+from .typed_primitive_result_value_pub_results_item import (
+    TypedPrimitiveResultValuePubResultsItem,
+)
+from .update_session_request import UpdateSessionRequest
+from .usage_period import UsagePeriod
+from .version_list import VersionList
+from .wait_time import WaitTime
+from .zne_extrapolator import ZneExtrapolator
+from .zne_options import ZneOptions
+from .zne_options_amplifier import ZneOptionsAmplifier
+
+__all__ = (
+    "ApiVersion",
+    "BackendConfiguration",
+    "BackendDevice",
+    "BackendDevicePerformanceMetrics",
+    "BackendDeviceStatus",
+    "BackendList",
+    "BackendProperties",
+    "BackendStatus",
+    "Clops",
+    "CreateSessionRequest",
+    "DynamicalDecouplingOptions",
+    "DynamicalDecouplingOptionsExtraSlackDistribution",
+    "DynamicalDecouplingOptionsSchedulingMethod",
+    "DynamicalDecouplingOptionsSequenceType",
+    "EncodedNdarray",
+    "ErrorContainer",
+    "ErrorItem",
+    "EstimatorJobRequest",
+    "EstimatorOptions",
+    "EstimatorOptionsExperimental",
+    "EstimatorParams",
+    "ExecutionMode",
+    "ExecutionOptions",
+    "ExecutionOptionsMeasType",
+    "GateProperties",
+    "InstanceUsage",
+    "Job",
+    "JobCreateResponse",
+    "JobList",
+    "JobMetrics",
+    "JobParams",
+    "JobProgram",
+    "JobState",
+    "JobTimestamps",
+    "JobUsage",
+    "LayerNoiseLearningOptions",
+    "LogLevel",
+    "MeasureNoiseLearningOptions",
+    "Nduv",
+    "ObservablesType1",
+    "ParameterValuesType2",
+    "PecOptions",
+    "PlainPrimitiveResult",
+    "PlainPrimitiveResultMetadata",
+    "PlainPubResult",
+    "PlainPubResultData",
+    "PlainPubResultMetadata",
+    "ProcessorType",
+    "QpyCircuit",
+    "ReplaceJobTagsRequest",
+    "ResilienceOptions",
+    "SamplerJobRequest",
+    "SamplerOptions",
+    "SamplerOptionsExperimental",
+    "SamplerParams",
+    "Session",
+    "SessionMessage",
+    "SessionTimestamp",
+    "SimulatorOptions",
+    "SimulatorOptionsNoiseModelType0",
+    "SortOrder",
+    "TranspilationOptions",
+    "TwirlingOptions",
+    "TwirlingOptionsStrategy",
+    "TypedPrimitiveResult",
+    "TypedPrimitiveResultValue",
+    "TypedPrimitiveResultValueMetadata",
+    "TypedPrimitiveResultValuePubResultsItem",
+    "UpdateSessionRequest",
+    "UsagePeriod",
+    "VersionList",
+    "WaitTime",
+    "ZneExtrapolator",
+    "ZneOptions",
+    "ZneOptionsAmplifier",
+)

@@ -1,0 +1,188 @@
+"""The exception hierarchy: everything the SDK raises derives from :class:`RuntimeRestError`.
+
+Messages and reprs never carry secrets: HTTP errors keep the method, the URL path and the
+service's error body, never request headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ErrorDetail",
+    "JobCancelledError",
+    "JobError",
+    "JobFailedError",
+    "JobTimeoutError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResultDecodeError",
+    "RuntimeRestError",
+    "ServerError",
+    "ValidationError",
+]
+
+
+class RuntimeRestError(Exception):
+    """Base class of every error raised by qiskit-runtime-rest."""
+
+
+class ValidationError(RuntimeRestError, ValueError):
+    """Input rejected before anything was sent (PUB shapes, options, configuration)."""
+
+
+class ResultDecodeError(RuntimeRestError, ValueError):
+    """A result payload is truncated, corrupted or not in a known wire encoding."""
+
+
+class MalformedResponseError(RuntimeRestError):
+    """The service answered with a body that does not match the documented shape."""
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class ErrorDetail:
+    """One entry of the service's ``errors`` list: ``code`` may be a string or a number."""
+
+    __slots__ = ("code", "message", "more_info")
+
+    def __init__(self, code: str | int | None, message: str, more_info: str | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.more_info = more_info
+
+    def __repr__(self) -> str:
+        return f"ErrorDetail(code={self.code!r}, message={self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ErrorDetail) and (self.code, self.message, self.more_info) == (
+            other.code,
+            other.message,
+            other.more_info,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class APIError(RuntimeRestError):
+    """The service answered with an HTTP error status (after any retries)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        errors: Sequence[ErrorDetail] = (),
+        trace: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.errors = list(errors)
+        self.trace = trace
+        self.method = method
+        self.path = path
+        self.body = body
+
+    def __str__(self) -> str:
+        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        trace = f" [trace {self.trace}]" if self.trace else ""
+        return f"HTTP {self.status_code}{where}: {self.message}{trace}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
+
+
+class BadRequestError(APIError):
+    """400: the service rejected the request body or parameters."""
+
+
+class AuthenticationError(APIError):
+    """401: the token or API key is missing, invalid or expired."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the credentials are valid but not allowed to do this."""
+
+
+class NotFoundError(APIError):
+    """404: no such job, session or backend (in this instance)."""
+
+
+class ConflictError(APIError):
+    """409: the object is not in a state that allows this (e.g. cancelling a finished job)."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests; ``retry_after`` holds the server's hint in seconds, if any."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIError):
+    """5xx (or any non-standard status >= 500) from the service or a proxy in front of it."""
+
+
+class APIConnectionError(RuntimeRestError):
+    """The request never got an HTTP answer (DNS, refused or dropped connection, TLS)."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out before an answer arrived."""
+
+
+class JobError(RuntimeRestError):
+    """Base class of errors about a job's outcome."""
+
+    def __init__(self, message: str, *, job_id: str) -> None:
+        super().__init__(message)
+        self.job_id = job_id
+
+
+class JobFailedError(JobError):
+    """The job ended in ``Failed`` (or was cancelled by the service for running too long)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_id: str,
+        status: str,
+        reason: str | None = None,
+        reason_code: int | None = None,
+        reason_solution: str | None = None,
+    ) -> None:
+        super().__init__(message, job_id=job_id)
+        self.status = status
+        self.reason = reason
+        self.reason_code = reason_code
+        self.reason_solution = reason_solution
+
+
+class JobCancelledError(JobError):
+    """The job was cancelled, so it has no result."""
+
+
+class JobTimeoutError(JobError, TimeoutError):
+    """Waiting for the job exceeded the caller's timeout; the job itself goes on."""
+
+    def __init__(self, message: str, *, job_id: str, timeout: float, last_status: str | None) -> None:
+        super().__init__(message, job_id=job_id)
+        self.timeout = timeout
+        self.last_status = last_status
