@@ -77,7 +77,10 @@ def seed_estimator_job(session_id: str | None = None) -> dict[str, Any]:
 # (float64, shape (0,)).
 EMPTY_PARAMETER_VALUES = {
     "__type__": "ndarray",
-    "__value__": "eJyb7BfqGxDJyFDGUK2eklqcXKRupaBuk2ahrqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC+RoGOpo6CrUKFAAuAFOzG1s=",
+    "__value__": (
+        "eJyb7BfqGxDJyFDGUK2eklqcXKRupaBuk2ahrqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC"
+        "+RoGOpo6CrUKFAAuAFOzG1s="
+    ),
 }
 
 # What qiskit-ibm-runtime 0.51 sends for a sampler job (circuit as QASM here instead of QPY).

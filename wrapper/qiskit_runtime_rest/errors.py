@@ -182,7 +182,9 @@ class JobCancelledError(JobError):
 class JobTimeoutError(JobError, TimeoutError):
     """Waiting for the job exceeded the caller's timeout; the job itself goes on."""
 
-    def __init__(self, message: str, *, job_id: str, timeout: float, last_status: str | None) -> None:
+    def __init__(
+        self, message: str, *, job_id: str, timeout: float, last_status: str | None
+    ) -> None:
         super().__init__(message, job_id=job_id)
         self.timeout = timeout
         self.last_status = last_status
