@@ -1,0 +1,716 @@
+"""The wire codec of primitive results, shared by the emulator (encodes) and the SDK (decodes).
+
+Two result forms exist (see the service facts, section 9):
+
+* the qiskit-typed form, ``{"__type__": "PrimitiveResult", "__value__": {...}}``, which jobs
+  submitted with ``support_qiskit: true`` return and qiskit-ibm-runtime's ``RuntimeDecoder`` reads;
+* the plain-JSON form, ``{"results": [...], "metadata": {...}}``, with hex-string samples for
+  Sampler registers and numbers / nested lists for Estimator fields.
+
+Arrays travel as ``{"__type__": "ndarray", "__value__": base64(zlib(.npy bytes))}``; pickled
+(object-dtype) arrays are never produced or accepted. Every decoding problem raises
+:class:`ResultDecodeError` whose message starts with the path of the bad node in the payload.
+Only numpy is imported here; qiskit is needed only by the ``to_qiskit()`` methods of the results.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+import math
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, NoReturn, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from qiskit_runtime_rest.errors import ResultDecodeError, ValidationError
+from qiskit_runtime_rest.results import (
+    BitArray,
+    DataBin,
+    FieldValue,
+    PrimitiveResult,
+    PubResult,
+    SamplerPubResult,
+)
+
+__all__ = [
+    "DataSlice",
+    "ExecutionSpan",
+    "decode_datetime",
+    "decode_ndarray",
+    "decode_result",
+    "decode_typed",
+    "encode_datetime",
+    "encode_execution_spans",
+    "encode_ndarray",
+    "encode_result",
+    "encode_typed",
+]
+
+DataSlice: TypeAlias = tuple[Sequence[int], int, int, int, int]
+"""A pub's span slice: ``((*pub_shape, shots), arg_start, arg_stop, shot_start, shot_stop)``."""
+
+ExecutionSpan: TypeAlias = tuple[datetime, datetime, Mapping[int, DataSlice]]
+"""``(start, stop, {pub_index: DataSlice})``: one ``DoubleSliceSpan``."""
+
+_NPY_MAGIC = b"\x93NUMPY"
+_PUB_RESULT_TYPES = frozenset({"SamplerPubResult", "PubResult", "EstimatorPubResult"})
+# The official decoder returns these strings unchanged when they appear as an ndarray's value
+# (ZNE extrapolator names in Estimator metadata), so decode_typed does the same.
+_EXTRAPOLATORS = frozenset(
+    {
+        "linear",
+        "exponential",
+        "double_exponential",
+        "fallback",
+        *(f"polynomial_degree_{d}" for d in range(1, 8)),
+    }
+)
+_NUMERIC_KINDS = "biufc"
+# A register wider than this is certainly corrupt, and would make the plain decoder build
+# absurdly long strings before noticing.
+_MAX_NUM_BITS = 1 << 20
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+# -- errors and paths --------------------------------------------------------------------------
+
+
+def _fail(path: str, message: str) -> NoReturn:
+    raise ResultDecodeError(f"{path}: {message}" if path else message)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: Any) -> str:
+    """The JSON type name of ``value``, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    if isinstance(value, Mapping):
+        return "object"
+    return type(value).__name__
+
+
+@contextmanager
+def _at(path: str) -> Iterator[None]:
+    """Prefix errors raised by the result classes' own checks with the payload path."""
+    try:
+        yield
+    except ResultDecodeError as exc:
+        _fail(path, str(exc))
+
+
+def _get(obj: Mapping[str, Any], key: str, path: str) -> Any:
+    if key not in obj:
+        _fail(path, f"missing key {key!r}")
+    return obj[key]
+
+
+def _as_int(value: Any, path: str, *, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(path, f"expected an integer, got {_kind(value)}")
+    if value < 0:
+        _fail(path, f"expected an integer >= 0, got {value}")
+    if maximum is not None and value > maximum:
+        _fail(path, f"{value} is larger than the supported maximum {maximum}")
+    return value
+
+
+def _as_shape(value: Any, path: str) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple):
+        _fail(path, f"expected an array of integers, got {_kind(value)}")
+    return tuple(_as_int(n, f"{path}[{i}]") for i, n in enumerate(value))
+
+
+def _typed_body(node: Any, types: Iterable[str], path: str) -> tuple[str, Mapping[str, Any]]:
+    """Check ``node`` is ``{"__type__": one of types, "__value__": {...}}``; return both parts."""
+    allowed = sorted(types)
+    if not isinstance(node, Mapping):
+        _fail(path, f"expected a typed {'/'.join(allowed)} object, got {_kind(node)}")
+    kind = node.get("__type__")
+    if kind not in allowed:
+        _fail(path, f"expected __type__ {' or '.join(map(repr, allowed))}, got {kind!r}")
+    body = node.get("__value__")
+    if not isinstance(body, Mapping):
+        _fail(path, f"__value__ of {kind} must be an object, got {_kind(body)}")
+    return kind, body
+
+
+# -- ndarray and datetime ----------------------------------------------------------------------
+
+
+def encode_ndarray(arr: npt.ArrayLike) -> dict[str, str]:
+    """``{"__type__": "ndarray", "__value__": base64(zlib(.npy))}``; object arrays are refused."""
+    array = np.asarray(arr)
+    if array.dtype.hasobject:
+        raise ValidationError("object-dtype arrays cannot be encoded (they would need pickle)")
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    text = base64.standard_b64encode(zlib.compress(buffer.getvalue())).decode("ascii")
+    return {"__type__": "ndarray", "__value__": text}
+
+
+def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        _fail(path, f"invalid base64 ({exc})")
+    try:
+        data = zlib.decompress(raw)
+    except zlib.error as exc:
+        _fail(path, f"corrupted or truncated zlib stream ({exc})")
+    if not data.startswith(_NPY_MAGIC):
+        _fail(path, "not a .npy array (bad magic bytes)")
+    # Parse the header ourselves rather than call np.load: it lets us refuse object dtypes before
+    # any payload is touched, check the data length exactly (np.load would allocate whatever the
+    # header claims first) and wrap the bytes without an intermediate copy.
+    stream = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            _fail(path, f"unsupported .npy format version {version}")
+    except ResultDecodeError:
+        raise
+    except Exception as exc:  # numpy raises ValueError/SyntaxError/TypeError for bad headers
+        _fail(path, f"bad .npy header ({exc})")
+    if dtype.hasobject:
+        _fail(path, "pickled (object-dtype) arrays are not accepted")
+    if dtype.kind == "V":
+        _fail(path, f"structured or void dtype {dtype} is not accepted")
+    if any(n < 0 for n in shape):
+        _fail(path, f"negative dimension in .npy shape {tuple(shape)}")
+    count = math.prod(shape)  # Python ints: np.prod could wrap around for absurd shapes
+    offset = stream.tell()
+    expected = count * dtype.itemsize
+    if len(data) - offset != expected:
+        _fail(
+            path,
+            f".npy data holds {len(data) - offset} bytes, but shape {tuple(shape)} of {dtype} "
+            f"needs {expected}",
+        )
+    flat = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+    # Copy so callers get an ordinary writable array, as np.load would give them.
+    return flat.reshape(shape, order="F" if fortran else "C").copy()
+
+
+def decode_ndarray(value: Any, *, path: str = "") -> npt.NDArray[Any]:
+    """Decode an ndarray node or its ``__value__``: a base64 .npy string or a plain JSON list."""
+    if isinstance(value, Mapping):
+        if value.get("__type__") != "ndarray":
+            _fail(path, f"expected an ndarray, got __type__ {value.get('__type__')!r}")
+        value = _get(value, "__value__", path)
+    if isinstance(value, str):
+        return _load_npy(value, path)
+    if isinstance(value, list | int | float):
+        try:
+            array = np.array(value)
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            _fail(path, f"not a rectangular numeric list ({exc})")
+        if array.dtype.hasobject:
+            _fail(path, "not a rectangular list of numbers")
+        return array
+    _fail(path, f"expected a base64 string or a list, got {_kind(value)}")
+
+
+def encode_datetime(dt: datetime) -> dict[str, str]:
+    """``{"__type__": "datetime", "__value__": ISO 8601 with microseconds}``."""
+    return {"__type__": "datetime", "__value__": dt.isoformat(timespec="microseconds")}
+
+
+def decode_datetime(value: Any, *, path: str = "") -> datetime:
+    """Decode a datetime node or its ISO 8601 ``__value__``."""
+    if isinstance(value, Mapping):
+        if value.get("__type__") != "datetime":
+            _fail(path, f"expected a datetime, got __type__ {value.get('__type__')!r}")
+        value = _get(value, "__value__", path)
+    if not isinstance(value, str):
+        _fail(path, f"expected an ISO 8601 string, got {_kind(value)}")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        _fail(path, f"bad datetime ({exc})")
+
+
+# -- generic typed values (metadata) -----------------------------------------------------------
+
+
+def encode_typed(obj: Any) -> Any:
+    """Make ``obj`` JSON-ready: ndarrays, datetimes, complex numbers, sets and result objects
+    become typed nodes, numpy scalars become Python numbers, tuples lists, keys strings."""
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    if isinstance(obj, np.generic):
+        return encode_typed(obj.item())
+    if isinstance(obj, complex):
+        return {"__type__": "complex", "__value__": [obj.real, obj.imag]}
+    if isinstance(obj, datetime):
+        return encode_datetime(obj)
+    if isinstance(obj, np.ndarray):
+        return encode_ndarray(obj)
+    if isinstance(obj, Mapping):
+        return {str(key): encode_typed(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [encode_typed(item) for item in obj]
+    if isinstance(obj, set | frozenset):
+        return {"__type__": "set", "__value__": [encode_typed(item) for item in obj]}
+    if isinstance(obj, BitArray):
+        return _encode_field(obj)
+    if isinstance(obj, DataBin):
+        return _encode_data_bin(obj)
+    if isinstance(obj, PubResult):
+        return _encode_pub_result(obj)
+    if isinstance(obj, PrimitiveResult):
+        return encode_result(obj, typed=True)
+    raise ValidationError(f"cannot encode a {type(obj).__name__} as JSON")
+
+
+def decode_typed(obj: Any, *, path: str = "") -> Any:
+    """Walk a JSON value, decoding known typed nodes.
+
+    ``ndarray``, ``datetime``, ``complex`` and ``set`` become Python values; result nodes
+    (``PrimitiveResult``, ``SamplerPubResult``/``PubResult``, ``DataBin``, ``BitArray``) become
+    result objects. Nodes of other types (``ExecutionSpans``, ``DoubleSliceSpan``, ...) stay
+    dicts, with their contents decoded.
+    """
+    if isinstance(obj, list):
+        return [decode_typed(item, path=f"{path}[{i}]") for i, item in enumerate(obj)]
+    if not isinstance(obj, Mapping):
+        return obj
+    kind = obj.get("__type__")
+    if not isinstance(kind, str) or "__value__" not in obj:
+        return {key: decode_typed(value, path=_join(path, str(key))) for key, value in obj.items()}
+    value = obj["__value__"]
+    if kind == "ndarray":
+        if isinstance(value, str) and value in _EXTRAPOLATORS:
+            return value
+        return decode_ndarray(value, path=path)
+    if kind == "datetime":
+        return decode_datetime(value, path=path)
+    if kind == "complex":
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
+            _fail(path, "a complex value must be [real, imag]")
+        return complex(value[0], value[1])
+    if kind == "set":
+        items = decode_typed(value, path=path)
+        if not isinstance(items, list):
+            _fail(path, "a set's __value__ must be an array")
+        try:
+            return set(items)
+        except TypeError:  # unhashable members: keep the list rather than fail
+            return items
+    if kind == "BitArray":
+        return _decode_bit_array(obj, path)
+    if kind == "DataBin":
+        return _decode_data_bin(obj, path)
+    if kind in _PUB_RESULT_TYPES:
+        return _decode_pub_result(obj, path)
+    if kind == "PrimitiveResult":
+        return _decode_typed_result(obj, path)
+    return {key: decode_typed(item, path=path) for key, item in obj.items()}
+
+
+def encode_execution_spans(spans: Iterable[ExecutionSpan]) -> dict[str, Any]:
+    """The typed ``ExecutionSpans`` node of ``DoubleSliceSpan`` items, for job metadata."""
+    encoded = []
+    for start, stop, slices in spans:
+        data_slices = {
+            str(int(index)): [[int(n) for n in shape], int(a0), int(a1), int(s0), int(s1)]
+            for index, (shape, a0, a1, s0, s1) in slices.items()
+        }
+        encoded.append(
+            {
+                "__type__": "DoubleSliceSpan",
+                "__value__": {
+                    "start": encode_datetime(start),
+                    "stop": encode_datetime(stop),
+                    "data_slices": data_slices,
+                },
+            }
+        )
+    return {"__type__": "ExecutionSpans", "__value__": {"spans": encoded}}
+
+
+# -- encoding results --------------------------------------------------------------------------
+
+
+def _encode_field(value: FieldValue) -> dict[str, Any]:
+    if isinstance(value, BitArray):
+        return {
+            "__type__": "BitArray",
+            "__value__": {"num_bits": value.num_bits, "array": encode_ndarray(value.array)},
+        }
+    return encode_ndarray(value)
+
+
+def _encode_data_bin(data: DataBin) -> dict[str, Any]:
+    names = data.keys()
+    return {
+        "__type__": "DataBin",
+        "__value__": {
+            "field_names": names,
+            "field_types": [
+                "BitArray" if isinstance(data[n], BitArray) else "ndarray" for n in names
+            ],
+            "shape": list(data.shape),
+            "fields": {name: _encode_field(data[name]) for name in names},
+        },
+    }
+
+
+def _encode_pub_result(pub: PubResult) -> dict[str, Any]:
+    return {
+        "__type__": "SamplerPubResult" if isinstance(pub, SamplerPubResult) else "PubResult",
+        "__value__": {"data": _encode_data_bin(pub.data), "metadata": encode_typed(pub.metadata)},
+    }
+
+
+def _hex_samples(bits: BitArray) -> Any:
+    """Hex strings (``"0x3"``) nested as ``(*shape, shots)``."""
+    array = bits.array
+    nbytes = array.shape[-1]
+    excess = bits.num_bits % 8
+    if excess and array.size:
+        array = array.copy()
+        array[..., 0] &= np.uint8((1 << excess) - 1)  # padding bits never reach the wire
+    outer = array.shape[:-1]
+    if nbytes == 0:
+        strings = ["0x0"] * int(np.prod(outer, dtype=np.int64))
+    else:
+        digits = np.ascontiguousarray(array).tobytes().hex()
+        width = 2 * nbytes
+        strings = [
+            "0x" + (digits[i : i + width].lstrip("0") or "0") for i in range(0, len(digits), width)
+        ]
+    return np.array(strings, dtype=object).reshape(outer).tolist()
+
+
+def _plain_field(value: FieldValue) -> Any:
+    if isinstance(value, BitArray):
+        return {"samples": _hex_samples(value), "num_bits": value.num_bits}
+    if value.dtype.kind in "biuf":
+        return value.tolist()
+    # Complex (kerneled) data has no plain-JSON spelling; the typed node decodes anywhere.
+    return encode_ndarray(value)
+
+
+def encode_result(
+    result: PrimitiveResult,
+    *,
+    typed: bool = True,
+    execution_spans: Iterable[ExecutionSpan] | None = None,
+) -> dict[str, Any]:
+    """Encode a result in the typed (``support_qiskit``) form, or the plain-JSON form.
+
+    ``execution_spans``, if given, is stored as ``metadata.execution.execution_spans``.
+    """
+    metadata: dict[str, Any] = dict(result.metadata)
+    if execution_spans is not None:
+        execution = metadata.get("execution") or {}
+        if not isinstance(execution, Mapping):
+            raise ValidationError("metadata['execution'] must be a mapping")
+        metadata["execution"] = {
+            **execution,
+            "execution_spans": encode_execution_spans(execution_spans),
+        }
+    if typed:
+        return {
+            "__type__": "PrimitiveResult",
+            "__value__": {
+                "pub_results": [_encode_pub_result(pub) for pub in result],
+                "metadata": encode_typed(metadata),
+            },
+        }
+    return {
+        "results": [
+            {
+                "data": {name: _plain_field(value) for name, value in pub.data.items()},
+                "metadata": encode_typed(pub.metadata),
+            }
+            for pub in result
+        ],
+        "metadata": encode_typed(metadata),
+    }
+
+
+# -- decoding results --------------------------------------------------------------------------
+
+
+def _numeric(array: npt.NDArray[Any], path: str) -> npt.NDArray[Any]:
+    if array.dtype.kind not in _NUMERIC_KINDS:
+        _fail(path, f"expected numbers, got an array of dtype {array.dtype}")
+    return array
+
+
+def _uint8_bits(array: npt.NDArray[Any], num_bits: int, path: str) -> npt.NDArray[np.uint8]:
+    if array.dtype != np.uint8:
+        # Plain JSON lists decode as int64; accept them when every value is a byte.
+        if array.dtype.kind not in "iu" or (
+            array.size and (int(array.min()) < 0 or int(array.max()) > 255)
+        ):
+            _fail(path, f"a BitArray needs uint8 bytes, got dtype {array.dtype}")
+        array = array.astype(np.uint8)
+    if array.ndim < 2:
+        _fail(path, f"a BitArray needs axes (..., shots, bytes), got shape {array.shape}")
+    nbytes = (num_bits + 7) // 8
+    if array.shape[-1] != nbytes:
+        _fail(
+            path,
+            f"shape {array.shape} has {array.shape[-1]} bytes per shot, but num_bits={num_bits} "
+            f"needs {nbytes}",
+        )
+    return array
+
+
+def _decode_bit_array(node: Any, path: str) -> BitArray:
+    _, body = _typed_body(node, ("BitArray",), path)
+    num_bits = _as_int(_get(body, "num_bits", path), _join(path, "num_bits"), maximum=_MAX_NUM_BITS)
+    array_path = _join(path, "array")
+    array = decode_ndarray(_get(body, "array", path), path=array_path)
+    with _at(path):
+        return BitArray(_uint8_bits(array, num_bits, array_path), num_bits)
+
+
+def _decode_field(value: Any, path: str) -> FieldValue:
+    if isinstance(value, Mapping):
+        kind = value.get("__type__")
+        if kind == "BitArray":
+            return _decode_bit_array(value, path)
+        if kind == "ndarray":
+            return _numeric(decode_ndarray(value, path=path), path)
+        _fail(path, f"expected a BitArray or ndarray, got __type__ {kind!r}")
+    return _numeric(decode_ndarray(value, path=path), path)
+
+
+def _check_shape(name: str, value: FieldValue, shape: tuple[int, ...], path: str) -> None:
+    if isinstance(value, BitArray):
+        if value.shape != shape:
+            _fail(
+                path,
+                f"BitArray {name!r} has pub shape {value.shape} (array shape "
+                f"{value.array.shape}), but the DataBin shape is {shape}",
+            )
+    elif tuple(value.shape[: len(shape)]) != shape:
+        _fail(path, f"ndarray {name!r} has shape {value.shape}, not led by DataBin shape {shape}")
+
+
+def _decode_data_bin(node: Any, path: str) -> DataBin:
+    _, body = _typed_body(node, ("DataBin",), path)
+    fields = _get(body, "fields", path)
+    fields_path = _join(path, "fields")
+    if not isinstance(fields, Mapping):
+        _fail(fields_path, f"expected an object, got {_kind(fields)}")
+    shape = _as_shape(_get(body, "shape", path), _join(path, "shape"))
+    names: list[str] = list(fields)
+    if "field_names" in body:
+        declared = body["field_names"]
+        names_path = _join(path, "field_names")
+        if not isinstance(declared, list) or not all(isinstance(n, str) for n in declared):
+            _fail(names_path, "expected an array of strings")
+        if len(set(declared)) != len(declared) or set(declared) != set(fields):
+            _fail(names_path, f"{declared} does not match the fields {names}")
+        names = list(declared)
+    types: list[Any] | None = None
+    if body.get("field_types") is not None:
+        types = body["field_types"]
+        types_path = _join(path, "field_types")
+        if not isinstance(types, list) or len(types) != len(names):
+            _fail(types_path, f"expected an array of {len(names)} type names")
+    decoded: dict[str, FieldValue] = {}
+    for i, name in enumerate(names):
+        field_path = _join(fields_path, name)
+        value = _decode_field(fields[name], field_path)
+        if types is not None:
+            actual = "BitArray" if isinstance(value, BitArray) else "ndarray"
+            if types[i] in ("BitArray", "ndarray") and types[i] != actual:
+                _fail(f"{path}.field_types[{i}]", f"says {types[i]!r}, but {name!r} is {actual}")
+        _check_shape(name, value, shape, field_path)
+        decoded[name] = value
+    with _at(path):
+        return DataBin(decoded, shape)
+
+
+def _decode_metadata(value: Any, path: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        _fail(path, f"expected an object, got {_kind(value)}")
+    decoded = decode_typed(value, path=path)
+    if not isinstance(decoded, dict):
+        _fail(path, f"expected an object, got a typed {value.get('__type__')!r} node")
+    return decoded
+
+
+def _decode_pub_result(node: Any, path: str) -> PubResult:
+    kind, body = _typed_body(node, _PUB_RESULT_TYPES, path)
+    data = _decode_data_bin(_get(body, "data", path), _join(path, "data"))
+    metadata = _decode_metadata(body.get("metadata"), _join(path, "metadata"))
+    cls = SamplerPubResult if kind == "SamplerPubResult" else PubResult
+    return cls(data, metadata)
+
+
+def _decode_typed_result(node: Any, path: str) -> PrimitiveResult:
+    _, body = _typed_body(node, ("PrimitiveResult",), path)
+    items = _get(body, "pub_results", path)
+    items_path = _join(path, "pub_results")
+    if not isinstance(items, list):
+        _fail(items_path, f"expected an array, got {_kind(items)}")
+    pubs = [_decode_pub_result(item, f"{items_path}[{i}]") for i, item in enumerate(items)]
+    metadata = _decode_metadata(body.get("metadata"), _join(path, "metadata"))
+    return PrimitiveResult(pubs, metadata)
+
+
+def _bad_sample(flat: list[str], nbytes: int) -> tuple[int, str]:
+    """Find the first invalid hex sample (only run once the fast path has failed)."""
+    for i, sample in enumerate(flat):
+        digits = sample[2:]
+        if sample[:2] not in ("0x", "0X") or not digits or not _HEX_DIGITS.issuperset(digits):
+            return i, f"{sample!r} is not a hex string like '0x3'"
+        if len(digits.lstrip("0")) > 2 * nbytes:
+            return i, f"{sample!r} does not fit in {nbytes} bytes"
+    return 0, "invalid hex samples"
+
+
+def _decode_plain_register(value: Mapping[str, Any], path: str) -> BitArray:
+    num_bits = _as_int(
+        _get(value, "num_bits", path), _join(path, "num_bits"), maximum=_MAX_NUM_BITS
+    )
+    samples_path = _join(path, "samples")
+    samples = _get(value, "samples", path)
+    if not isinstance(samples, list):
+        _fail(samples_path, f"expected an array of hex strings, got {_kind(samples)}")
+    try:
+        grid = np.asarray(samples)
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        _fail(samples_path, f"nested lists are not rectangular ({exc})")
+    nbytes = (num_bits + 7) // 8
+    if grid.size == 0:
+        return BitArray(np.zeros((*grid.shape, nbytes), dtype=np.uint8), num_bits)
+    if grid.dtype.kind != "U":
+        _fail(samples_path, f"expected hex strings like '0x3', got an array of {grid.dtype}")
+    flat: list[str] = grid.reshape(-1).tolist()
+    width = 2 * nbytes
+    # One join and one bytes.fromhex for all shots instead of an int() per shot; any bad sample
+    # makes fromhex fail or the byte count come out wrong, and _bad_sample then names it.
+    raw = b""
+    ok = all(s[:2] in ("0x", "0X") for s in flat) and min(map(len, flat)) > 2
+    if ok:
+        try:
+            raw = bytes.fromhex("".join([s[2:].lstrip("0").rjust(width, "0") for s in flat]))
+        except ValueError:
+            ok = False
+        ok = ok and len(raw) == len(flat) * nbytes
+    if not ok:
+        index, message = _bad_sample(flat, nbytes)
+        where = "".join(f"[{int(i)}]" for i in np.unravel_index(index, grid.shape))
+        _fail(samples_path + where, message)
+    array = np.frombuffer(raw, dtype=np.uint8).reshape(*grid.shape, nbytes).copy()
+    excess = num_bits % 8
+    if excess and np.any(array[..., 0] >> np.uint8(excess)):
+        index = int(np.flatnonzero(array[..., 0] >> np.uint8(excess))[0])
+        where = "".join(f"[{int(i)}]" for i in np.unravel_index(index, grid.shape))
+        _fail(samples_path + where, f"{flat[index]!r} does not fit in num_bits={num_bits}")
+    return BitArray(array, num_bits)
+
+
+def _common_prefix(shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
+    if not shapes:
+        return ()
+    prefix: list[int] = []
+    for dims in zip(*shapes, strict=False):
+        if len(set(dims)) != 1:
+            break
+        prefix.append(dims[0])
+    return tuple(prefix)
+
+
+def _decode_plain_pub(item: Any, path: str) -> PubResult:
+    if not isinstance(item, Mapping):
+        _fail(path, f"expected an object, got {_kind(item)}")
+    data_path = _join(path, "data")
+    data = _get(item, "data", path)
+    if not isinstance(data, Mapping):
+        _fail(data_path, f"expected an object, got {_kind(data)}")
+    fields: dict[str, FieldValue] = {}
+    for name, value in data.items():
+        field_path = _join(data_path, str(name))
+        if isinstance(value, Mapping) and "__type__" not in value:
+            fields[name] = _decode_plain_register(value, field_path)
+        else:
+            fields[name] = _decode_field(value, field_path)
+    registers = [v for v in fields.values() if isinstance(v, BitArray)]
+    if registers:
+        shape = registers[0].shape
+    elif isinstance(fields.get("evs"), np.ndarray):
+        shape = tuple(fields["evs"].shape)
+    else:
+        shape = _common_prefix([tuple(v.shape) for v in fields.values()])
+    for name, value in fields.items():
+        _check_shape(name, value, shape, _join(data_path, name))
+    metadata = _decode_metadata(item.get("metadata"), _join(path, "metadata"))
+    cls = SamplerPubResult if registers else PubResult
+    with _at(data_path):
+        return cls(DataBin(fields, shape), metadata)
+
+
+def _decode_plain_result(payload: Mapping[str, Any]) -> PrimitiveResult:
+    items = payload["results"]
+    if not isinstance(items, list):
+        _fail("results", f"expected an array, got {_kind(items)}")
+    pubs = [_decode_plain_pub(item, f"results[{i}]") for i, item in enumerate(items)]
+    metadata = _decode_metadata(payload.get("metadata"), "metadata")
+    return PrimitiveResult(pubs, metadata)
+
+
+def decode_result(payload: Mapping[str, Any] | str | bytes) -> PrimitiveResult:
+    """Decode a job result in either wire form (typed ``PrimitiveResult`` or plain JSON).
+
+    Raises :class:`ResultDecodeError`, naming the path of the offending node, for anything that
+    is not a well-formed result.
+    """
+    if isinstance(payload, str | bytes | bytearray):
+        try:
+            payload = json.loads(payload)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+            raise ResultDecodeError(f"result payload is not valid JSON ({exc})") from None
+    if not isinstance(payload, Mapping):
+        raise ResultDecodeError(f"result payload must be a JSON object, got {_kind(payload)}")
+    try:
+        if "__type__" in payload:
+            return _decode_typed_result(payload, "")
+        if "results" in payload:
+            return _decode_plain_result(payload)
+    except ResultDecodeError:
+        raise
+    except RecursionError:
+        raise ResultDecodeError("result payload is nested too deeply") from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as exc:
+        # Defence in depth: the checks above should catch every malformed payload, but a result
+        # decoder must never leak a bare built-in exception to SDK callers.
+        raise ResultDecodeError(f"malformed result payload ({type(exc).__name__}: {exc})") from exc
+    raise ResultDecodeError(
+        "result payload is neither a typed PrimitiveResult nor a plain {'results': [...]} object"
+    )
