@@ -242,3 +242,16 @@ def test_legacy_root_and_access_token_header() -> None:
     assert request.headers["x-access-token"] == "legacy-token"
     assert "Authorization" not in request.headers
     assert json.loads(request.content) == payloads.SEED_SESSION
+
+
+@pytest.mark.parametrize("count", [1, 32, "auto"])
+def test_auto_or_count_options_round_trip(count: int | str) -> None:
+    options = {
+        "twirling": {"num_randomizations": count, "shots_per_randomization": count},
+        "resilience": {
+            "measure_noise_learning": {"shots_per_randomization": count},
+            "pec": {"noise_gain": "auto" if isinstance(count, str) else 0.5},
+            "zne": {"extrapolated_noise_factors": "auto" if isinstance(count, str) else [0, 1]},
+        },
+    }
+    assert roundtrip(EstimatorOptions, options) == options

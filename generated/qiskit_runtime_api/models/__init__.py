@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .api_version import ApiVersion
+from .auto import Auto
 from .backend_configuration import BackendConfiguration
 from .backend_device import BackendDevice
 from .backend_device_performance_metrics import BackendDevicePerformanceMetrics
@@ -86,6 +87,7 @@ from .zne_options_amplifier import ZneOptionsAmplifier
 
 __all__ = (
     "ApiVersion",
+    "Auto",
     "BackendConfiguration",
     "BackendDevice",
     "BackendDevicePerformanceMetrics",

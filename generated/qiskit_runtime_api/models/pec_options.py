@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.auto import Auto, check_auto
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PecOptions")
@@ -21,11 +16,11 @@ class PecOptions:
     """
     Attributes:
         max_overhead (float | None | Unset):
-        noise_gain (float | Literal['auto'] | Unset):
+        noise_gain (Auto | float | Unset):
     """
 
     max_overhead: float | None | Unset = UNSET
-    noise_gain: float | Literal["auto"] | Unset = UNSET
+    noise_gain: Auto | float | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         max_overhead: float | None | Unset
@@ -34,9 +29,11 @@ class PecOptions:
         else:
             max_overhead = self.max_overhead
 
-        noise_gain: float | Literal["auto"] | Unset
+        noise_gain: float | str | Unset
         if isinstance(self.noise_gain, Unset):
             noise_gain = UNSET
+        elif isinstance(self.noise_gain, str):
+            noise_gain = self.noise_gain
         else:
             noise_gain = self.noise_gain
 
@@ -63,16 +60,18 @@ class PecOptions:
 
         max_overhead = _parse_max_overhead(d.pop("max_overhead", UNSET))
 
-        def _parse_noise_gain(data: object) -> float | Literal["auto"] | Unset:
+        def _parse_noise_gain(data: object) -> Auto | float | Unset:
             if isinstance(data, Unset):
                 return data
-            noise_gain_type_1 = cast(Literal["auto"], data)
-            if noise_gain_type_1 != "auto":
-                raise ValueError(
-                    f"noise_gain_type_1 must match const 'auto', got '{noise_gain_type_1}'"
-                )
-            return noise_gain_type_1
-            return cast(float | Literal["auto"] | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                noise_gain_type_1 = check_auto(data)
+
+                return noise_gain_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Auto | float | Unset, data)
 
         noise_gain = _parse_noise_gain(d.pop("noise_gain", UNSET))
 

@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.auto import Auto, check_auto
 from ..models.twirling_options_strategy import (
     TwirlingOptionsStrategy,
     check_twirling_options_strategy,
@@ -26,15 +21,15 @@ class TwirlingOptions:
     Attributes:
         enable_gates (bool | None | Unset):
         enable_measure (bool | None | Unset):
-        num_randomizations (int | Literal['auto'] | Unset): A positive count, or `auto` to let the service choose.
-        shots_per_randomization (int | Literal['auto'] | Unset): A positive count, or `auto` to let the service choose.
+        num_randomizations (Auto | int | Unset): A positive count, or `auto` to let the service choose.
+        shots_per_randomization (Auto | int | Unset): A positive count, or `auto` to let the service choose.
         strategy (TwirlingOptionsStrategy | Unset):
     """
 
     enable_gates: bool | None | Unset = UNSET
     enable_measure: bool | None | Unset = UNSET
-    num_randomizations: int | Literal["auto"] | Unset = UNSET
-    shots_per_randomization: int | Literal["auto"] | Unset = UNSET
+    num_randomizations: Auto | int | Unset = UNSET
+    shots_per_randomization: Auto | int | Unset = UNSET
     strategy: TwirlingOptionsStrategy | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,15 +45,19 @@ class TwirlingOptions:
         else:
             enable_measure = self.enable_measure
 
-        num_randomizations: int | Literal["auto"] | Unset
+        num_randomizations: int | str | Unset
         if isinstance(self.num_randomizations, Unset):
             num_randomizations = UNSET
+        elif isinstance(self.num_randomizations, str):
+            num_randomizations = self.num_randomizations
         else:
             num_randomizations = self.num_randomizations
 
-        shots_per_randomization: int | Literal["auto"] | Unset
+        shots_per_randomization: int | str | Unset
         if isinstance(self.shots_per_randomization, Unset):
             shots_per_randomization = UNSET
+        elif isinstance(self.shots_per_randomization, str):
+            shots_per_randomization = self.shots_per_randomization
         else:
             shots_per_randomization = self.shots_per_randomization
 
@@ -104,29 +103,33 @@ class TwirlingOptions:
 
         enable_measure = _parse_enable_measure(d.pop("enable_measure", UNSET))
 
-        def _parse_num_randomizations(data: object) -> int | Literal["auto"] | Unset:
+        def _parse_num_randomizations(data: object) -> Auto | int | Unset:
             if isinstance(data, Unset):
                 return data
-            componentsschemas_auto_or_count_type_1 = cast(Literal["auto"], data)
-            if componentsschemas_auto_or_count_type_1 != "auto":
-                raise ValueError(
-                    f"/components/schemas/AutoOrCount_type_1 must match const 'auto', got '{componentsschemas_auto_or_count_type_1}'"
-                )
-            return componentsschemas_auto_or_count_type_1
-            return cast(int | Literal["auto"] | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_auto_or_count_type_1 = check_auto(data)
+
+                return componentsschemas_auto_or_count_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Auto | int | Unset, data)
 
         num_randomizations = _parse_num_randomizations(d.pop("num_randomizations", UNSET))
 
-        def _parse_shots_per_randomization(data: object) -> int | Literal["auto"] | Unset:
+        def _parse_shots_per_randomization(data: object) -> Auto | int | Unset:
             if isinstance(data, Unset):
                 return data
-            componentsschemas_auto_or_count_type_1 = cast(Literal["auto"], data)
-            if componentsschemas_auto_or_count_type_1 != "auto":
-                raise ValueError(
-                    f"/components/schemas/AutoOrCount_type_1 must match const 'auto', got '{componentsschemas_auto_or_count_type_1}'"
-                )
-            return componentsschemas_auto_or_count_type_1
-            return cast(int | Literal["auto"] | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_auto_or_count_type_1 = check_auto(data)
+
+                return componentsschemas_auto_or_count_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Auto | int | Unset, data)
 
         shots_per_randomization = _parse_shots_per_randomization(
             d.pop("shots_per_randomization", UNSET)

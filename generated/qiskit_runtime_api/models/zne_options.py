@@ -1,16 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import (
-    Any,
-    Literal,
-    Self,
-    TypeVar,
-    cast,
-)
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.auto import Auto, check_auto
 from ..models.zne_extrapolator import ZneExtrapolator, check_zne_extrapolator
 from ..models.zne_options_amplifier import (
     ZneOptionsAmplifier,
@@ -28,13 +23,13 @@ class ZneOptions:
         amplifier (ZneOptionsAmplifier | Unset):
         noise_factors (list[float] | Unset):
         extrapolator (list[ZneExtrapolator] | Unset | ZneExtrapolator): One extrapolator or a list to try in order.
-        extrapolated_noise_factors (list[float] | Literal['auto'] | Unset):
+        extrapolated_noise_factors (Auto | list[float] | Unset):
     """
 
     amplifier: ZneOptionsAmplifier | Unset = UNSET
     noise_factors: list[float] | Unset = UNSET
     extrapolator: list[ZneExtrapolator] | Unset | ZneExtrapolator = UNSET
-    extrapolated_noise_factors: list[float] | Literal["auto"] | Unset = UNSET
+    extrapolated_noise_factors: Auto | list[float] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         amplifier: str | Unset = UNSET
@@ -56,7 +51,7 @@ class ZneOptions:
                 extrapolator_type_1_item: str = extrapolator_type_1_item_data
                 extrapolator.append(extrapolator_type_1_item)
 
-        extrapolated_noise_factors: list[float] | Literal["auto"] | Unset
+        extrapolated_noise_factors: list[float] | str | Unset
         if isinstance(self.extrapolated_noise_factors, Unset):
             extrapolated_noise_factors = UNSET
         elif isinstance(self.extrapolated_noise_factors, list):
@@ -115,9 +110,7 @@ class ZneOptions:
 
         extrapolator = _parse_extrapolator(d.pop("extrapolator", UNSET))
 
-        def _parse_extrapolated_noise_factors(
-            data: object,
-        ) -> list[float] | Literal["auto"] | Unset:
+        def _parse_extrapolated_noise_factors(data: object) -> Auto | list[float] | Unset:
             if isinstance(data, Unset):
                 return data
             try:
@@ -128,11 +121,10 @@ class ZneOptions:
                 return extrapolated_noise_factors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            extrapolated_noise_factors_type_1 = cast(Literal["auto"], data)
-            if extrapolated_noise_factors_type_1 != "auto":
-                raise ValueError(
-                    f"extrapolated_noise_factors_type_1 must match const 'auto', got '{extrapolated_noise_factors_type_1}'"
-                )
+            if not isinstance(data, str):
+                raise TypeError()
+            extrapolated_noise_factors_type_1 = check_auto(data)
+
             return extrapolated_noise_factors_type_1
 
         extrapolated_noise_factors = _parse_extrapolated_noise_factors(

@@ -1,0 +1,496 @@
+"""Job requests of ``POST /jobs``: PUBs and options turned into the generated request models.
+
+The SDK talks to the service only through the generated client, so this module builds the
+generated ``SamplerJobRequest`` / ``EstimatorJobRequest`` models (never raw dicts); their
+``to_dict()`` is exactly the documented JSON body (service facts, sections 6.1 and 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal, TypeAlias, TypeVar, overload
+
+from qiskit_runtime_api import models as gm
+from qiskit_runtime_api.types import UNSET, Unset
+
+from qiskit_runtime_rest.errors import ValidationError
+from qiskit_runtime_rest.options import (
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    DynamicalDecouplingOptions,
+    EstimatorOptions,
+    ExecutionOptions,
+    LayerNoiseLearningOptions,
+    MeasureNoiseLearningOptions,
+    PecOptions,
+    ResilienceOptions,
+    SamplerOptions,
+    SimulatorOptions,
+    TranspilationOptions,
+    TwirlingOptions,
+    ZneOptions,
+)
+from qiskit_runtime_rest.pubs import (
+    EstimatorPub,
+    EstimatorPubLike,
+    SamplerPub,
+    SamplerPubLike,
+    as_estimator_pub,
+    as_sampler_pub,
+)
+
+__all__ = [
+    "build_estimator_request",
+    "build_job_request",
+    "build_sampler_request",
+    "estimator_options_model",
+    "sampler_options_model",
+]
+
+_T = TypeVar("_T")
+_MAX_ID_LENGTH = 100  # backend and session_id limits of the spec
+
+
+def _u(value: _T | None) -> _T | Unset:
+    """``None`` (unset option) -> ``UNSET`` (key left out of the generated model's dict)."""
+    return UNSET if value is None else value
+
+
+def _list(value: Sequence[_T] | None) -> list[_T] | Unset:
+    return UNSET if value is None else list(value)
+
+
+def _nested(value: Any, convert: Any) -> Any:
+    """Convert a nested option (or dict); unset and empty ones are left out, as in the JSON."""
+    empty = not value if isinstance(value, dict) else value is None or value.is_empty()
+    return UNSET if empty else convert(value)
+
+
+# -- options -> generated option models ----------------------------------------------------------
+
+
+def _dd_model(o: DynamicalDecouplingOptions) -> gm.DynamicalDecouplingOptions:
+    return gm.DynamicalDecouplingOptions(
+        enable=_u(o.enable),
+        sequence_type=_u(o.sequence_type),
+        extra_slack_distribution=_u(o.extra_slack_distribution),
+        scheduling_method=_u(o.scheduling_method),
+        skip_reset_qubits=_u(o.skip_reset_qubits),
+    )
+
+
+def _execution_model(o: ExecutionOptions) -> gm.ExecutionOptions:
+    return gm.ExecutionOptions(
+        init_qubits=_u(o.init_qubits), rep_delay=_u(o.rep_delay), meas_type=_u(o.meas_type)
+    )
+
+
+def _twirling_model(o: TwirlingOptions) -> gm.TwirlingOptions:
+    return gm.TwirlingOptions(
+        enable_gates=_u(o.enable_gates),
+        enable_measure=_u(o.enable_measure),
+        num_randomizations=_u(o.num_randomizations),
+        shots_per_randomization=_u(o.shots_per_randomization),
+        strategy=_u(o.strategy),
+    )
+
+
+def _simulator_model(o: SimulatorOptions) -> gm.SimulatorOptions:
+    noise_model: gm.SimulatorOptionsNoiseModelType0 | Unset = UNSET
+    if o.noise_model:  # an empty dict is left out, like every empty option
+        noise_model = gm.SimulatorOptionsNoiseModelType0.from_dict(o.noise_model)
+    coupling_map: list[list[int]] | Unset = UNSET
+    if o.coupling_map is not None:
+        coupling_map = [list(edge) for edge in o.coupling_map]
+    return gm.SimulatorOptions(
+        seed_simulator=_u(o.seed_simulator),
+        noise_model=noise_model,
+        coupling_map=coupling_map,
+        basis_gates=_list(o.basis_gates),
+    )
+
+
+def _transpilation_model(o: TranspilationOptions) -> gm.TranspilationOptions:
+    return gm.TranspilationOptions(optimization_level=_u(o.optimization_level))
+
+
+def _zne_model(o: ZneOptions) -> gm.ZneOptions:
+    extrapolator: Any = o.extrapolator
+    if extrapolator is not None and not isinstance(extrapolator, str):
+        extrapolator = list(extrapolator)
+    factors: Any = o.extrapolated_noise_factors
+    if factors is not None and not isinstance(factors, str):
+        factors = list(factors)
+    return gm.ZneOptions(
+        amplifier=_u(o.amplifier),
+        noise_factors=_list(o.noise_factors),
+        extrapolator=_u(extrapolator),
+        extrapolated_noise_factors=_u(factors),
+    )
+
+
+def _pec_model(o: PecOptions) -> gm.PecOptions:
+    return gm.PecOptions(max_overhead=_u(o.max_overhead), noise_gain=_u(o.noise_gain))
+
+
+def _measure_learning_model(o: MeasureNoiseLearningOptions) -> gm.MeasureNoiseLearningOptions:
+    return gm.MeasureNoiseLearningOptions(
+        num_randomizations=_u(o.num_randomizations),
+        shots_per_randomization=_u(o.shots_per_randomization),
+    )
+
+
+def _layer_learning_model(o: LayerNoiseLearningOptions) -> gm.LayerNoiseLearningOptions:
+    return gm.LayerNoiseLearningOptions(
+        max_layers_to_learn=_u(o.max_layers_to_learn),
+        shots_per_randomization=_u(o.shots_per_randomization),
+        num_randomizations=_u(o.num_randomizations),
+        layer_pair_depths=_list(o.layer_pair_depths),
+    )
+
+
+def _resilience_model(o: ResilienceOptions) -> gm.ResilienceOptions:
+    return gm.ResilienceOptions(
+        measure_mitigation=_u(o.measure_mitigation),
+        measure_noise_learning=_nested(o.measure_noise_learning, _measure_learning_model),
+        zne_mitigation=_u(o.zne_mitigation),
+        zne=_nested(o.zne, _zne_model),
+        pec_mitigation=_u(o.pec_mitigation),
+        pec=_nested(o.pec, _pec_model),
+        layer_noise_learning=_nested(o.layer_noise_learning, _layer_learning_model),
+    )
+
+
+def _experimental(options: SamplerOptions | EstimatorOptions) -> dict[str, Any] | None:
+    experimental = options.to_params_options().get("experimental")
+    return experimental if isinstance(experimental, dict) else None
+
+
+def sampler_options_model(options: SamplerOptions) -> gm.SamplerOptions:
+    """The generated ``SamplerOptions`` equal to ``options.to_params_options()``."""
+    o = options.resolved()
+    experimental = _experimental(options)
+    return gm.SamplerOptions(
+        default_shots=_u(o.default_shots),
+        dynamical_decoupling=_nested(o.dynamical_decoupling, _dd_model),
+        execution=_nested(o.execution, _execution_model),
+        twirling=_nested(o.twirling, _twirling_model),
+        simulator=_nested(o.simulator, _simulator_model),
+        transpilation=_nested(o.transpilation, _transpilation_model),
+        experimental=_nested(experimental, gm.SamplerOptionsExperimental.from_dict),
+    )
+
+
+def estimator_options_model(options: EstimatorOptions) -> gm.EstimatorOptions:
+    """The generated ``EstimatorOptions`` equal to ``options.to_params_options()``.
+
+    ``resilience_level`` is left out: it belongs in ``params`` (see ``to_params_fields``).
+    """
+    o = options.resolved()
+    experimental = _experimental(options)
+    return gm.EstimatorOptions(
+        default_precision=_u(o.default_precision),
+        default_shots=_u(o.default_shots),
+        seed_estimator=_u(o.seed_estimator),
+        dynamical_decoupling=_nested(o.dynamical_decoupling, _dd_model),
+        execution=_nested(o.execution, _execution_model),
+        twirling=_nested(o.twirling, _twirling_model),
+        resilience=_nested(o.resilience, _resilience_model),
+        simulator=_nested(o.simulator, _simulator_model),
+        transpilation=_nested(o.transpilation, _transpilation_model),
+        experimental=_nested(experimental, gm.EstimatorOptionsExperimental.from_dict),
+    )
+
+
+# -- PUBs -> generated PUB items ------------------------------------------------------------
+
+
+def _circuit_item(value: str | dict[str, str]) -> str | gm.QpyCircuit:
+    if isinstance(value, str):
+        return value
+    return gm.QpyCircuit(field_type_="QuantumCircuit", field_value=value["__value__"])
+
+
+def _values_item(value: dict[str, str] | None) -> gm.EncodedNdarray | None:
+    if value is None:
+        return None
+    return gm.EncodedNdarray(field_type_="ndarray", field_value=value["__value__"])
+
+
+# The generated PUB item unions (each PUB position is typed as the union of all positions).
+_SamplerItem: TypeAlias = (
+    gm.EncodedNdarray | int | list[Any] | gm.ParameterValuesType2 | gm.QpyCircuit | str | None
+)
+_EstimatorItem: TypeAlias = (
+    gm.EncodedNdarray
+    | float
+    | list[Any]
+    | gm.ObservablesType1
+    | gm.ParameterValuesType2
+    | gm.QpyCircuit
+    | str
+    | None
+)
+
+
+def _sampler_pub_item(pub: SamplerPub) -> list[_SamplerItem]:
+    wire = pub.to_wire()
+    item: list[_SamplerItem] = [_circuit_item(wire[0])]
+    if len(wire) > 1:
+        item.append(_values_item(wire[1]))
+    if len(wire) > 2:
+        item.append(wire[2])
+    return item
+
+
+def _estimator_pub_item(pub: EstimatorPub) -> list[_EstimatorItem]:
+    wire = pub.to_wire()
+    observables = wire[1]
+    item: list[_EstimatorItem] = [
+        _circuit_item(wire[0]),
+        gm.ObservablesType1.from_dict(observables)
+        if isinstance(observables, dict)
+        else observables,
+    ]
+    if len(wire) > 2:
+        item.append(_values_item(wire[2]))
+    if len(wire) > 3:
+        item.append(wire[3])
+    return item
+
+
+# -- job fields -----------------------------------------------------------------------------
+
+
+def _check_pubs(pubs: object) -> list[Any]:
+    if isinstance(pubs, str | bytes | SamplerPub | EstimatorPub) or not isinstance(pubs, Sequence):
+        raise ValidationError(
+            "pubs must be a list of PUBs: wrap a single PUB in a list, e.g. run([pub])"
+        )
+    if not pubs:
+        raise ValidationError("pubs is empty: a job needs at least one PUB")
+    return list(pubs)
+
+
+def _check_id(value: object, what: str) -> str:
+    if not isinstance(value, str) or not 1 <= len(value) <= _MAX_ID_LENGTH:
+        raise ValidationError(f"{what} must be a string of 1 to {_MAX_ID_LENGTH} characters")
+    return value
+
+
+def _job_tags(option_tags: list[str] | None, extra: Sequence[str]) -> list[str] | Unset:
+    if isinstance(extra, str) or not isinstance(extra, Sequence):
+        raise ValidationError("tags must be a list of strings")
+    tags = [*(option_tags or []), *extra]
+    for tag in tags:
+        if not isinstance(tag, str) or not 1 <= len(tag) <= MAX_TAG_LENGTH:
+            raise ValidationError(
+                f"job tag {tag!r:.100} must be a string of 1 to {MAX_TAG_LENGTH} characters"
+            )
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(
+            f"a job may carry at most {MAX_TAGS} tags, got {len(tags)} "
+            f"({len(option_tags or [])} from options.environment.job_tags, "
+            f"{len(extra)} added by the SDK or the caller)"
+        )
+    return tags if tags else UNSET
+
+
+def _instance(hgp: object) -> tuple[str, str, str] | None:
+    if hgp is None:
+        return None
+    if (
+        not isinstance(hgp, tuple | list)
+        or len(hgp) != 3
+        or not all(isinstance(p, str) and p for p in hgp)
+    ):
+        raise ValidationError("instance_hgp must be a (hub, group, project) tuple of strings")
+    return (hgp[0], hgp[1], hgp[2])
+
+
+class _JobFields:
+    """The job-body fields shared by both programs, checked once."""
+
+    def __init__(
+        self,
+        backend: object,
+        options: SamplerOptions | EstimatorOptions,
+        session_id: object,
+        tags: Sequence[str],
+        instance_hgp: object,
+    ) -> None:
+        job = options.to_job_fields()
+        self.backend = _check_id(backend, "backend")
+        self.session_id: str | Unset = (
+            UNSET if session_id is None else _check_id(session_id, "session_id")
+        )
+        self.tags = _job_tags(job.get("tags"), tags)
+        self.log_level: gm.LogLevel | Unset = job.get("log_level", UNSET)
+        self.cost: int | Unset = job.get("cost", UNSET)
+        self.private: bool | Unset = job.get("private", UNSET)
+        self.runtime: str | Unset = job.get("runtime", UNSET)
+        hgp = _instance(instance_hgp)
+        self.hub: str | Unset = UNSET if hgp is None else hgp[0]
+        self.group: str | Unset = UNSET if hgp is None else hgp[1]
+        self.project: str | Unset = UNSET if hgp is None else hgp[2]
+
+
+# -- the builders -----------------------------------------------------------------------------
+
+
+def build_sampler_request(
+    backend: str,
+    pubs: Sequence[SamplerPubLike],
+    options: SamplerOptions | None = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    support_qiskit: bool | None = True,
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.SamplerJobRequest:
+    """The ``POST /jobs`` body of a Sampler V2 job (see :func:`build_job_request`)."""
+    if options is None:
+        options = SamplerOptions()
+    if not isinstance(options, SamplerOptions):
+        raise ValidationError(f"a Sampler job takes SamplerOptions, got {type(options).__name__}")
+    items = [_sampler_pub_item(as_sampler_pub(pub)) for pub in _check_pubs(pubs)]
+    fields = _JobFields(backend, options, session_id, tags, instance_hgp)
+    params_options = options.to_params_options()
+    params = gm.SamplerParams(
+        pubs=items,
+        version=2,
+        support_qiskit=_u(support_qiskit),
+        options=sampler_options_model(options) if params_options else UNSET,
+    )
+    return gm.SamplerJobRequest(
+        program_id="sampler",
+        params=params,
+        backend=fields.backend,
+        session_id=fields.session_id,
+        tags=fields.tags,
+        log_level=fields.log_level,
+        cost=fields.cost,
+        private=fields.private,
+        runtime=fields.runtime,
+        hub=fields.hub,
+        group=fields.group,
+        project=fields.project,
+    )
+
+
+def build_estimator_request(
+    backend: str,
+    pubs: Sequence[EstimatorPubLike],
+    options: EstimatorOptions | None = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    support_qiskit: bool | None = True,
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.EstimatorJobRequest:
+    """The ``POST /jobs`` body of an Estimator V2 job (see :func:`build_job_request`)."""
+    if options is None:
+        options = EstimatorOptions()
+    if not isinstance(options, EstimatorOptions):
+        raise ValidationError(
+            f"an Estimator job takes EstimatorOptions, got {type(options).__name__}"
+        )
+    items = [_estimator_pub_item(as_estimator_pub(pub)) for pub in _check_pubs(pubs)]
+    fields = _JobFields(backend, options, session_id, tags, instance_hgp)
+    params_options = options.to_params_options()
+    params = gm.EstimatorParams(
+        pubs=items,
+        version=2,
+        support_qiskit=_u(support_qiskit),
+        resilience_level=_u(options.resilience_level),
+        options=estimator_options_model(options) if params_options else UNSET,
+    )
+    return gm.EstimatorJobRequest(
+        program_id="estimator",
+        params=params,
+        backend=fields.backend,
+        session_id=fields.session_id,
+        tags=fields.tags,
+        log_level=fields.log_level,
+        cost=fields.cost,
+        private=fields.private,
+        runtime=fields.runtime,
+        hub=fields.hub,
+        group=fields.group,
+        project=fields.project,
+    )
+
+
+@overload
+def build_job_request(
+    program_id: Literal["sampler"],
+    backend: str,
+    pubs: Sequence[SamplerPubLike],
+    options: SamplerOptions | None = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    support_qiskit: bool | None = True,
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.SamplerJobRequest: ...
+
+
+@overload
+def build_job_request(
+    program_id: Literal["estimator"],
+    backend: str,
+    pubs: Sequence[EstimatorPubLike],
+    options: EstimatorOptions | None = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    support_qiskit: bool | None = True,
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.EstimatorJobRequest: ...
+
+
+@overload
+def build_job_request(
+    program_id: Literal["sampler", "estimator"],
+    backend: str,
+    pubs: Sequence[SamplerPubLike | EstimatorPubLike],
+    options: SamplerOptions | EstimatorOptions | None = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    support_qiskit: bool | None = True,
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.SamplerJobRequest | gm.EstimatorJobRequest: ...
+
+
+def build_job_request(
+    program_id: Literal["sampler", "estimator"],
+    backend: str,
+    pubs: Sequence[Any],
+    options: Any = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    support_qiskit: bool | None = True,
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.SamplerJobRequest | gm.EstimatorJobRequest:
+    """The generated request model of a primitive job, ready for the generated ``create_job``.
+
+    ``pubs`` may hold PUB objects or PUB-like tuples (coerced as qiskit's primitives do).
+    ``tags`` are added after ``options.environment.job_tags`` (the SDK core passes its own
+    idempotency tag here); the final list is checked against the service's limits (at most
+    8 tags of 1 to 86 characters). ``support_qiskit=None`` leaves the key out (the seed
+    documentation's payloads omit it); ``instance_hgp`` fills the legacy ``hub``/``group``/
+    ``project`` fields. Options left unset are not sent; an empty ``options`` is left out.
+    """
+    common: dict[str, Any] = {
+        "session_id": session_id,
+        "tags": tags,
+        "support_qiskit": support_qiskit,
+        "instance_hgp": instance_hgp,
+    }
+    if program_id == "sampler":
+        return build_sampler_request(backend, pubs, options, **common)
+    if program_id == "estimator":
+        return build_estimator_request(backend, pubs, options, **common)
+    raise ValidationError(f"program_id must be 'sampler' or 'estimator', got {program_id!r}")
