@@ -42,6 +42,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ErrorContainer.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ErrorContainer.from_dict(response.json())
 
@@ -61,6 +66,11 @@ def _parse_response(
         response_500 = ErrorContainer.from_dict(response.json())
 
         return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorContainer.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)

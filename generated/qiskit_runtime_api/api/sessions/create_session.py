@@ -48,6 +48,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorContainer.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorContainer.from_dict(response.json())
 
@@ -62,6 +67,11 @@ def _parse_response(
         response_500 = ErrorContainer.from_dict(response.json())
 
         return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorContainer.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
