@@ -1,0 +1,982 @@
+"""The emulator's ASGI application (Starlette): routes from the spec, handlers, checks, faults.
+
+Every operation of ``spec/qiskit-runtime.yaml`` is served under both roots, ``/api/v1`` (current
+service) and ``/runtime`` (legacy), with the same handlers; ``POST /identity/token`` emulates IAM.
+For each request: faults (if configured) -> authentication -> parameter and body validation
+against the spec -> handler -> response validation against the spec (strict mode turns a
+violation into a 500 that names it, so tests catch it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .auth import Authenticator, IamError, Principal
+from .backends import BACKENDS, FakeBackend
+from .config import EmulatorConfig
+from .errors import ApiError, error_body
+from .faults import FaultDecision, FaultInjector, FaultKind
+from .scheduler import Scheduler
+from .store import FINAL_STATUSES, PENDING_STATUSES, JobRecord, SessionRecord, Store, isoformat
+from .validation import REQUEST_VALIDATION_CODE, Operation, Spec, load_spec
+
+__all__ = ["API_ROOTS", "EmulatorState", "create_app"]
+
+log = logging.getLogger("qiskit_runtime_emulator")
+
+API_ROOTS = ("/api/v1", "/runtime", "/experimental/api/v1")
+"""Current root, legacy root, and an alias whose name makes qiskit-ibm-runtime use it verbatim."""
+IAM_PATH = "/identity/token"
+_DROP_FLAG = "qiskit_runtime_emulator.drop"
+_JSON = "application/json"
+_MAX_COST = 10800
+# Job bodies up to this size are validated on the event loop (a thread hop costs ~0.15 ms).
+_INLINE_VALIDATION_BYTES = 16384
+# Items of a job list checked against the spec at each end of the page.
+_LIST_SAMPLE = 5
+
+_VERSIONS = [
+    {"version": "2026-04-15", "status": "live"},
+    {"version": "2026-02-15", "status": "deprecated", "sunset_date": "2027-02-15"},
+    {"version": "2025-05-01", "status": "deprecated", "sunset_date": "2027-01-01"},
+    {"version": "2025-01-01", "status": "deprecated", "sunset_date": "2027-01-01"},
+    {"version": "2024-01-01", "status": "deprecated", "sunset_date": "2027-01-01"},
+]
+
+
+def _trace() -> str:
+    return secrets.token_hex(10)
+
+
+@cache
+def _qiskit_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("qiskit")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+# ---------------------------------------------------------------------------- state
+
+
+@dataclass
+class RateLimiter:
+    """Sliding one-minute window of job submissions per user."""
+
+    per_minute: int
+    _hits: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, user: str) -> float | None:
+        """None if allowed (and counted), else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(user, deque())
+            while hits and now - hits[0] >= 60.0:
+                hits.popleft()
+            if len(hits) >= self.per_minute:
+                return max(0.0, 60.0 - (now - hits[0]))
+            hits.append(now)
+            return None
+
+
+class EmulatorState:
+    """Everything one emulator server owns: config, spec, store, scheduler, auth, faults."""
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.spec: Spec = load_spec()
+        self.store = Store(seed=self.config.seed)
+        self.auth = Authenticator(self.config)
+        self.faults = FaultInjector()
+        self.limiter = (
+            RateLimiter(self.config.rate_limit_per_minute)
+            if self.config.rate_limit_per_minute
+            else None
+        )
+        result_validator = self.spec.schema_validator("JobResult")
+
+        def check_result(doc: Any) -> list[str]:
+            if not self.config.validate_responses or isinstance(doc, str | bytes):
+                return []
+            return [e.message for e in result_validator.iter_errors(doc)][:3]
+
+        self.scheduler = Scheduler(
+            self.store,
+            workers=self.config.workers,
+            tick_seconds=self.config.tick_seconds,
+            result_check=check_result,
+            strict=self.config.strict_responses,
+        )
+        self.response_violations: list[str] = []  # the last 100
+        self.violation_count = 0
+        self.undocumented_statuses: dict[str, int] = {}
+        self.requests = 0
+        self._doc_cache: dict[tuple[str, str], bytes] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ statistics
+
+    def stats(self) -> dict[str, Any]:
+        out = self.store.stats()
+        out["faults"] = self.faults.snapshot()
+        out["requests"] = self.requests
+        out["queue_length"] = self.scheduler.queue_length()
+        out["executed"] = self.scheduler.executed
+        out["response_violations"] = self.violation_count
+        out["undocumented_statuses"] = dict(self.undocumented_statuses)
+        return out
+
+    def record_violation(self, message: str) -> None:
+        log.error("response violates the spec: %s", message)
+        with self._lock:
+            self.violation_count += 1
+            self.response_violations.append(message)
+            del self.response_violations[:-100]
+
+
+# ---------------------------------------------------------------------------- replies
+
+
+@dataclass
+class Reply:
+    """What a handler answers; ``body`` is a JSON value, raw bytes, text or None (no body)."""
+
+    status: int = 200
+    body: Any = None
+    content_type: str | None = _JSON
+    headers: dict[str, str] = field(default_factory=dict)
+    prevalidated: bool = False
+
+
+def _no_content() -> Reply:
+    return Reply(204, None, None)
+
+
+@dataclass
+class Ctx:
+    """One request, parsed and authenticated."""
+
+    request: Request
+    op: Operation
+    principal: Principal | None
+    params: dict[str, Any]
+    body: Any
+    root: str
+    body_size: int = 0
+
+    @property
+    def who(self) -> Principal:
+        assert self.principal is not None
+        return self.principal
+
+
+Handler = Callable[[Ctx], Awaitable[Reply]]
+
+
+# ---------------------------------------------------------------------------- JSON views
+
+
+def session_json(s: SessionRecord, now_mono: float) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "backend_name": s.backend_name,
+        "mode": s.mode,
+        "state": s.state,
+        "state_reason": s.state_reason,
+        "accepting_jobs": s.accepting_jobs,
+        "started_at": isoformat(s.created),
+        "activated_at": isoformat(s.activated_at),
+        "closed_at": isoformat(s.closed_at),
+        "last_job_started": isoformat(s.last_job_started),
+        "last_job_completed": isoformat(s.last_job_completed),
+        "interactive_ttl": s.interactive_ttl,
+        "max_ttl": s.max_ttl,
+        "active_ttl": s.active_ttl(now_mono),
+        "timestamps": [{"status": st, "timestamp": isoformat(ts)} for st, ts in s.timestamps],
+        "user_id": s.user_id,
+        "elapsed_time": s.elapsed_time,
+    }
+
+
+def _job_usage(job: JobRecord) -> dict[str, Any]:
+    return {
+        "qpu_charge_time_seconds": job.usage_seconds,
+        "status": "complete" if job.final else "pending",
+    }
+
+
+def job_json(job: JobRecord, *, include_params: bool) -> dict[str, Any]:
+    state: dict[str, Any] = {"status": job.status}
+    if job.reason is not None:
+        state["reason"] = job.reason
+    if job.reason_code is not None:
+        state["reason_code"] = job.reason_code
+    if job.reason_solution is not None:
+        state["reason_solution"] = job.reason_solution
+    out: dict[str, Any] = {
+        "id": job.id,
+        "backend": job.backend,
+        "state": state,
+        "status": job.top_status,
+        "program": {"id": job.program_id},
+        "created": isoformat(job.created),
+        "cost": job.cost,
+        "tags": list(job.tags),
+        "session_id": job.session_id,
+        "user_id": job.user_id,
+        "usage": _job_usage(job),
+        "estimated_running_time_seconds": job.estimated_running_time,
+    }
+    if include_params and not job.private:
+        out["params"] = job.params
+    if job.private:
+        out["private"] = True
+    if job.runtime is not None:
+        out["runtime"] = job.runtime
+    if job.calibration_id is not None:
+        out["calibration_id"] = job.calibration_id
+    if job.legacy:
+        out.update(job.legacy)
+    return out
+
+
+# ---------------------------------------------------------------------------- handlers
+
+
+class Handlers:
+    """One coroutine per operationId."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.config = state.config
+        self.store = state.store
+
+    # -------------------------------------------------------------- helpers
+
+    def _backend(self, ctx: Ctx, name: str, *, status: int = 404) -> FakeBackend:
+        visible = self._visible_backends(ctx)
+        backend = BACKENDS.get(name)
+        if backend is None or backend.name not in visible:
+            raise ApiError(
+                status,
+                f"Backend {name!r} not found; available backends: {', '.join(visible)}",
+            )
+        return backend
+
+    def _visible_backends(self, ctx: Ctx) -> list[str]:
+        allowed = ctx.who.instance.backends
+        return [n for n in BACKENDS if allowed is None or n in allowed]
+
+    def _job(self, ctx: Ctx) -> JobRecord:
+        job_id = ctx.params["job_id"]
+        job = self.store.get_job(ctx.who.crn, job_id)
+        if job is None:
+            raise ApiError(404, f"Job {job_id} not found")
+        return job
+
+    def _session(self, ctx: Ctx, session_id: str) -> SessionRecord:
+        session = self.store.get_session(ctx.who.crn, session_id)
+        if session is None:
+            raise ApiError(404, f"Session {session_id} not found")
+        return session
+
+    def _queue_length(self, backend: str) -> int:
+        return self.store.pending_on_backend(backend)
+
+    # -------------------------------------------------------------- sessions
+
+    async def create_session(self, ctx: Ctx) -> Reply:
+        body: dict[str, Any] = ctx.body
+        who = ctx.who
+        instance = body.get("instance")
+        if (
+            who.legacy
+            and isinstance(instance, str)
+            and not instance.startswith("crn:")
+            and instance != who.instance.legacy_instance
+        ):
+            raise ApiError(
+                400,
+                f"instance {instance!r} is not the instance of the access token "
+                f"({who.instance.legacy_instance})",
+            )
+        backend_name = body.get("backend") or body.get("backend_name")
+        if backend_name is not None:
+            self._backend(ctx, backend_name, status=400)
+        max_ttl = body.get("max_ttl", body.get("max_session_ttl"))
+        max_ttl = min(int(max_ttl), self.config.session_max_ttl) if max_ttl else None
+        interactive = body.get("interactive_ttl") or self.config.session_interactive_ttl
+        if max_ttl is None:
+            max_ttl = self.config.session_max_ttl
+        now = time.time()
+        session = SessionRecord(
+            id=self.store.new_id(),
+            instance_crn=who.crn,
+            user_id=who.user_id,
+            backend_name=backend_name,
+            mode=body.get("mode") or "dedicated",
+            max_ttl=max_ttl,
+            interactive_ttl=min(int(interactive), max_ttl),
+            created=now,
+            created_mono=time.monotonic(),
+        )
+        self.store.add_session(session)
+        return Reply(200, session_json(session, time.monotonic()))
+
+    async def get_session(self, ctx: Ctx) -> Reply:
+        session = self._session(ctx, ctx.params["session_id"])
+        with self.store.lock:
+            return Reply(200, session_json(session, time.monotonic()))
+
+    async def update_session(self, ctx: Ctx) -> Reply:
+        session = self._session(ctx, ctx.params["session_id"])
+        if ctx.body["accepting_jobs"]:
+            if not self.store.resume_accepting(session):
+                raise ApiError(400, f"Session {session.id} is closed")
+        else:
+            self.store.stop_accepting(session)
+        return _no_content()
+
+    async def cancel_session(self, ctx: Ctx) -> Reply:
+        session = self._session(ctx, ctx.params["session_id"])
+        self.store.cancel_session(session)
+        return _no_content()
+
+    # -------------------------------------------------------------- jobs
+
+    async def create_job(self, ctx: Ctx) -> Reply:
+        from .executor import InvalidParams, validate_params
+
+        body: dict[str, Any] = ctx.body
+        who = ctx.who
+        program_id: str = body["program_id"]
+        params: dict[str, Any] = body["params"]
+
+        legacy_fields = {k: body[k] for k in ("hub", "group", "project") if k in body}
+        if who.legacy and legacy_fields:
+            inst = who.instance
+            expected = {"hub": inst.hub, "group": inst.group, "project": inst.project}
+            for key, value in legacy_fields.items():
+                if value != expected[key]:
+                    raise ApiError(
+                        403,
+                        f"{key} {value!r} does not match the access token's instance "
+                        f"({inst.legacy_instance})",
+                    )
+
+        session: SessionRecord | None = None
+        session_id = body.get("session_id")
+        if session_id is not None:
+            session = self.store.get_session(who.crn, session_id)
+            if session is None:
+                raise ApiError(404, f"Session {session_id} not found")
+            if session.state == "closed":
+                raise ApiError(400, f"Session {session_id} is closed; it accepts no new jobs")
+            if not session.accepting_jobs:
+                raise ApiError(
+                    400, f"Session {session_id} is not accepting jobs (it is being closed)"
+                )
+
+        backend_name = body.get("backend") or (session.backend_name if session else None)
+        if backend_name is None:
+            visible = self._visible_backends(ctx)
+            if not visible:
+                raise ApiError(400, "This instance has no backend to run the job on")
+            # Like the service: without a backend, the job goes to the shortest queue.
+            backend_name = min(visible, key=lambda n: (self._queue_length(n), n))
+        backend = self._backend(ctx, backend_name, status=400)
+        if session is not None and session.backend_name not in (None, backend.name):
+            raise ApiError(
+                400,
+                f"Session {session.id} runs on {session.backend_name}; "
+                f"the job targets {backend.name}",
+            )
+
+        limit = who.instance.usage_limit_seconds
+        if limit is not None and self.store.consumed.get(who.crn, 0.0) >= limit:
+            raise ApiError(409, "Usage exceeds the instance's limit", code=1206)
+
+        delay, fail = _emulator_knobs(params)
+
+        try:
+            if ctx.body_size <= _INLINE_VALIDATION_BYTES:
+                prepared = validate_params(program_id, params, backend)
+            else:  # parsing big circuits takes a while: keep the event loop responsive
+                prepared = await run_in_threadpool(validate_params, program_id, params, backend)
+        except InvalidParams as exc:
+            raise ApiError(400, f"Invalid params: {exc}", code=REQUEST_VALIDATION_CODE) from None
+        except ApiError:
+            raise
+        except Exception as exc:  # the executor must name problems; never answer 500
+            log.exception("validate_params raised an unexpected error")
+            raise ApiError(
+                400, f"Invalid params: {type(exc).__name__}: {exc}", code=REQUEST_VALIDATION_CODE
+            ) from None
+
+        if self.state.limiter is not None:
+            wait = self.state.limiter.check(who.user_id)
+            if wait is not None:
+                raise ApiError(
+                    429,
+                    f"Rate limit exceeded: at most {self.state.limiter.per_minute} jobs "
+                    "per minute per user",
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )
+
+        if session is not None:
+            with self.store.lock:
+                if session.state == "closed" or not session.accepting_jobs:
+                    raise ApiError(400, f"Session {session.id} is closed; it accepts no new jobs")
+                if session.backend_name is None:
+                    session.backend_name = backend.name
+
+        cost = body.get("cost")
+        cost = min(int(cost), _MAX_COST) if cost else self.config.default_job_cost
+        now = time.time()
+        job = JobRecord(
+            id=self.store.new_id(),
+            seq=self.store.next_seq(),
+            instance_crn=who.crn,
+            user_id=who.user_id,
+            program_id=program_id,
+            backend=backend.name,
+            params=params,
+            created=now,
+            cost=cost,
+            session_id=session.id if session else None,
+            tags=list(body.get("tags") or []),
+            log_level=body.get("log_level"),
+            private=bool(body.get("private", False)),
+            runtime=body.get("runtime"),
+            calibration_id=body.get("calibration_id"),
+            legacy=(
+                {
+                    "hub": who.instance.hub,
+                    "group": who.instance.group,
+                    "project": who.instance.project,
+                }
+                if who.legacy or legacy_fields
+                else None
+            ),
+            caller=ctx.request.headers.get("x-qx-client-application"),
+            support_qiskit=bool(params.get("support_qiskit", False)),
+            prepared=prepared,
+            delay_seconds=delay,
+            fail_reason=fail,
+        )
+        _fill_metrics(job, prepared)
+        job.log("INFO", f"Job queued: {program_id} on {backend.name}", now)
+        for warning in getattr(prepared, "warnings", None) or ():
+            job.log("WARNING", str(warning), now)
+        options = params.get("options")
+        if isinstance(options, dict) and "transpilation" in options:
+            already = any("transpilation" in str(w) for w in getattr(prepared, "warnings", ()))
+            if not already:
+                job.log(
+                    "WARNING",
+                    "options.transpilation is not supported by current primitives; ignored",
+                    now,
+                )
+        self.store.add_job(job)
+        self.state.scheduler.submit(job)
+        out: dict[str, Any] = {"id": job.id, "backend": job.backend}
+        if job.session_id is not None:
+            out["session_id"] = job.session_id
+        if job.private:
+            out["private"] = True
+        return Reply(200, out)
+
+    async def list_jobs(self, ctx: Ctx) -> Reply:
+        p = ctx.params
+        jobs = self.store.jobs_of(ctx.who.crn)
+        pending = p.get("pending")
+        if pending is not None:
+            wanted = PENDING_STATUSES if pending else FINAL_STATUSES
+            jobs = [j for j in jobs if j.status in wanted]
+        if "program" in p:
+            jobs = [j for j in jobs if j.program_id == p["program"]]
+        if "backend" in p:
+            jobs = [j for j in jobs if j.backend == p["backend"]]
+        if "session_id" in p:
+            jobs = [j for j in jobs if j.session_id == p["session_id"]]
+        if "created_after" in p:
+            after = p["created_after"].timestamp()
+            jobs = [j for j in jobs if j.created >= after]
+        if "created_before" in p:
+            before = p["created_before"].timestamp()
+            jobs = [j for j in jobs if j.created <= before]
+        tags = p.get("tags")
+        if tags:
+            wanted_tags = set(tags)
+            jobs = [j for j in jobs if wanted_tags.issubset(j.tags)]
+        jobs.sort(key=lambda j: j.seq, reverse=p.get("sort", "DESC") == "DESC")
+        # Out-of-range paging values are not an error on the real service: it uses the defaults.
+        limit = int(p.get("limit", 200))
+        if not 1 <= limit <= 200:
+            limit = 200
+        offset = max(int(p.get("offset", 0)), 0)
+        include = not p.get("exclude_params", True)
+        with self.store.lock:
+            page = [job_json(j, include_params=include) for j in jobs[offset : offset + limit]]
+        return Reply(200, {"jobs": page, "count": len(jobs), "limit": limit, "offset": offset})
+
+    async def get_job(self, ctx: Ctx) -> Reply:
+        job = self._job(ctx)
+        with self.store.lock:
+            return Reply(
+                200, job_json(job, include_params=not ctx.params.get("exclude_params", False))
+            )
+
+    async def delete_job(self, ctx: Ctx) -> Reply:
+        job = self._job(ctx)
+        with self.store.lock:
+            if not job.final:
+                raise ApiError(
+                    400, f"Job {job.id} is {job.status}: only finished jobs can be deleted"
+                )
+            self.store.delete_job(job)
+        return _no_content()
+
+    async def cancel_job(self, ctx: Ctx) -> Reply:
+        job = self._job(ctx)
+        if not self.store.cancel_job(job):
+            raise ApiError(409, f"Job {job.id} is {job.top_status}: it cannot be cancelled")
+        return _no_content()
+
+    async def get_job_results(self, ctx: Ctx) -> Reply:
+        job = self._job(ctx)
+        with self.store.lock:
+            result = job.result
+            if result is None or job.result_read:
+                return _no_content()
+            if job.private:
+                job.result_read = True
+                job.result = None
+        return Reply(200, result, prevalidated=True)
+
+    async def get_job_logs(self, ctx: Ctx) -> Reply:
+        job = self._job(ctx)
+        with self.store.lock:
+            text = "\n".join(job.logs) + ("\n" if job.logs else "")
+        return Reply(200, text, "text/plain")
+
+    async def get_job_metrics(self, ctx: Ctx) -> Reply:
+        job = self._job(ctx)
+        with self.store.lock:
+            out: dict[str, Any] = {
+                "timestamps": {
+                    "created": isoformat(job.created),
+                    "running": isoformat(job.running_at),
+                    "finished": isoformat(job.finished_at),
+                },
+                "usage": _job_usage(job),
+                "qiskit_version": _qiskit_version(),
+            }
+            if job.caller:
+                out["caller"] = job.caller
+            if job.execution_ns is not None:
+                out["circuits_execution_time_ns"] = job.execution_ns
+            if job.num_circuits is not None:
+                out["num_circuits"] = job.num_circuits
+            if job.num_qubits is not None:
+                out["num_qubits"] = list(job.num_qubits)
+            if job.circuit_depths is not None:
+                out["circuit_depths"] = list(job.circuit_depths)
+        return Reply(200, out)
+
+    async def replace_job_tags(self, ctx: Ctx) -> Reply:
+        job = self._job(ctx)
+        with self.store.lock:
+            job.tags = list(ctx.body["tags"])
+        return _no_content()
+
+    # -------------------------------------------------------------- backends
+
+    async def list_backends(self, ctx: Ctx) -> Reply:
+        fields = ctx.params.get("fields") or ""
+        wait = "wait_time_seconds" in fields
+        devices = [
+            BACKENDS[n].list_item(queue_length=self._queue_length(n), include_wait_time=wait)
+            for n in self._visible_backends(ctx)
+        ]
+        return Reply(200, {"devices": devices})
+
+    async def get_backend_status(self, ctx: Ctx) -> Reply:
+        backend = self._backend(ctx, ctx.params["backend_name"])
+        return Reply(200, backend.status(length_queue=self._queue_length(backend.name)))
+
+    def _document(self, ctx: Ctx, kind: str) -> Reply:
+        backend = self._backend(ctx, ctx.params["backend_name"])
+        key = (kind, backend.name)
+        cached = self.state._doc_cache.get(key)
+        if cached is None:
+            doc = backend.configuration() if kind == "configuration" else backend.properties()
+            violations = ctx.op.check_response(200, _JSON, doc)
+            if violations:
+                return Reply(200, doc)  # let the generic check report it
+            cached = json.dumps(doc, separators=(",", ":")).encode()
+            self.state._doc_cache[key] = cached
+        return Reply(200, cached, prevalidated=True)
+
+    async def get_backend_configuration(self, ctx: Ctx) -> Reply:
+        return self._document(ctx, "configuration")
+
+    async def get_backend_properties(self, ctx: Ctx) -> Reply:
+        return self._document(ctx, "properties")
+
+    # -------------------------------------------------------------- instances, versions
+
+    async def get_instance_usage(self, ctx: Ctx) -> Reply:
+        inst = ctx.who.instance
+        consumed = round(self.store.consumed.get(inst.crn, 0.0), 6)
+        now = datetime.now(UTC)
+        start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = (
+            start.replace(year=start.year + 1, month=1)
+            if start.month == 12
+            else start.replace(month=start.month + 1)
+        )
+        limit = inst.usage_limit_seconds
+        out: dict[str, Any] = {
+            "instance_id": inst.crn,
+            "plan_id": inst.plan_id,
+            "usage_period": {
+                "start_time": isoformat(start.timestamp()),
+                "end_time": isoformat(end.timestamp()),
+            },
+            "usage_consumed_seconds": consumed,
+            "usage_limit_seconds": limit,
+            "usage_allocation_seconds": limit,
+            "usage_remaining_seconds": None if limit is None else max(0.0, limit - consumed),
+            "usage_limit_reached": limit is not None and consumed >= limit,
+        }
+        return Reply(200, out)
+
+    async def list_versions(self, ctx: Ctx) -> Reply:
+        return Reply(200, {"versions": _VERSIONS})
+
+
+def _emulator_knobs(params: Mapping[str, Any]) -> tuple[float, str | None]:
+    """``options.experimental.emulator``: ``delay_seconds`` and ``fail``; 400 if malformed."""
+    options = params.get("options")
+    if not isinstance(options, Mapping):
+        return 0.0, None
+    experimental = options.get("experimental")
+    if not isinstance(experimental, Mapping):
+        return 0.0, None
+    knobs = experimental.get("emulator")
+    if knobs is None:
+        return 0.0, None
+    where = "params.options.experimental.emulator"
+    if not isinstance(knobs, Mapping):
+        raise ApiError(400, f"{where} must be an object", code=REQUEST_VALIDATION_CODE)
+    unknown = set(knobs) - {"delay_seconds", "fail"}
+    if unknown:
+        raise ApiError(
+            400,
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: delay_seconds, fail",
+            code=REQUEST_VALIDATION_CODE,
+        )
+    delay = knobs.get("delay_seconds", 0.0)
+    if isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= 3600:
+        raise ApiError(
+            400,
+            f"{where}.delay_seconds must be a number of seconds in [0, 3600]",
+            code=REQUEST_VALIDATION_CODE,
+        )
+    fail = knobs.get("fail")
+    if fail is not None and not isinstance(fail, str):
+        raise ApiError(400, f"{where}.fail must be a string", code=REQUEST_VALIDATION_CODE)
+    return float(delay), fail
+
+
+def _fill_metrics(job: JobRecord, prepared: Any) -> None:
+    """Circuit figures for the metrics, from the executor's prepared PUBs (best effort)."""
+    pubs = job.params.get("pubs")
+    job.num_circuits = len(pubs) if isinstance(pubs, list) else None
+    try:
+        circuits = [pub.circuit for pub in prepared.pubs]
+        job.num_qubits = [int(c.num_qubits) for c in circuits]
+        job.circuit_depths = [int(c.depth()) for c in circuits]
+    except Exception:  # metrics are informative only
+        log.debug("no circuit figures for job %s", job.id, exc_info=True)
+
+
+# ---------------------------------------------------------------------------- dispatch
+
+
+class Dispatcher:
+    """Turns a request on one path template into a validated handler call and response."""
+
+    def __init__(self, state: EmulatorState, handlers: Handlers) -> None:
+        self.state = state
+        self.handlers = handlers
+
+    def _error(
+        self,
+        status: int,
+        message: str,
+        trace: str,
+        code: str | int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        return Reply(status, error_body(status, message, trace, code), _JSON, dict(headers or {}))
+
+    async def dispatch(
+        self, request: Request, ops: Mapping[str, Operation], root: str, rel_path: str
+    ) -> Response:
+        state = self.state
+        state.requests += 1
+        trace = _trace()
+        op = ops.get(request.method)
+        if op is None:
+            allowed = ", ".join(sorted(ops))
+            reply = self._error(
+                405, f"Method {request.method} not allowed on {rel_path}; allowed: {allowed}", trace
+            )
+            reply.headers["Allow"] = allowed
+            return self._render(reply, None)
+
+        fault = state.faults.decide(request.method, rel_path)
+        if fault.latency:
+            await asyncio.sleep(fault.latency)
+        if fault.kind is not FaultKind.NONE and not fault.after:
+            return self._fault_reply(request, fault, trace, op)
+
+        reply = await self._handle(request, op, root, trace)
+
+        if fault.kind is not FaultKind.NONE:
+            # "after": the handler ran (and took effect) but the client never learns it.
+            return self._fault_reply(request, fault, trace, op)
+        return self._render(self._checked(op, reply, trace), op)
+
+    async def _handle(self, request: Request, op: Operation, root: str, trace: str) -> Reply:
+        try:
+            principal = None if op.public else self.state.auth.authenticate(request.headers)
+            params = op.parse_params(request.path_params, request.query_params, request.headers)
+            body: Any = None
+            size = 0
+            if op.body_validator is not None:
+                raw = await request.body()
+                size = len(raw)
+                if not raw.strip():
+                    if op.body_required:
+                        raise ApiError(
+                            400, "A JSON request body is required", code=REQUEST_VALIDATION_CODE
+                        )
+                else:
+                    try:
+                        body = json.loads(raw)
+                    except (ValueError, UnicodeDecodeError) as exc:
+                        raise ApiError(
+                            400,
+                            f"The request body is not valid JSON: {exc}",
+                            code=REQUEST_VALIDATION_CODE,
+                        ) from None
+                    op.check_body(body)
+            handler: Handler = getattr(self.handlers, op.operation_id)
+            return await handler(Ctx(request, op, principal, params, body, root, size))
+        except ApiError as exc:
+            return self._error(exc.status, exc.message, trace, exc.code, exc.headers)
+        except Exception as exc:
+            log.exception("%s %s failed", request.method, request.url.path)
+            return self._error(500, f"Internal error of the emulator: {exc}", trace)
+
+    def _fault_reply(
+        self, request: Request, fault: FaultDecision, trace: str, op: Operation
+    ) -> Response:
+        if fault.kind is FaultKind.DROP:
+            request.scope[_DROP_FLAG] = True
+            return Response(b"", 500)
+        messages = {
+            429: "Too many requests (injected fault): retry after the delay in Retry-After",
+            500: "Internal server error (injected fault)",
+            502: "Bad gateway (injected fault)",
+            503: "Service unavailable (injected fault)",
+            504: "Gateway timeout (injected fault)",
+        }
+        headers = {}
+        if fault.status in (429, 503):
+            headers["Retry-After"] = _retry_after(fault.retry_after)
+        reply = self._error(
+            fault.status,
+            messages.get(fault.status, f"Injected fault {fault.status}"),
+            trace,
+            headers=headers,
+        )
+        return self._render(reply, None)
+
+    def _checked(self, op: Operation, reply: Reply, trace: str) -> Reply:
+        state = self.state
+        if not state.config.validate_responses or reply.prevalidated:
+            return reply
+        body = reply.body
+        if op.operation_id == "list_jobs" and isinstance(body, dict):
+            jobs = body.get("jobs")
+            if isinstance(jobs, list) and len(jobs) > 2 * _LIST_SAMPLE:
+                # Every item comes from the same builder: check the first and last few only
+                # (a 200-job page costs ~17 ms to validate in full).
+                body = {**body, "jobs": jobs[:_LIST_SAMPLE] + jobs[-_LIST_SAMPLE:]}
+        violations = op.check_response(reply.status, reply.content_type, body)
+        if not violations:
+            return reply
+        is_error = reply.status >= 400 and isinstance(reply.body, dict) and "errors" in reply.body
+        if is_error and all("is not documented" in v for v in violations):
+            # An error status the spec does not list for this operation: a gap of the spec,
+            # recorded (see stats()) but not turned into a 500.
+            key = f"{op.operation_id}:{reply.status}"
+            with state._lock:
+                state.undocumented_statuses[key] = state.undocumented_statuses.get(key, 0) + 1
+            log.warning("%s answered %s, not documented in the spec", op.operation_id, reply.status)
+            return reply
+        message = "; ".join(violations)
+        state.record_violation(message)
+        if not state.config.strict_responses:
+            return reply
+        return self._error(500, f"Emulator response violates the spec: {message}", trace)
+
+    def _render(self, reply: Reply, op: Operation | None) -> Response:
+        body = reply.body
+        if body is None:
+            return Response(status_code=reply.status, headers=reply.headers or None)
+        if isinstance(body, bytes):
+            content = body
+        elif isinstance(body, str):
+            content = body.encode()
+        else:
+            content = json.dumps(body, separators=(",", ":")).encode()
+        media = reply.content_type or _JSON
+        if media.startswith("text/"):
+            media += "; charset=utf-8"
+        return Response(content, reply.status, headers=reply.headers or None, media_type=media)
+
+
+def _retry_after(seconds: float) -> str:
+    # The spec documents an integer; fractions are sent as a decimal, as some clients accept.
+    if float(seconds).is_integer():
+        return str(int(seconds))
+    return f"{seconds:g}"
+
+
+# ---------------------------------------------------------------------------- IAM
+
+
+async def _iam_token(state: EmulatorState, request: Request) -> Response:
+    fault = state.faults.decide(request.method, IAM_PATH, iam=True)
+    if fault.latency:
+        await asyncio.sleep(fault.latency)
+    request_id = _trace()
+    if fault.kind is FaultKind.DROP:
+        request.scope[_DROP_FLAG] = True
+        return Response(b"", 500)
+    if fault.kind is FaultKind.STATUS:
+        headers = {"Retry-After": _retry_after(fault.retry_after)} if fault.status == 429 else {}
+        body = {"errorCode": "BXNIM0000E", "errorMessage": "Injected fault", "context": {}}
+        return Response(json.dumps(body).encode(), fault.status, headers=headers, media_type=_JSON)
+    try:
+        raw = (await request.body()).decode("utf-8")
+        values = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        answer = state.auth.issue_token(values)
+    except IamError as exc:
+        return Response(json.dumps(exc.body(request_id)).encode(), exc.status, media_type=_JSON)
+    except Exception as exc:  # a malformed form body
+        err = IamError(400, "BXNIM0109E", f"Invalid request: {exc}")
+        return Response(json.dumps(err.body(request_id)).encode(), 400, media_type=_JSON)
+    return Response(json.dumps(answer).encode(), 200, media_type=_JSON)
+
+
+# ---------------------------------------------------------------------------- app
+
+
+class _ConnectionDropper:
+    """Outermost ASGI layer: closes the connection, without an answer, for dropped requests."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def guarded_send(message: Message) -> None:
+            if scope.get(_DROP_FLAG):
+                return
+            await send(message)
+
+        await self.app(scope, receive, guarded_send)
+        if scope.get(_DROP_FLAG):
+            transport = getattr(getattr(send, "__self__", None), "transport", None)
+            if transport is None:
+                raise ConnectionAbortedError("injected dropped connection")
+            transport.close()
+            # Let the server notice the lost connection so that it sends nothing.
+            for _ in range(3):
+                await asyncio.sleep(0)
+
+
+def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
+    """The ASGI app for ``state`` (or a new state for a config)."""
+    if not isinstance(state, EmulatorState):
+        state = EmulatorState(state)
+    st: EmulatorState = state
+    handlers = Handlers(st)
+    missing = [op_id for op_id in st.spec.by_id if not hasattr(handlers, op_id)]
+    if missing:
+        raise RuntimeError(f"no handler for operation(s): {', '.join(missing)}")
+    dispatcher = Dispatcher(st, handlers)
+
+    by_template: dict[str, dict[str, Operation]] = {}
+    for (method, template), op in st.spec.operations.items():
+        by_template.setdefault(template, {})[method] = op
+
+    def endpoint(
+        ops: dict[str, Operation], root: str, template: str
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            rel = request.url.path[len(root) :]
+            return await dispatcher.dispatch(request, ops, root, rel)
+
+        run.__name__ = f"{ops[next(iter(ops))].operation_id}_{root.strip('/').replace('/', '_')}"
+        return run
+
+    async def iam(request: Request) -> Response:
+        return await _iam_token(st, request)
+
+    async def not_found(request: Request) -> Response:
+        trace = _trace()
+        body = error_body(404, f"No such path: {request.method} {request.url.path}", trace)
+        return Response(json.dumps(body).encode(), 404, media_type=_JSON)
+
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    routes: list[Route] = [Route(IAM_PATH, iam, methods=["POST"])]
+    for root in API_ROOTS:
+        for template, ops in by_template.items():
+            routes.append(Route(root + template, endpoint(ops, root, template), methods=methods))
+    routes.append(Route("/{path:path}", not_found, methods=[*methods, "HEAD", "OPTIONS"]))
+    app = Starlette(routes=routes)
+    app.state.emulator = st
+    return _ConnectionDropper(app)

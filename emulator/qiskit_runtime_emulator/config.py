@@ -1,0 +1,175 @@
+"""Configuration of the emulator: instances and their credentials, timings, limits.
+
+The defaults describe a ready-to-use demo: two instances (the second one to test isolation) with
+well-known credentials. A configuration can also be read from a JSON or YAML file, whose path may
+come from the ``QISKIT_RUNTIME_EMULATOR_CONFIG`` environment variable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "CONFIG_ENV_VAR",
+    "DEFAULT_API_KEY",
+    "DEFAULT_CRN",
+    "DEFAULT_LEGACY_TOKEN",
+    "EmulatorConfig",
+    "InstanceConfig",
+    "load_config",
+]
+
+CONFIG_ENV_VAR = "QISKIT_RUNTIME_EMULATOR_CONFIG"
+
+DEFAULT_API_KEY = "emulator-api-key"
+DEFAULT_CRN = "crn:v1:bluemix:public:quantum-computing:us-east:a/emulator:instance-1::"
+DEFAULT_LEGACY_TOKEN = "emulator-legacy-token"
+
+
+def _tuple_of_str(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+@attrs.frozen
+class InstanceConfig:
+    """One service instance: its CRN, the credentials that reach it and its plan.
+
+    ``api_keys`` are exchanged for IAM tokens (or sent as ``Authorization: apikey <key>``);
+    ``legacy_tokens`` are legacy ``x-access-token`` values whose instance is
+    ``hub/group/project``. ``backends`` limits the devices the instance sees (None: all).
+    """
+
+    crn: str
+    api_keys: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    hub: str = "hub1"
+    group: str = "group1"
+    project: str = "project1"
+    legacy_tokens: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    plan_id: str = "emulator-plan"
+    user_id: str = "IBMid-emulator-user"
+    usage_limit_seconds: float | None = None
+    backends: tuple[str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_tuple_of_str)
+    )
+
+    @property
+    def legacy_instance(self) -> str:
+        """The legacy instance name, ``hub/group/project``."""
+        return f"{self.hub}/{self.group}/{self.project}"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> InstanceConfig:
+        known = {a.name for a in attrs.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown instance setting(s): {', '.join(sorted(unknown))}")
+        return cls(**dict(data))
+
+
+def _default_instances() -> tuple[InstanceConfig, ...]:
+    return (
+        InstanceConfig(
+            crn=DEFAULT_CRN,
+            api_keys=(DEFAULT_API_KEY,),
+            hub="hub1",
+            group="group1",
+            project="project1",
+            legacy_tokens=(DEFAULT_LEGACY_TOKEN,),
+            plan_id="emulator-plan",
+            user_id="IBMid-emulator-user-1",
+        ),
+        InstanceConfig(
+            crn="crn:v1:bluemix:public:quantum-computing:us-east:a/emulator:instance-2::",
+            api_keys=("emulator-api-key-2",),
+            hub="hub2",
+            group="group2",
+            project="project2",
+            legacy_tokens=("emulator-legacy-token-2",),
+            plan_id="emulator-plan",
+            user_id="IBMid-emulator-user-2",
+        ),
+    )
+
+
+def _instances(value: Any) -> tuple[InstanceConfig, ...]:
+    out = tuple(v if isinstance(v, InstanceConfig) else InstanceConfig.from_dict(v) for v in value)
+    if not out:
+        raise ValueError("at least one instance is required")
+    return out
+
+
+@attrs.frozen
+class EmulatorConfig:
+    """Settings of one emulator server.
+
+    Times are in seconds. ``strict_responses`` turns a response that violates the spec into a
+    500 naming the violation (always logged either way). ``rate_limit_per_minute`` limits job
+    submissions per user (None: off; the real service documents 5). ``seed`` makes identifiers
+    reproducible. ``tick_seconds`` is how often the scheduler checks deadlines and TTLs.
+    """
+
+    instances: tuple[InstanceConfig, ...] = attrs.field(
+        factory=_default_instances, converter=_instances
+    )
+    token_lifetime: int = 3600
+    workers: int = 2
+    session_max_ttl: int = 28800
+    session_interactive_ttl: int = 60
+    default_job_cost: int = 10800
+    rate_limit_per_minute: int | None = None
+    seed: int | None = None
+    strict_responses: bool = True
+    validate_responses: bool = True
+    jwt_secret: str | None = None
+    tick_seconds: float = 0.05
+    api_version: str = "2026-04-15"
+
+    @property
+    def default_instance(self) -> InstanceConfig:
+        return self.instances[0]
+
+    def instance_by_crn(self, crn: str) -> InstanceConfig | None:
+        for inst in self.instances:
+            if inst.crn == crn:
+                return inst
+        return None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EmulatorConfig:
+        known = {a.name for a in attrs.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown emulator setting(s): {', '.join(sorted(unknown))}")
+        return cls(**dict(data))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> EmulatorConfig:
+        """Read a JSON (``.json``) or YAML (anything else) configuration file."""
+        p = Path(path)
+        text = p.read_text(encoding="utf-8")
+        if p.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{p}: the configuration must be a mapping")
+        return cls.from_dict(data)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> EmulatorConfig:
+    """The configuration in ``path``, else in ``$QISKIT_RUNTIME_EMULATOR_CONFIG``, else defaults."""
+    if path is None:
+        path = os.environ.get(CONFIG_ENV_VAR) or None
+    if path is None:
+        return EmulatorConfig()
+    return EmulatorConfig.from_file(path)

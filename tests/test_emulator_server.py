@@ -1,0 +1,204 @@
+"""The server object, configuration files, the CLI, and the official client against the emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import httpx
+import pytest
+import qiskit_runtime_emulator
+from qiskit_runtime_emulator.cli import banner, build_parser
+from qiskit_runtime_emulator.config import (
+    CONFIG_ENV_VAR,
+    DEFAULT_API_KEY,
+    DEFAULT_CRN,
+    DEFAULT_LEGACY_TOKEN,
+    EmulatorConfig,
+    load_config,
+)
+from qiskit_runtime_emulator.server import EmulatorServer
+from qiskit_runtime_emulator.validation import spec_path
+
+
+def test_lazy_public_names() -> None:
+    assert qiskit_runtime_emulator.EmulatorServer is EmulatorServer
+    assert qiskit_runtime_emulator.EmulatorConfig is EmulatorConfig
+    with pytest.raises(AttributeError):
+        _ = qiskit_runtime_emulator.nothing_here
+
+
+def test_server_urls_and_credentials(emulator: EmulatorServer) -> None:
+    assert emulator.running
+    assert emulator.url == f"http://127.0.0.1:{emulator.port}/api/v1"
+    assert emulator.legacy_url == f"http://127.0.0.1:{emulator.port}/runtime"
+    assert emulator.iam_url == f"http://127.0.0.1:{emulator.port}"
+    assert emulator.api_key == DEFAULT_API_KEY
+    assert emulator.crn == DEFAULT_CRN
+    assert emulator.legacy_token == DEFAULT_LEGACY_TOKEN
+    assert emulator.port > 0
+    assert "running" in repr(emulator)
+
+
+def test_servers_are_independent_and_stop_cleanly() -> None:
+    with EmulatorServer() as a, EmulatorServer() as b:
+        assert a.port != b.port
+        headers = a.headers()
+        r = httpx.post(
+            f"{a.url}/sessions",
+            headers=headers,
+            json={"backend": "ibm_emulator_5q", "mode": "batch"},
+        )
+        assert r.status_code == 200
+        assert a.stats()["sessions"] == 1
+        assert b.stats()["sessions"] == 0
+        port = a.port
+    assert not a.running
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/api/v1/versions", timeout=1)
+
+
+def test_unknown_paths_and_methods(emulator: EmulatorServer) -> None:
+    r = httpx.get(f"{emulator.base_url}/api/v2/jobs")
+    assert r.status_code == 404
+    assert r.json()["errors"][0]["code"] == "not_found"
+    r = httpx.request("PUT", f"{emulator.url}/versions")
+    assert r.status_code == 405
+    assert r.headers["Allow"] == "GET"
+
+
+def test_config_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = {
+        "workers": 3,
+        "token_lifetime": 60,
+        "rate_limit_per_minute": 5,
+        "instances": [
+            {
+                "crn": "crn:v1:bluemix:public:quantum-computing:eu-de:a/acct:inst::",
+                "api_keys": ["k1"],
+                "hub": "h",
+                "group": "g",
+                "project": "p",
+                "legacy_tokens": ["t1"],
+                "plan_id": "open",
+            }
+        ],
+    }
+    json_file = tmp_path / "emulator.json"
+    json_file.write_text(json.dumps(data))
+    yaml_file = tmp_path / "emulator.yaml"
+    yaml_file.write_text(
+        "workers: 3\ntoken_lifetime: 60\nrate_limit_per_minute: 5\ninstances:\n"
+        "  - crn: 'crn:v1:bluemix:public:quantum-computing:eu-de:a/acct:inst::'\n"
+        "    api_keys: [k1]\n    hub: h\n    group: g\n    project: p\n"
+        "    legacy_tokens: [t1]\n    plan_id: open\n"
+    )
+    a = load_config(json_file)
+    b = load_config(yaml_file)
+    assert a == b
+    assert a.workers == 3
+    assert a.default_instance.legacy_instance == "h/g/p"
+    monkeypatch.setenv(CONFIG_ENV_VAR, str(yaml_file))
+    assert load_config() == b
+    monkeypatch.delenv(CONFIG_ENV_VAR)
+    assert load_config() == EmulatorConfig()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"wokers": 2}))
+    with pytest.raises(ValueError, match="wokers"):
+        load_config(bad)
+
+
+def test_spec_is_found() -> None:
+    assert spec_path().name == "qiskit-runtime.yaml"
+
+
+def test_banner_and_parser(emulator: EmulatorServer) -> None:
+    text = banner(emulator)
+    for value in (
+        emulator.url,
+        emulator.legacy_url,
+        emulator.iam_url,
+        emulator.api_key,
+        emulator.crn,
+        emulator.legacy_token,
+        "QISKIT_FUNCTIONS_EXPERIMENTAL",
+        "QiskitRuntimeService(",
+    ):
+        assert value in text
+    args = build_parser().parse_args(["serve", "--port", "0", "--workers", "3"])
+    assert (args.host, args.port, args.workers) == ("127.0.0.1", 0, 3)
+
+
+def test_cli_serves_until_interrupted() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qiskit_runtime_emulator", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        url = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if "base URL" in line:
+                url = line.split(": ", 1)[1].strip()
+            if "Ctrl+C" in line:
+                break
+        assert url is not None and url.endswith("/api/v1")
+        assert httpx.get(f"{url}/versions").status_code == 200
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_official_client(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime = pytest.importorskip("qiskit_ibm_runtime")
+    from qiskit import QuantumCircuit, transpile
+    from qiskit.quantum_info import SparsePauliOp
+
+    monkeypatch.setenv("IAM_URL", emulator.iam_url)
+    monkeypatch.setenv("QISKIT_FUNCTIONS_EXPERIMENTAL", "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        service = runtime.QiskitRuntimeService(
+            channel="ibm_quantum_platform",
+            token=emulator.api_key,
+            instance=emulator.crn,
+            url=emulator.client_url,
+        )
+        backend = service.backend("ibm_emulator_5q")
+        bell = QuantumCircuit(2)
+        bell.h(0)
+        bell.cx(0, 1)
+        measured = bell.copy()
+        measured.measure_all()
+        isa = transpile(measured, backend=backend, optimization_level=1)
+        job = runtime.SamplerV2(mode=backend).run([isa], shots=200)
+        counts = job.result()[0].data.meas.get_counts()
+        assert sum(counts.values()) == 200
+        assert set(counts) <= {"00", "11"}
+        assert job.usage() >= 0
+        with runtime.Session(backend=backend, max_time=600) as session:
+            isa_state = transpile(bell, backend=backend)
+            observable = SparsePauliOp("ZZ").apply_layout(isa_state.layout)
+            evs = runtime.EstimatorV2(mode=session).run([(isa_state, observable)]).result()[0]
+            assert float(evs.data.evs) == pytest.approx(1.0, abs=0.05)
+        with runtime.Batch(backend=backend) as batch:
+            jobs = [runtime.SamplerV2(mode=batch).run([isa], shots=10) for _ in range(2)]
+        assert all(sum(j.result()[0].data.meas.get_counts().values()) == 10 for j in jobs)
+        assert len(service.jobs(limit=3)) == 3
