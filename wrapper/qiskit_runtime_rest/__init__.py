@@ -1,3 +1,185 @@
-"""qiskit-runtime-rest: a typed, lightweight SDK for the Qiskit Runtime REST API."""
+"""qiskit-runtime-rest: a typed, lightweight SDK for the Qiskit Runtime REST API.
+
+    from qiskit_runtime_rest import Runtime, SamplerPub
+
+    with Runtime.local() as rt:                       # or Runtime.from_env(), Runtime(token=...)
+        job = rt.sampler("ibm_emulator_5q").run([SamplerPub(bell_qasm, shots=1000)])
+        print(job.result()[0].data.meas.get_counts())
+
+Importing the package is cheap: only the error classes load eagerly; every other name (and with
+it httpx, numpy or the generated client) is imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from qiskit_runtime_rest.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ErrorDetail,
+    JobCancelledError,
+    JobError,
+    JobFailedError,
+    JobTimeoutError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResultDecodeError,
+    RuntimeRestError,
+    ServerError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from qiskit_runtime_rest.accounts import Account
+    from qiskit_runtime_rest.client import DEFAULT_API_VERSION, AsyncRuntime, Runtime
+    from qiskit_runtime_rest.jobs import DEFAULT_WAIT_TIMEOUT, AsyncJob, Job
+    from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Session
+    from qiskit_runtime_rest.options import (
+        DynamicalDecouplingOptions,
+        EnvironmentOptions,
+        EstimatorOptions,
+        ExecutionOptions,
+        LayerNoiseLearningOptions,
+        MeasureNoiseLearningOptions,
+        PecOptions,
+        ResilienceOptions,
+        SamplerOptions,
+        SimulatorOptions,
+        TranspilationOptions,
+        TwirlingOptions,
+        ZneOptions,
+    )
+    from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
+    from qiskit_runtime_rest.pubs import EstimatorPub, SamplerPub
+    from qiskit_runtime_rest.results import (
+        BitArray,
+        DataBin,
+        PrimitiveResult,
+        PubResult,
+        SamplerPubResult,
+    )
+    from qiskit_runtime_rest.retry import RetryPolicy
+    from qiskit_runtime_rest.transport import Timeouts
 
 __version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    "Account": "accounts",
+    "Runtime": "client",
+    "AsyncRuntime": "client",
+    "DEFAULT_API_VERSION": "client",
+    "Job": "jobs",
+    "AsyncJob": "jobs",
+    "DEFAULT_WAIT_TIMEOUT": "jobs",
+    "Session": "modes",
+    "Batch": "modes",
+    "AsyncSession": "modes",
+    "AsyncBatch": "modes",
+    "Sampler": "primitives",
+    "Estimator": "primitives",
+    "AsyncSampler": "primitives",
+    "AsyncEstimator": "primitives",
+    "SamplerPub": "pubs",
+    "EstimatorPub": "pubs",
+    "SamplerOptions": "options",
+    "EstimatorOptions": "options",
+    "DynamicalDecouplingOptions": "options",
+    "EnvironmentOptions": "options",
+    "ExecutionOptions": "options",
+    "LayerNoiseLearningOptions": "options",
+    "MeasureNoiseLearningOptions": "options",
+    "PecOptions": "options",
+    "ResilienceOptions": "options",
+    "SimulatorOptions": "options",
+    "TranspilationOptions": "options",
+    "TwirlingOptions": "options",
+    "ZneOptions": "options",
+    "PrimitiveResult": "results",
+    "PubResult": "results",
+    "SamplerPubResult": "results",
+    "DataBin": "results",
+    "BitArray": "results",
+    "RetryPolicy": "retry",
+    "Timeouts": "transport",
+}
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "DEFAULT_WAIT_TIMEOUT",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "Account",
+    "AsyncBatch",
+    "AsyncEstimator",
+    "AsyncJob",
+    "AsyncRuntime",
+    "AsyncSampler",
+    "AsyncSession",
+    "AuthenticationError",
+    "BadRequestError",
+    "Batch",
+    "BitArray",
+    "ConflictError",
+    "DataBin",
+    "DynamicalDecouplingOptions",
+    "EnvironmentOptions",
+    "ErrorDetail",
+    "Estimator",
+    "EstimatorOptions",
+    "EstimatorPub",
+    "ExecutionOptions",
+    "Job",
+    "JobCancelledError",
+    "JobError",
+    "JobFailedError",
+    "JobTimeoutError",
+    "LayerNoiseLearningOptions",
+    "MalformedResponseError",
+    "MeasureNoiseLearningOptions",
+    "NotFoundError",
+    "PecOptions",
+    "PermissionDeniedError",
+    "PrimitiveResult",
+    "PubResult",
+    "RateLimitError",
+    "ResilienceOptions",
+    "ResultDecodeError",
+    "RetryPolicy",
+    "Runtime",
+    "RuntimeRestError",
+    "Sampler",
+    "SamplerOptions",
+    "SamplerPub",
+    "SamplerPubResult",
+    "ServerError",
+    "Session",
+    "SimulatorOptions",
+    "Timeouts",
+    "TranspilationOptions",
+    "TwirlingOptions",
+    "ValidationError",
+    "ZneOptions",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qiskit_runtime_rest' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"qiskit_runtime_rest.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,55 @@
+"""``import qiskit_runtime_rest`` stays light: no httpx, numpy, qiskit or emulator until used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import qiskit_runtime_rest
+
+
+def _run(code: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return out.stdout.strip()
+
+
+def test_import_loads_no_heavy_module() -> None:
+    heavy = [
+        "httpx",
+        "numpy",
+        "qiskit",
+        "qiskit_runtime_emulator",
+        "qiskit_runtime_api",
+        "tenacity",
+    ]
+    code = f"import sys, qiskit_runtime_rest\nprint([m for m in {heavy!r} if m in sys.modules])"
+    assert _run(code) == "[]"
+
+
+def test_runtime_does_not_need_numpy_or_qiskit() -> None:
+    code = (
+        "import sys\n"
+        "from qiskit_runtime_rest import Runtime, SamplerOptions\n"
+        "heavy = ('numpy', 'qiskit', 'qiskit_runtime_emulator')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    assert _run(code) == "[]"
+
+
+def test_public_names_resolve() -> None:
+    for name in qiskit_runtime_rest.__all__:
+        assert getattr(qiskit_runtime_rest, name) is not None, name
+    assert "Runtime" in dir(qiskit_runtime_rest)
+    with pytest.raises(AttributeError):
+        qiskit_runtime_rest.DoesNotExist  # noqa: B018
+
+
+def test_local_without_the_emulator_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qiskit_runtime_rest import Runtime
+
+    monkeypatch.setitem(sys.modules, "qiskit_runtime_emulator.server", None)
+    with pytest.raises(ImportError, match=r"pip install 'qiskit-runtime-rest\[local\]'"):
+        Runtime.local()

@@ -1,0 +1,53 @@
+"""The README's "Quick start" snippets and the demo script really run (against the emulator)."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def quick_start_snippets() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Quick start\n", 1)[1]
+    section = re.split(r"\n## (?!#)", section, maxsplit=1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_readme_has_the_demo_command_and_a_tour() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = (
+        'python3 -m venv .venv && .venv/bin/python -m pip install -e ".[local]" '
+        "&& .venv/bin/python examples/demo.py"
+    )
+    assert command in text
+    assert len(quick_start_snippets()) >= 5
+
+
+def test_readme_snippets_run_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    for snippet in quick_start_snippets():
+        exec(compile(snippet, "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "Runtime(channel='ibm_quantum_platform'" in out
+    assert "(2, 3)" in out and "[50, 50, 50]" in out
+    rt = namespace["rt"]
+    assert rt.emulator is None  # closed: the emulator it started was stopped
+
+
+def test_demo_script_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["demo.py"])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_path(str(ROOT / "examples" / "demo.py"), run_name="__main__")
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for marker in ("[job mode]", "[session", "<ZZ>, <XX>, <YY>", "[batch", "emulator stopped"):
+        assert marker in out

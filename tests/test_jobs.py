@@ -1,0 +1,418 @@
+"""Job handles over httpx.MockTransport: statuses, waiting, results, tags, listing."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from qiskit_runtime_rest import (
+    BitArray,
+    ConflictError,
+    DataBin,
+    JobCancelledError,
+    JobFailedError,
+    JobTimeoutError,
+    PrimitiveResult,
+    Runtime,
+    SamplerPubResult,
+)
+from qiskit_runtime_rest.codec import encode_result
+from qiskit_runtime_rest.jobs import JobQuery, classify_status, iter_jobs, new_idempotency_tag
+
+from tests.test_client_fakes import (
+    FakeService,
+    clean_env,
+    job_json,
+    make_async_runtime,
+    make_runtime,
+)
+
+__all__ = ["clean_env"]
+pytestmark = pytest.mark.usefixtures("clean_env")
+
+
+class FakeTime:
+    """A clock that advances only when the engine sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+def fake_time(rt: Any) -> FakeTime:
+    t = FakeTime()
+    rt._engine.clock = t.clock
+    rt._engine.sleep = t.asleep if hasattr(rt, "aclose") else t.sleep
+    return t
+
+
+def result_json() -> dict[str, Any]:
+    bits = BitArray(np.array([[0], [3], [3], [0]], dtype=np.uint8), 2)
+    result = PrimitiveResult([SamplerPubResult(DataBin({"meas": bits}, shape=()))], {"version": 2})
+    return encode_result(result)
+
+
+# -- statuses ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "outcome"),
+    [
+        ("Queued", None, "pending"),
+        ("RUNNING", None, "pending"),
+        ("Completed", None, "completed"),
+        ("completed", None, "completed"),
+        ("DONE", None, "completed"),
+        ("Failed", None, "failed"),
+        ("ERROR", None, "failed"),
+        ("Cancelled", None, "cancelled"),
+        ("CANCELLED", 1305, "failed"),
+        ("Cancelled - Ran too long", None, "failed"),
+        ("Brand new status", None, "pending"),
+    ],
+)
+def test_classify_status(status: str, code: int | None, outcome: str) -> None:
+    assert classify_status(status, code) == outcome
+
+
+def test_status_returns_the_wire_string_and_unknown_values_do_not_crash() -> None:
+    service = FakeService().on(
+        "GET", "/jobs/job-1", job_json(status="Validating"), job_json(status="Weird-New")
+    )
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        assert job.last_status == "Validating"
+        assert job.status() == "Weird-New"
+        assert not job.done()
+
+
+# -- waiting -----------------------------------------------------------------------------------
+
+
+def test_wait_polls_with_capped_backoff_and_reports_status_changes() -> None:
+    statuses = ["Queued"] * 3 + ["Running"] * 8 + ["Completed"]
+    service = FakeService().on("GET", "/jobs/job-1", *[job_json(status=s) for s in statuses])
+    seen: list[str] = []
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        t = fake_time(rt)
+        assert (
+            job.wait(poll_interval=0.5, max_poll_interval=2.0, on_status=seen.append) == "Completed"
+        )
+    assert seen == ["Queued", "Running", "Completed"]
+    assert t.sleeps[:4] == [0.5, 0.75, 1.125, 1.6875]
+    assert max(t.sleeps) == 2.0
+    assert job.last_status == "Completed"
+
+
+def test_wait_never_sleeps_past_the_deadline_and_raises_a_typed_timeout() -> None:
+    service = FakeService().on("GET", "/jobs/job-1", job_json(status="Running"))
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        t = fake_time(rt)
+        with pytest.raises(JobTimeoutError) as info:
+            job.wait(timeout=3.0, poll_interval=1.0)
+    err = info.value
+    assert (err.job_id, err.timeout, err.last_status) == ("job-1", 3.0, "Running")
+    assert isinstance(err, TimeoutError)
+    assert sum(t.sleeps) == pytest.approx(3.0)
+    assert t.sleeps[-1] <= 3.0 - sum(t.sleeps[:-1]) + 1e-9
+
+
+def test_wait_timeout_none_waits_until_final() -> None:
+    replies = [job_json(status="Running")] * 50 + [job_json(status="Completed")]
+    service = FakeService().on("GET", "/jobs/job-1", *replies)
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        t = fake_time(rt)
+        assert job.wait(timeout=None) == "Completed"
+    assert max(t.sleeps) == 5.0  # the default cap
+
+
+def test_failed_job_raises_with_reason() -> None:
+    failed = job_json(
+        status="Failed", reason="Error in the validation process of the job.", reason_code=1002
+    )
+    failed["state"]["reason_solution"] = "Check the job."
+    service = FakeService().on("GET", "/jobs/job-1", failed)
+    with make_runtime(service) as rt, pytest.raises(JobFailedError) as info:
+        rt.job("job-1").wait()
+    err = info.value
+    assert (err.job_id, err.status, err.reason_code) == ("job-1", "Failed", 1002)
+    assert err.reason == "Error in the validation process of the job."
+    assert err.reason_solution == "Check the job."
+    assert "1002" in str(err)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        job_json(status="Cancelled - Ran too long", reason="Ran too long", reason_code=1305),
+        job_json(status="Cancelled", reason="Ran too long", reason_code=1305),
+    ],
+)
+def test_ran_too_long_is_a_failure(reply: dict[str, Any]) -> None:
+    service = FakeService().on("GET", "/jobs/job-1", reply)
+    with make_runtime(service) as rt, pytest.raises(JobFailedError) as info:
+        rt.job("job-1").result()
+    assert info.value.reason_code == 1305
+
+
+def test_cancelled_job_raises_cancelled() -> None:
+    service = FakeService().on("GET", "/jobs/job-1", job_json(status="Cancelled"))
+    with make_runtime(service) as rt, pytest.raises(JobCancelledError) as info:
+        rt.job("job-1").result()
+    assert info.value.job_id == "job-1"
+
+
+def test_unknown_status_keeps_polling_and_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    replies = [job_json(status="Mystery")] * 3 + [job_json(status="Completed")]
+    service = FakeService().on("GET", "/jobs/job-1", *replies)
+    with (
+        caplog.at_level(logging.WARNING, logger="qiskit_runtime_rest"),
+        make_runtime(service) as rt,
+    ):
+        job = rt.job("job-1")
+        fake_time(rt)
+        assert job.wait() == "Completed"
+    assert sum("Mystery" in r.getMessage() for r in caplog.records) <= 1
+
+
+def test_progress_goes_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    service = FakeService().on(
+        "GET", "/jobs/job-1", *[job_json(status="Queued")] * 2, job_json(status="Completed")
+    )
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        fake_time(rt)
+        capsys.readouterr()
+        job.wait(progress=True)
+        job.wait()  # off by default
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.count("job job-1: Completed") == 1 and "Queued" in out.err
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+def test_result_waits_then_decodes_and_is_not_cached() -> None:
+    service = FakeService()
+    service.on("GET", "/jobs/job-1", job_json(status="Running"), job_json(status="Completed"))
+    service.on("GET", "/jobs/job-1/results", 204, result_json())
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        fake_time(rt)
+        first = job.result()
+        second = job.result()
+    assert first[0].data.meas.get_counts() == {"00": 2, "11": 2}
+    assert first == second and first is not second
+    assert len(service.api_requests("GET", "/jobs/job-1/results")) == 3  # 204, 200, 200
+
+
+def test_result_missing_after_completion_gives_up() -> None:
+    service = FakeService()
+    service.on("GET", "/jobs/job-1", job_json(status="Completed"))
+    service.on("GET", "/jobs/job-1/results", 204)
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        fake_time(rt)
+        with pytest.raises(JobTimeoutError, match="not available"):
+            job.result()
+
+
+# -- other job operations ------------------------------------------------------------------------
+
+
+def test_cancel_logs_metrics_delete() -> None:
+    service = FakeService()
+    service.on("GET", "/jobs/job-1", job_json())
+    service.on("POST", "/jobs/job-1/cancel", 204, 409)
+    service.on("GET", "/jobs/job-1/logs", httpx.Response(200, text="line 1\nline 2\n"))
+    service.on(
+        "GET",
+        "/jobs/job-1/metrics",
+        {"usage": {"qpu_charge_time_seconds": 1.5, "status": "complete"}, "num_circuits": 2},
+    )
+    service.on("DELETE", "/jobs/job-1", 204)
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        job.cancel()
+        with pytest.raises(ConflictError):
+            job.cancel()
+        assert job.logs() == "line 1\nline 2\n"
+        metrics = job.metrics()
+        assert metrics.usage.qpu_charge_time_seconds == 1.5  # type: ignore[union-attr]
+        assert metrics.num_circuits == 2
+        job.delete()
+
+
+def test_tags_hide_and_keep_the_idempotency_tag() -> None:
+    idem = new_idempotency_tag()
+    service = FakeService()
+    service.on("GET", "/jobs/job-1", job_json(tags=["exp", idem]))
+    service.on("PUT", "/jobs/job-1/tags", 204)
+    with make_runtime(service) as rt:
+        job = rt.job("job-1")
+        assert job.idempotency_tag == idem
+        assert job.tags() == ["exp"]
+        job.update_tags(["new", "tags"])
+        with pytest.raises(TypeError):
+            job.update_tags("oops")
+    (put,) = service.api_requests("PUT")
+    assert json.loads(put.content) == {"tags": ["new", "tags", idem]}
+
+
+def test_job_equality_and_repr() -> None:
+    service = FakeService().on("GET", "/jobs/job-1", job_json(session_id="s1"))
+    with make_runtime(service) as rt:
+        a, b = rt.job("job-1"), rt.job("job-1")
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert repr(a) == "Job(id='job-1', backend='fake_backend', session_id='s1', status='Queued')"
+
+
+# -- listing -----------------------------------------------------------------------------------
+
+
+def _pages(total: int) -> Any:
+    jobs = [job_json(f"j{i}") for i in range(total)]
+
+    def handler(request: httpx.Request) -> dict[str, Any]:
+        limit = int(request.url.params["limit"])
+        offset = int(request.url.params["offset"])
+        return {
+            "jobs": jobs[offset : offset + limit],
+            "limit": limit,
+            "offset": offset,
+            "count": total,
+        }
+
+    return handler
+
+
+def test_jobs_auto_paginate_lazily() -> None:
+    service = FakeService().on("GET", "/jobs", _pages(5))
+    with make_runtime(service) as rt:
+        it = iter_jobs(rt._engine, JobQuery(page_size=2))
+        first = next(it)
+        assert first.id == "j0" and len(service.api_requests()) == 1
+        rest = [j.id for j in it]
+    assert rest == ["j1", "j2", "j3", "j4"]
+    offsets = [r.url.params["offset"] for r in service.api_requests()]
+    assert offsets == ["0", "2", "4"]
+
+
+def test_jobs_limit_and_filters() -> None:
+    from datetime import datetime
+
+    service = FakeService().on("GET", "/jobs", _pages(500))
+    after = datetime(2026, 1, 1, tzinfo=UTC)
+    with make_runtime(service) as rt:
+        jobs = list(
+            rt.jobs(
+                limit=3,
+                pending=True,
+                program="sampler",
+                backend="fake_backend",
+                created_after=after,
+                tags=["a", "b"],
+                session_id="s1",
+                descending=False,
+            )
+        )
+        everything = list(rt.jobs())
+    assert [j.id for j in jobs] == ["j0", "j1", "j2"]
+    params = service.api_requests()[0].url.params
+    assert params["limit"] == "3" and params["pending"] == "true" and params["sort"] == "ASC"
+    assert params.get_list("tags") == ["a", "b"] and params["session_id"] == "s1"
+    assert params["created_after"].startswith("2026-01-01T00:00:00")
+    assert len(everything) == 500
+    assert [r.url.params["limit"] for r in service.api_requests()[1:]] == ["200"] * 3
+
+
+def test_jobs_does_not_repeat_a_job_when_the_list_shifts() -> None:
+    pages = [
+        {"jobs": [job_json("a"), job_json("b")], "limit": 2, "offset": 0, "count": 4},
+        {"jobs": [job_json("b"), job_json("c")], "limit": 2, "offset": 2, "count": 4},
+        {"jobs": [], "limit": 2, "offset": 4, "count": 4},
+    ]
+    service = FakeService().on("GET", "/jobs", *pages)
+    with make_runtime(service) as rt:
+        ids = [j.id for j in iter_jobs(rt._engine, JobQuery(page_size=2))]
+    assert ids == ["a", "b", "c"]
+
+
+def test_wait_all_returns_final_statuses_without_raising() -> None:
+    service = FakeService()
+    service.on("GET", "/jobs/a", job_json("a", "Running"), job_json("a", "Completed"))
+    service.on("GET", "/jobs/b", job_json("b", "Failed"))
+    with make_runtime(service) as rt:
+        jobs = [rt.job("a"), rt.job("b")]
+        fake_time(rt)
+        assert rt.wait_all(jobs) == ["Completed", "Failed"]
+    service.on("GET", "/jobs/c", job_json("c", "Running"))
+    with make_runtime(service) as rt:
+        job = rt.job("c")
+        fake_time(rt)
+        with pytest.raises(JobTimeoutError):
+            rt.wait_all([job], timeout=2.0)
+
+
+# -- async twins -------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_async_job_wait_result_and_listing() -> None:
+    service = FakeService()
+    service.on(
+        "GET", "/jobs/job-1", *[job_json(status="Running")] * 2, job_json(status="Completed")
+    )
+    service.on("GET", "/jobs/job-1/results", result_json())
+    service.on("GET", "/jobs", _pages(3))
+    service.on("PUT", "/jobs/job-1/tags", 204)
+    async with make_async_runtime(service) as rt:
+        job = await rt.job("job-1")
+        t = fake_time(rt)
+        assert await job.wait() == "Completed"
+        result = await job.result()
+        assert result[0].data.meas.get_counts() == {"00": 2, "11": 2}
+        assert await job.status() == "Completed" and await job.done()
+        assert await job.tags() == []
+        await job.update_tags(["x"])
+        ids = [j.id async for j in rt.jobs(limit=2)]
+        assert ids == ["j0", "j1"]
+        assert await rt.wait_all([job]) == ["Completed"]
+    assert t.sleeps  # slept through the engine's (fake) async sleep
+
+
+@pytest.mark.anyio
+async def test_async_timeout_and_failure() -> None:
+    service = FakeService()
+    service.on("GET", "/jobs/a", job_json("a", "Queued"))
+    service.on("GET", "/jobs/b", job_json("b", "Failed", reason="boom", reason_code=1000))
+    async with make_async_runtime(service) as rt:
+        a, b = await rt.job("a"), await rt.job("b")
+        fake_time(rt)
+        with pytest.raises(JobTimeoutError):
+            await a.wait(timeout=1.0)
+        with pytest.raises(JobFailedError, match="boom"):
+            await b.result()
+
+
+def test_sync_runtime_type() -> None:
+    assert Runtime.__name__ == "Runtime"

@@ -1,0 +1,649 @@
+"""``Runtime`` and ``AsyncRuntime``: the entry points of the SDK.
+
+Both resolve their settings the same way (:mod:`~qiskit_runtime_rest.accounts`), build one
+keep-alive HTTP client (:mod:`~qiskit_runtime_rest.transport`) shared by API and IAM calls,
+hand it to the generated ``qiskit_runtime_api`` client, and run every operation through the
+shared core (:mod:`~qiskit_runtime_rest._core`), synchronously or on asyncio.
+
+    rt = Runtime(token=API_KEY, instance=CRN)    # IBM Quantum Platform
+    rt = Runtime.from_env()                      # QISKIT_IBM_TOKEN, QISKIT_IBM_INSTANCE, ...
+    rt = Runtime.saved()                         # ~/.qiskit/qiskit-ibm.json
+    rt = Runtime.local()                         # an emulator in this process
+
+Every request carries ``IBM-API-Version`` (default :data:`DEFAULT_API_VERSION`) and, on the
+current service, ``Service-CRN``. The repr shows the channel, URL and instance, never a token.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+import httpx
+
+from qiskit_runtime_rest import _operations as ops
+from qiskit_runtime_rest._core import AsyncEngine, Engine
+from qiskit_runtime_rest.accounts import Account, resolve_account
+from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth, RuntimeAuth
+from qiskit_runtime_rest.errors import ValidationError
+from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, aiter_jobs, iter_jobs
+from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Opening, Session
+from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
+from qiskit_runtime_rest.retry import RetryPolicy
+from qiskit_runtime_rest.transport import (
+    DEFAULT_API_VERSION,
+    Timeouts,
+    build_async_http_client,
+    build_http_client,
+)
+
+if TYPE_CHECKING:
+    from qiskit_runtime_api.models import (
+        BackendConfiguration,
+        BackendDevice,
+        BackendProperties,
+        BackendStatus,
+        InstanceUsage,
+        VersionList,
+    )
+    from qiskit_runtime_api.models import Session as SessionModel
+
+    from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
+
+__all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
+
+logger = logging.getLogger("qiskit_runtime_rest")
+
+_VERSION = "0.1.0"
+
+
+def _user_agent() -> str:
+    return (
+        f"qiskit-runtime-rest/{_VERSION} httpx/{httpx.__version__} "
+        f"python/{platform.python_version()}"
+    )
+
+
+def _start_emulator(config: Any) -> Any:
+    try:
+        from qiskit_runtime_emulator.server import EmulatorServer
+    except ImportError as exc:
+        raise ImportError(
+            "Runtime.local() needs the local emulator: pip install 'qiskit-runtime-rest[local]'"
+        ) from exc
+    return EmulatorServer(config).start()
+
+
+class _RuntimeBase:
+    """Configuration shared by both clients (no I/O here)."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        instance: str | None = None,
+        channel: str | None = None,
+        url: str | None = None,
+        iam_url: str | None = None,
+        api_key: str | None = None,
+        access_token: str | None = None,
+        verify: bool | str | None = None,
+        proxies: str | Mapping[str, Any] | None = None,
+        private_endpoint: bool | None = None,
+        name: str | None = None,
+        filename: str | os.PathLike[str] | None = None,
+        timeout: Timeouts | float | None = None,
+        retry: RetryPolicy | None = None,
+        api_version: str | None = DEFAULT_API_VERSION,
+        headers: Mapping[str, str] | None = None,
+        trust_env: bool = True,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        _sources: tuple[bool, bool] = (True, True),
+    ) -> None:
+        if token and api_key and token != api_key:
+            raise ValidationError("pass the API key as token= or api_key=, not both")
+        if access_token and (token or api_key):
+            raise ValidationError("pass either an API key (token=) or access_token=, not both")
+        use_env, use_saved = _sources
+        account = resolve_account(
+            token=access_token or token or api_key,
+            instance=instance,
+            channel=channel,
+            url=url,
+            iam_url=iam_url,
+            verify=verify,
+            proxies=proxies,
+            private_endpoint=private_endpoint,
+            name=name,
+            filename=filename,
+            use_env=use_env,
+            use_saved=use_saved,
+        )
+        self._account = account
+        self._timeouts = Timeouts.coerce(timeout)
+        self._retry = retry or RetryPolicy()
+        self._auth = self._make_auth(account, bool(access_token))
+        self._headers = self._make_headers(account, api_version, headers)
+        self._trust_env = trust_env
+        self._owned_server: Any = None
+        self._connect(transport)
+
+    def _connect(self, transport: Any) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _make_auth(account: Account, access_token: bool) -> RuntimeAuth:
+        if account.is_legacy:
+            return LegacyTokenAuth(account.token)
+        if access_token:
+            return BearerTokenAuth(account.token)
+        return IAMAuth(account.token, account.iam_base_url())
+
+    @staticmethod
+    def _make_headers(
+        account: Account, api_version: str | None, extra: Mapping[str, str] | None
+    ) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if api_version:
+            headers["IBM-API-Version"] = api_version
+        if not account.is_legacy and account.instance:
+            headers["Service-CRN"] = account.instance
+        for key, value in (extra or {}).items():
+            if key.lower() in ("authorization", "x-access-token"):
+                raise ValidationError(f"{key} is set by the client from the credentials")
+            headers[key] = value
+        return headers
+
+    def _http_kwargs(self) -> dict[str, Any]:
+        proxies = self._account.proxies
+        return {
+            "base_url": self._account.runtime_url(),
+            "headers": self._headers,
+            "auth": self._auth,
+            "timeouts": self._timeouts,
+            "verify": self._account.verify,
+            "proxy": proxies if isinstance(proxies, str) else None,
+            "proxies": proxies if isinstance(proxies, Mapping) else None,
+            "user_agent": _user_agent(),
+            "trust_env": self._trust_env,
+        }
+
+    # -- constructors --------------------------------------------------------------------------
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Self:
+        """Settings from the environment (``QISKIT_IBM_TOKEN``, ``QISKIT_IBM_INSTANCE``,
+        ``QISKIT_IBM_URL``, ``QISKIT_IBM_CHANNEL``, ``IAM_URL``); arguments override them. The
+        saved-account file is not read."""
+        return cls(**overrides, _sources=(True, False))
+
+    @classmethod
+    def saved(
+        cls,
+        name: str | None = None,
+        filename: str | os.PathLike[str] | None = None,
+        **overrides: Any,
+    ) -> Self:
+        """Settings from a saved account (``~/.qiskit/qiskit-ibm.json`` unless ``filename``):
+        the one called ``name``, or the default one. Arguments override its fields; the
+        environment is not read (except ``IAM_URL``)."""
+        return cls(name=name, filename=filename, **overrides, _sources=(False, True))
+
+    @classmethod
+    def local(
+        cls, config: Any = None, *, channel: str = "ibm_quantum_platform", **kwargs: Any
+    ) -> Self:
+        """Start the emulator (``qiskit_runtime_emulator``, the ``local`` extra) in this process
+        and connect to it. Closing the client stops the emulator.
+
+        ``config`` is an ``EmulatorConfig``; ``channel="legacy"`` connects with the legacy
+        ``x-access-token`` instead of IAM. Other arguments go to the constructor (e.g.
+        ``retry=``, ``timeout=``).
+        """
+        server = _start_emulator(config)
+        try:
+            if channel == "legacy":
+                creds: dict[str, Any] = {
+                    "token": server.legacy_token,
+                    "url": server.legacy_url,
+                    "instance": server.config.default_instance.legacy_instance,
+                }
+            else:
+                creds = {
+                    "token": server.api_key,
+                    "instance": server.crn,
+                    "url": server.url,
+                    "iam_url": server.iam_url,
+                }
+            runtime = cls(
+                **creds,
+                channel=channel,
+                trust_env=False,
+                **kwargs,
+                _sources=(False, False),
+            )
+        except BaseException:
+            server.stop()
+            raise
+        runtime._owned_server = server
+        return runtime
+
+    # -- properties ----------------------------------------------------------------------------
+
+    @property
+    def channel(self) -> str:
+        return self._account.channel
+
+    @property
+    def url(self) -> str:
+        """The API root requests go to."""
+        return self._account.runtime_url()
+
+    @property
+    def instance(self) -> str | None:
+        """The instance CRN (or legacy ``hub/group/project``)."""
+        return self._account.instance
+
+    @property
+    def account(self) -> Account:
+        """The resolved settings (the token is not in its repr)."""
+        return self._account
+
+    @property
+    def emulator(self) -> Any:
+        """The emulator started by :meth:`local` (None otherwise)."""
+        return self._owned_server
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(channel={self.channel!r}, url={self.url!r}, "
+            f"instance={self.instance!r})"
+        )
+
+    def _stop_server(self) -> None:
+        server, self._owned_server = self._owned_server, None
+        if server is not None:
+            server.stop()
+
+    @staticmethod
+    def _query(
+        limit: int | None,
+        pending: bool | None,
+        program: str | None,
+        backend: str | None,
+        created_after: datetime | None,
+        created_before: datetime | None,
+        tags: Sequence[str] | None,
+        session_id: str | None,
+        descending: bool,
+    ) -> JobQuery:
+        if isinstance(tags, str):
+            tags = [tags]
+        return JobQuery(
+            limit=limit,
+            pending=pending,
+            program=program,
+            backend=backend,
+            created_after=created_after,
+            created_before=created_before,
+            tags=tuple(tags) if tags else None,
+            session_id=session_id,
+            descending=descending,
+        )
+
+
+class Runtime(_RuntimeBase):
+    """The synchronous client.
+
+    Args:
+        token: IBM Cloud API key (current service) or legacy access token; ``api_key`` is an
+            alias. Falls back on ``QISKIT_IBM_TOKEN``, then a saved account.
+        instance: the instance CRN (current service) or ``hub/group/project`` (legacy).
+        channel: ``ibm_quantum_platform`` (default), ``ibm_cloud`` (the same) or ``legacy``.
+        url: API root override (a bare host such as ``https://cloud.ibm.com`` is turned into
+            the regional API host of the CRN).
+        iam_url: IAM root override (default ``https://iam.cloud.ibm.com``, or ``IAM_URL``).
+        access_token: a ready IAM bearer token instead of an API key (never refreshed).
+        verify: TLS verification: a bool or a CA bundle path.
+        proxies: one proxy URL, or ``{pattern: proxy URL}`` (qiskit-ibm-runtime's form too).
+        name, filename: which saved account, in which file.
+        timeout: a :class:`Timeouts`, or seconds for reads and writes.
+        retry: the :class:`RetryPolicy` of transient failures.
+        api_version: the ``IBM-API-Version`` header (None to leave it out).
+        headers: extra headers for every API request.
+        transport: an ``httpx.BaseTransport`` replacing the network (tests).
+    """
+
+    def _connect(self, transport: Any) -> None:
+        from qiskit_runtime_api.client import Client
+
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise TypeError("Runtime takes an httpx.BaseTransport")
+        http = build_http_client(**self._http_kwargs(), transport=transport)
+        api = Client(base_url=self.url).set_httpx_client(http)
+        self._engine = Engine(api, self._auth, self._retry)
+
+    # -- primitives and modes -------------------------------------------------------------------
+
+    def sampler(self, backend: str, options: SamplerOptions | None = None) -> Sampler:
+        """A Sampler in job mode (each ``run()`` is a job of its own)."""
+        return Sampler(
+            self._engine, backend, options, legacy_instance=self._account.legacy_instance
+        )
+
+    def estimator(self, backend: str, options: EstimatorOptions | None = None) -> Estimator:
+        """An Estimator in job mode."""
+        return Estimator(
+            self._engine, backend, options, legacy_instance=self._account.legacy_instance
+        )
+
+    def session(
+        self,
+        backend: str,
+        max_time: int | None = None,
+        *,
+        cancel_on_error: bool = False,
+        close_on_exit: bool = True,
+    ) -> Session:
+        """Open a session (``mode: dedicated``, ``max_ttl=max_time`` seconds); use it in a
+        ``with`` block to close it on the way out."""
+        return Session._create(
+            self._engine,
+            backend,
+            max_time=max_time,
+            legacy_instance=self._account.legacy_instance,
+            close_on_exit=close_on_exit,
+            cancel_on_error=cancel_on_error,
+        )
+
+    def batch(
+        self,
+        backend: str,
+        max_time: int | None = None,
+        *,
+        cancel_on_error: bool = False,
+        close_on_exit: bool = True,
+    ) -> Batch:
+        """Open a batch (``mode: batch``); leave the ``with`` block once jobs are submitted."""
+        return Batch._create(
+            self._engine,
+            backend,
+            max_time=max_time,
+            legacy_instance=self._account.legacy_instance,
+            close_on_exit=close_on_exit,
+            cancel_on_error=cancel_on_error,
+        )
+
+    def session_from_id(self, session_id: str) -> Session:
+        """Attach to an existing session (ValidationError if it is a batch)."""
+        return Session._attach(
+            self._engine, session_id, legacy_instance=self._account.legacy_instance
+        )
+
+    def batch_from_id(self, session_id: str) -> Batch:
+        """Attach to an existing batch (ValidationError if it is a dedicated session)."""
+        return Batch._attach(
+            self._engine, session_id, legacy_instance=self._account.legacy_instance
+        )
+
+    def session_details(self, session_id: str) -> SessionModel:
+        """The session object (state, accepting_jobs, TTLs, timestamps...)."""
+        return self._engine.call(ops.get_session_call(session_id))
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    def job(self, job_id: str) -> Job:
+        """A handle on an existing job (fetched once, so a wrong id fails here)."""
+        return Job._from_model(self._engine, self._engine.call(ops.get_job_call(job_id)))
+
+    def jobs(
+        self,
+        limit: int | None = None,
+        *,
+        pending: bool | None = None,
+        program: str | None = None,
+        backend: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        tags: Sequence[str] | None = None,
+        session_id: str | None = None,
+        descending: bool = True,
+    ) -> Iterator[Job]:
+        """Jobs matching the filters, newest first, fetched page by page as you iterate."""
+        query = self._query(
+            limit,
+            pending,
+            program,
+            backend,
+            created_after,
+            created_before,
+            tags,
+            session_id,
+            descending,
+        )
+        return iter_jobs(self._engine, query)
+
+    def wait_all(self, jobs: Iterable[Job], timeout: float | None = 3600.0) -> list[str]:
+        """Wait for every job to finish; return their final statuses (failures included, not
+        raised). Raises ``JobTimeoutError`` for the first job still running at the deadline."""
+        from qiskit_runtime_rest.jobs import wait_all_flow
+
+        return self._engine.drive(
+            wait_all_flow([j.id for j in jobs], timeout=timeout, clock=self._engine.clock)
+        )
+
+    # -- backends and instance -------------------------------------------------------------------
+
+    def backends(self) -> list[BackendDevice]:
+        """The backends this instance can use."""
+        return list(self._engine.call(ops.list_backends_call()).devices)
+
+    def backend_status(self, name: str) -> BackendStatus:
+        return self._engine.call(ops.get_backend_status_call(name))
+
+    def backend_configuration(self, name: str) -> BackendConfiguration:
+        return self._engine.call(ops.get_backend_configuration_call(name))
+
+    def backend_properties(self, name: str) -> BackendProperties:
+        return self._engine.call(ops.get_backend_properties_call(name))
+
+    def usage(self) -> InstanceUsage:
+        """Usage of the instance in the current period."""
+        return self._engine.call(ops.get_instance_usage_call())
+
+    def versions(self) -> VersionList:
+        """API versions the service understands."""
+        return self._engine.call(ops.list_versions_call())
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the HTTP connections (and stop the emulator started by :meth:`local`)."""
+        try:
+            self._engine.close()
+        finally:
+            self._stop_server()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncRuntime(_RuntimeBase):
+    """The asyncio client: the same constructor as :class:`Runtime` (``transport`` is an
+    ``httpx.AsyncBaseTransport``), coroutines instead of blocking calls."""
+
+    def _connect(self, transport: Any) -> None:
+        from qiskit_runtime_api.client import Client
+
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise TypeError("AsyncRuntime takes an httpx.AsyncBaseTransport")
+        http = build_async_http_client(**self._http_kwargs(), transport=transport)
+        api = Client(base_url=self.url).set_async_httpx_client(http)
+        self._engine = AsyncEngine(api, self._auth, self._retry)
+
+    # -- primitives and modes -------------------------------------------------------------------
+
+    def sampler(self, backend: str, options: SamplerOptions | None = None) -> AsyncSampler:
+        """An AsyncSampler in job mode."""
+        return AsyncSampler(
+            self._engine, backend, options, legacy_instance=self._account.legacy_instance
+        )
+
+    def estimator(self, backend: str, options: EstimatorOptions | None = None) -> AsyncEstimator:
+        """An AsyncEstimator in job mode."""
+        return AsyncEstimator(
+            self._engine, backend, options, legacy_instance=self._account.legacy_instance
+        )
+
+    def session(
+        self,
+        backend: str,
+        max_time: int | None = None,
+        *,
+        cancel_on_error: bool = False,
+        close_on_exit: bool = True,
+    ) -> Opening[AsyncSession]:
+        """``async with rt.session(backend) as s:`` (or ``s = await rt.session(backend)``)."""
+
+        async def opener() -> AsyncSession:
+            return await AsyncSession._create(
+                self._engine,
+                backend,
+                max_time=max_time,
+                legacy_instance=self._account.legacy_instance,
+                close_on_exit=close_on_exit,
+                cancel_on_error=cancel_on_error,
+            )
+
+        return Opening(opener)
+
+    def batch(
+        self,
+        backend: str,
+        max_time: int | None = None,
+        *,
+        cancel_on_error: bool = False,
+        close_on_exit: bool = True,
+    ) -> Opening[AsyncBatch]:
+        """``async with rt.batch(backend) as b:`` (or ``b = await rt.batch(backend)``)."""
+
+        async def opener() -> AsyncBatch:
+            return await AsyncBatch._create(
+                self._engine,
+                backend,
+                max_time=max_time,
+                legacy_instance=self._account.legacy_instance,
+                close_on_exit=close_on_exit,
+                cancel_on_error=cancel_on_error,
+            )
+
+        return Opening(opener)
+
+    async def session_from_id(self, session_id: str) -> AsyncSession:
+        """Attach to an existing session (ValidationError if it is a batch)."""
+        return await AsyncSession._attach(
+            self._engine, session_id, legacy_instance=self._account.legacy_instance
+        )
+
+    async def batch_from_id(self, session_id: str) -> AsyncBatch:
+        """Attach to an existing batch (ValidationError if it is a dedicated session)."""
+        return await AsyncBatch._attach(
+            self._engine, session_id, legacy_instance=self._account.legacy_instance
+        )
+
+    async def session_details(self, session_id: str) -> SessionModel:
+        return await self._engine.call(ops.get_session_call(session_id))
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    async def job(self, job_id: str) -> AsyncJob:
+        """A handle on an existing job (fetched once, so a wrong id fails here)."""
+        return AsyncJob._from_model(self._engine, await self._engine.call(ops.get_job_call(job_id)))
+
+    def jobs(
+        self,
+        limit: int | None = None,
+        *,
+        pending: bool | None = None,
+        program: str | None = None,
+        backend: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        tags: Sequence[str] | None = None,
+        session_id: str | None = None,
+        descending: bool = True,
+    ) -> AsyncIterator[AsyncJob]:
+        """``async for job in rt.jobs(...)``: jobs matching the filters, page by page."""
+        query = self._query(
+            limit,
+            pending,
+            program,
+            backend,
+            created_after,
+            created_before,
+            tags,
+            session_id,
+            descending,
+        )
+        return aiter_jobs(self._engine, query)
+
+    async def wait_all(self, jobs: Iterable[AsyncJob], timeout: float | None = 3600.0) -> list[str]:
+        """Wait for every job to finish; return their final statuses (like ``Runtime.wait_all``)."""
+        from qiskit_runtime_rest.jobs import wait_all_flow
+
+        return await self._engine.drive(
+            wait_all_flow([j.id for j in jobs], timeout=timeout, clock=self._engine.clock)
+        )
+
+    # -- backends and instance -------------------------------------------------------------------
+
+    async def backends(self) -> list[BackendDevice]:
+        return list((await self._engine.call(ops.list_backends_call())).devices)
+
+    async def backend_status(self, name: str) -> BackendStatus:
+        return await self._engine.call(ops.get_backend_status_call(name))
+
+    async def backend_configuration(self, name: str) -> BackendConfiguration:
+        return await self._engine.call(ops.get_backend_configuration_call(name))
+
+    async def backend_properties(self, name: str) -> BackendProperties:
+        return await self._engine.call(ops.get_backend_properties_call(name))
+
+    async def usage(self) -> InstanceUsage:
+        return await self._engine.call(ops.get_instance_usage_call())
+
+    async def versions(self) -> VersionList:
+        return await self._engine.call(ops.list_versions_call())
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (and stop the emulator started by :meth:`local`)."""
+        try:
+            await self._engine.close()
+        finally:
+            self._stop_server()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,259 @@
+"""Sampler and Estimator: PUBs plus options become a job, submitted exactly once.
+
+``rt.sampler(backend, options=...).run(pubs)`` returns a :class:`~qiskit_runtime_rest.jobs.Job`
+(``AsyncJob`` with the async client). Inside a session or batch the jobs carry its
+``session_id``.
+
+**A submission is never duplicated.** ``POST /jobs`` is not idempotent, so every submission
+carries a client-generated tag ``qrr-<uuid4 hex>`` (added to the job's ``tags``; jobs hold at
+most 8 tags, so 7 are left to the caller). Then:
+
+* a 429 answer means the job was not created: the request is repeated after ``Retry-After``
+  (by the retry policy), as is a connection failure before anything was sent;
+* a 409 (usage limit) or any other 4xx is raised: nothing was created, and repeating would not
+  help;
+* an *ambiguous* failure (a 5xx, a dropped connection or a timeout after the request was sent)
+  may or may not have created the job. The client waits a backoff delay, looks the job up with
+  ``GET /jobs?tags=<tag>&limit=2`` and adopts it if found; only if it is not found does it
+  submit again (same body, same tag), within the retry policy's attempt and time budget.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
+
+from qiskit_runtime_rest import _operations as ops
+from qiskit_runtime_rest._core import AsyncEngine, Engine, Flow, Sleep
+from qiskit_runtime_rest.errors import (
+    APIConnectionError,
+    APIError,
+    RuntimeRestError,
+    ServerError,
+    ValidationError,
+)
+from qiskit_runtime_rest.jobs import AsyncJob, Job, new_idempotency_tag, tag_list
+from qiskit_runtime_rest.transport import request_was_sent
+
+if TYPE_CHECKING:
+    from qiskit_runtime_api.models import EstimatorJobRequest, SamplerJobRequest
+    from qiskit_runtime_api.models import Job as JobModel
+
+    from qiskit_runtime_rest.modes import _ModeBase
+    from qiskit_runtime_rest.pubs import EstimatorPubLike, SamplerPubLike
+    from qiskit_runtime_rest.retry import RetryPolicy
+
+    JobRequest = SamplerJobRequest | EstimatorJobRequest
+
+__all__ = ["AsyncEstimator", "AsyncSampler", "Estimator", "Sampler", "Submitted", "submit_flow"]
+
+logger = logging.getLogger("qiskit_runtime_rest")
+
+ProgramId = Literal["sampler", "estimator"]
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What a submission produced: the job's id, backend and session."""
+
+    id: str
+    backend: str | None
+    session_id: str | None
+    adopted: bool = False
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, APIError):
+        return f"HTTP {exc.status_code}"
+    return type(exc).__name__
+
+
+def submit_flow(
+    request: JobRequest, tag: str, policy: RetryPolicy, clock: Callable[[], float]
+) -> Flow[Submitted]:
+    """Submit ``request`` (which carries ``tag``) so that at most one job is created."""
+    start = clock()
+    attempt = 1
+    while True:
+        try:
+            created = yield ops.create_job_call(request)
+        except (ServerError, APIConnectionError) as exc:
+            if not request_was_sent(exc):
+                raise  # never reached the server (the engine already retried): nothing created
+            ambiguous: Exception = exc
+        else:
+            session_id = created.session_id if isinstance(created.session_id, str) else None
+            return Submitted(created.id, created.backend, session_id)
+        logger.warning(
+            "job submission got %s: it may have been created; looking it up by its tag %s",
+            _describe(ambiguous),
+            tag,
+        )
+        yield Sleep(policy.backoff(attempt, ambiguous))
+        try:
+            page = yield ops.list_jobs_call(limit=2, offset=0, tags=[tag])
+        except RuntimeRestError as lookup_error:
+            ambiguous.add_note(
+                f"the job may have been created: look for a job tagged {tag!r} "
+                f"(the look-up failed: {_describe(lookup_error)})"
+            )
+            raise ambiguous from lookup_error
+        found: list[JobModel] = list(page.jobs)
+        if found:
+            if len(found) > 1:
+                logger.warning("%d jobs carry tag %s; adopting the oldest", len(found), tag)
+            model = min(found, key=lambda m: m.created)
+            logger.info("adopted job %s created by the ambiguous submission", model.id)
+            return Submitted(
+                model.id,
+                model.backend if isinstance(model.backend, str) else None,
+                model.session_id if isinstance(model.session_id, str) else None,
+                adopted=True,
+            )
+        if policy.gives_up(attempt, clock() - start, 0.0, ambiguous):
+            ambiguous.add_note(f"no job tagged {tag!r} was found; it was not submitted again")
+            raise ambiguous
+        attempt += 1
+        logger.info("no job tagged %s: submitting again (attempt %d)", tag, attempt)
+
+
+class _Primitive:
+    """What Sampler and Estimator (and their async twins) share: building the job body."""
+
+    program_id: ClassVar[ProgramId]
+
+    def __init__(
+        self,
+        backend: str,
+        options: Any = None,
+        *,
+        session: _ModeBase | None = None,
+        legacy_instance: tuple[str, str, str] | None = None,
+    ) -> None:
+        if not backend or not isinstance(backend, str):
+            raise ValidationError("backend must be a backend name")
+        self._backend = backend
+        self._options = options
+        self._session = session
+        self._legacy_instance = legacy_instance
+        if session is not None:
+            self._legacy_instance = session._legacy_instance
+
+    @property
+    def backend(self) -> str:
+        return self._backend
+
+    @property
+    def options(self) -> Any:
+        return self._options
+
+    @property
+    def session_id(self) -> str | None:
+        return self._session.id if self._session is not None else None
+
+    def _request(self, pubs: Any, tags: Iterable[str]) -> tuple[JobRequest, str]:
+        from qiskit_runtime_rest.payloads import build_job_request
+
+        if self._session is not None and self._session.closed:
+            raise ValidationError(f"session {self._session.id} is closed; it takes no new jobs")
+        tag = new_idempotency_tag()
+        request = build_job_request(
+            self.program_id,
+            self._backend,
+            pubs,
+            self._options,
+            session_id=self.session_id,
+            tags=(*tag_list(tags), tag),
+            instance_hgp=self._legacy_instance,
+        )
+        return request, tag
+
+    def _job_kwargs(self, submitted: Submitted, tag: str) -> dict[str, Any]:
+        return {
+            "backend": submitted.backend or self._backend,
+            "session_id": submitted.session_id or self.session_id,
+            "program_id": self.program_id,
+            "idempotency_tag": tag,
+        }
+
+    def __repr__(self) -> str:
+        session = f", session_id={self.session_id!r}" if self._session is not None else ""
+        return f"{type(self).__name__}(backend={self._backend!r}{session})"
+
+
+class _SyncPrimitive(_Primitive):
+    def __init__(self, engine: Engine, backend: str, options: Any = None, **kwargs: Any) -> None:
+        super().__init__(backend, options, **kwargs)
+        self._engine = engine
+
+    @classmethod
+    def _in_session(cls, engine: Engine, backend: str, options: Any, session: _ModeBase) -> Self:
+        return cls(engine, backend, options, session=session)
+
+    def _submit(self, pubs: Any, tags: Iterable[str]) -> Job:
+        request, tag = self._request(pubs, tags)
+        engine = self._engine
+        submitted = engine.drive(submit_flow(request, tag, engine.retry, engine.clock))
+        return Job(engine, submitted.id, **self._job_kwargs(submitted, tag))
+
+
+class _AsyncPrimitive(_Primitive):
+    def __init__(
+        self, engine: AsyncEngine, backend: str, options: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(backend, options, **kwargs)
+        self._engine = engine
+
+    @classmethod
+    def _in_session(
+        cls, engine: AsyncEngine, backend: str, options: Any, session: _ModeBase
+    ) -> Self:
+        return cls(engine, backend, options, session=session)
+
+    async def _submit(self, pubs: Any, tags: Iterable[str]) -> AsyncJob:
+        request, tag = self._request(pubs, tags)
+        engine = self._engine
+        submitted = await engine.drive(submit_flow(request, tag, engine.retry, engine.clock))
+        return AsyncJob(engine, submitted.id, **self._job_kwargs(submitted, tag))
+
+
+class Sampler(_SyncPrimitive):
+    """The V2 Sampler on one backend (in job mode, or in a session / batch)."""
+
+    program_id: ClassVar[ProgramId] = "sampler"
+
+    def run(self, pubs: Sequence[SamplerPubLike], *, tags: Sequence[str] = ()) -> Job:
+        """Submit Sampler PUBs (``SamplerPub`` objects or tuples) as one job."""
+        return self._submit(pubs, tags)
+
+
+class Estimator(_SyncPrimitive):
+    """The V2 Estimator on one backend (in job mode, or in a session / batch)."""
+
+    program_id: ClassVar[ProgramId] = "estimator"
+
+    def run(self, pubs: Sequence[EstimatorPubLike], *, tags: Sequence[str] = ()) -> Job:
+        """Submit Estimator PUBs (``EstimatorPub`` objects or tuples) as one job."""
+        return self._submit(pubs, tags)
+
+
+class AsyncSampler(_AsyncPrimitive):
+    """The async twin of :class:`Sampler`."""
+
+    program_id: ClassVar[ProgramId] = "sampler"
+
+    async def run(self, pubs: Sequence[SamplerPubLike], *, tags: Sequence[str] = ()) -> AsyncJob:
+        """Submit Sampler PUBs as one job."""
+        return await self._submit(pubs, tags)
+
+
+class AsyncEstimator(_AsyncPrimitive):
+    """The async twin of :class:`Estimator`."""
+
+    program_id: ClassVar[ProgramId] = "estimator"
+
+    async def run(self, pubs: Sequence[EstimatorPubLike], *, tags: Sequence[str] = ()) -> AsyncJob:
+        """Submit Estimator PUBs as one job."""
+        return await self._submit(pubs, tags)
