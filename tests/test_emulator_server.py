@@ -202,3 +202,20 @@ def test_official_client(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPat
             jobs = [runtime.SamplerV2(mode=batch).run([isa], shots=10) for _ in range(2)]
         assert all(sum(j.result()[0].data.meas.get_counts().values()) == 10 for j in jobs)
         assert len(service.jobs(limit=3)) == 3
+
+
+def test_calls_are_recorded_by_template_and_status(fresh_emulator: EmulatorServer) -> None:
+    emu = fresh_emulator
+    headers = emu.headers()  # mints the token in-process: no IAM call
+    httpx.get(f"{emu.url}/backends", headers=headers)
+    httpx.get(f"{emu.client_url}/jobs/nope", headers=headers)
+    httpx.get(f"{emu.base_url}/nowhere")
+    httpx.post(f"{emu.iam_url}/identity/token", data={"grant_type": "x"})
+    assert emu.calls() == {
+        ("GET", "/api/v1/backends", 200): 1,
+        ("GET", "/experimental/api/v1/jobs/{job_id}", 404): 1,
+        ("GET", "/nowhere", 404): 1,
+        ("POST", "/identity/token", 400): 1,
+    }
+    emu.reset_calls()
+    assert emu.calls() == {}

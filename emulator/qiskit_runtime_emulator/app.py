@@ -54,6 +54,8 @@ _MAX_COST = 10800
 _INLINE_VALIDATION_BYTES = 16384
 # Items of a job list checked against the spec at each end of the page.
 _LIST_SAMPLE = 5
+# Distinct (method, path, status) entries kept by the call recorder.
+_MAX_CALL_KEYS = 10000
 
 _VERSIONS = [
     {"version": "2026-04-15", "status": "live"},
@@ -134,6 +136,8 @@ class EmulatorState:
         self.violation_count = 0
         self.undocumented_statuses: dict[str, int] = {}
         self.requests = 0
+        # (method, path template with its root, status) -> count; see record_call().
+        self.calls: dict[tuple[str, str, int], int] = {}
         self._doc_cache: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
 
@@ -148,6 +152,28 @@ class EmulatorState:
         out["response_violations"] = self.violation_count
         out["undocumented_statuses"] = dict(self.undocumented_statuses)
         return out
+
+    def record_call(self, method: str, template: str, status: int) -> None:
+        """Count one answered request by method, path template (with root) and status.
+
+        Status 0 stands for a connection dropped on purpose (fault injection). Paths without a
+        route are recorded verbatim, up to a bounded number of distinct entries.
+        """
+        key = (method, template, status)
+        with self._lock:
+            if key in self.calls:
+                self.calls[key] += 1
+            elif len(self.calls) < _MAX_CALL_KEYS:
+                self.calls[key] = 1
+
+    def calls_snapshot(self) -> dict[tuple[str, str, int], int]:
+        """A copy of the per-call counters (see :meth:`record_call`)."""
+        with self._lock:
+            return dict(self.calls)
+
+    def reset_calls(self) -> None:
+        with self._lock:
+            self.calls.clear()
 
     def record_violation(self, message: str) -> None:
         log.error("response violates the spec: %s", message)
@@ -958,17 +984,24 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
     ) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
             rel = request.url.path[len(root) :]
-            return await dispatcher.dispatch(request, ops, root, rel)
+            response = await dispatcher.dispatch(request, ops, root, rel)
+            status = 0 if request.scope.get(_DROP_FLAG) else response.status_code
+            st.record_call(request.method, root + template, status)
+            return response
 
         run.__name__ = f"{ops[next(iter(ops))].operation_id}_{root.strip('/').replace('/', '_')}"
         return run
 
     async def iam(request: Request) -> Response:
-        return await _iam_token(st, request)
+        response = await _iam_token(st, request)
+        status = 0 if request.scope.get(_DROP_FLAG) else response.status_code
+        st.record_call(request.method, IAM_PATH, status)
+        return response
 
     async def not_found(request: Request) -> Response:
         trace = _trace()
         body = error_body(404, f"No such path: {request.method} {request.url.path}", trace)
+        st.record_call(request.method, request.url.path, 404)
         return Response(json.dumps(body).encode(), 404, media_type=_JSON)
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -52,6 +52,7 @@ def banner(server: EmulatorServer) -> str:
     inst = server.config.default_instance
     return f"""Qiskit Runtime emulator running
   base URL (current service): {server.url}
+  URL for qiskit-ibm-runtime: {server.client_url}
   legacy URL:                 {server.legacy_url}
   IAM URL:                    {server.iam_url}   (POST {server.iam_url}/identity/token)
   API key:                    {server.api_key}

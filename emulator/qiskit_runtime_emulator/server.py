@@ -101,6 +101,19 @@ class EmulatorServer:
         """Jobs (by status), sessions, queue, requests served and injected faults by kind."""
         return self.state.stats()
 
+    def calls(self) -> dict[tuple[str, str, int], int]:
+        """Requests answered so far: ``(method, path template, status) -> count``.
+
+        The template includes the root (``/experimental/api/v1/jobs/{job_id}``); the IAM
+        exchange is ``/identity/token``; a path without a route is recorded as sent; status 0
+        is a connection dropped on purpose. Use :meth:`reset_calls` to start afresh.
+        """
+        return self.state.calls_snapshot()
+
+    def reset_calls(self) -> None:
+        """Forget the requests recorded by :meth:`calls`."""
+        self.state.reset_calls()
+
     def issue_token(self, api_key: str | None = None) -> str:
         """An IAM access token for ``api_key`` (default: the default instance's key)."""
         answer = self.state.auth.issue_token(
