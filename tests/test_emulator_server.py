@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import httpx
@@ -164,44 +163,6 @@ def test_cli_serves_until_interrupted() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-
-
-def test_official_client(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    runtime = pytest.importorskip("qiskit_ibm_runtime")
-    from qiskit import QuantumCircuit, transpile
-    from qiskit.quantum_info import SparsePauliOp
-
-    monkeypatch.setenv("IAM_URL", emulator.iam_url)
-    monkeypatch.setenv("QISKIT_FUNCTIONS_EXPERIMENTAL", "1")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        service = runtime.QiskitRuntimeService(
-            channel="ibm_quantum_platform",
-            token=emulator.api_key,
-            instance=emulator.crn,
-            url=emulator.client_url,
-        )
-        backend = service.backend("ibm_emulator_5q")
-        bell = QuantumCircuit(2)
-        bell.h(0)
-        bell.cx(0, 1)
-        measured = bell.copy()
-        measured.measure_all()
-        isa = transpile(measured, backend=backend, optimization_level=1)
-        job = runtime.SamplerV2(mode=backend).run([isa], shots=200)
-        counts = job.result()[0].data.meas.get_counts()
-        assert sum(counts.values()) == 200
-        assert set(counts) <= {"00", "11"}
-        assert job.usage() >= 0
-        with runtime.Session(backend=backend, max_time=600) as session:
-            isa_state = transpile(bell, backend=backend)
-            observable = SparsePauliOp("ZZ").apply_layout(isa_state.layout)
-            evs = runtime.EstimatorV2(mode=session).run([(isa_state, observable)]).result()[0]
-            assert float(evs.data.evs) == pytest.approx(1.0, abs=0.05)
-        with runtime.Batch(backend=backend) as batch:
-            jobs = [runtime.SamplerV2(mode=batch).run([isa], shots=10) for _ in range(2)]
-        assert all(sum(j.result()[0].data.meas.get_counts().values()) == 10 for j in jobs)
-        assert len(service.jobs(limit=3)) == 3
 
 
 def test_calls_are_recorded_by_template_and_status(fresh_emulator: EmulatorServer) -> None:

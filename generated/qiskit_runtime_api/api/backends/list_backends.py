@@ -13,11 +13,14 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     fields: str | Unset = UNSET,
+    include_mocks: bool | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["fields"] = fields
+
+    params["include_mocks"] = include_mocks
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -84,11 +87,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     fields: str | Unset = UNSET,
+    include_mocks: bool | Unset = UNSET,
 ) -> Response[BackendList | ErrorContainer]:
     """List the backends this instance can use
 
     Args:
         fields (str | Unset):
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,6 +105,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         fields=fields,
+        include_mocks=include_mocks,
     )
 
     response = client.get_httpx_client().request(
@@ -113,11 +119,13 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     fields: str | Unset = UNSET,
+    include_mocks: bool | Unset = UNSET,
 ) -> BackendList | ErrorContainer | None:
     """List the backends this instance can use
 
     Args:
         fields (str | Unset):
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,6 +138,7 @@ def sync(
     return sync_detailed(
         client=client,
         fields=fields,
+        include_mocks=include_mocks,
     ).parsed
 
 
@@ -137,11 +146,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     fields: str | Unset = UNSET,
+    include_mocks: bool | Unset = UNSET,
 ) -> Response[BackendList | ErrorContainer]:
     """List the backends this instance can use
 
     Args:
         fields (str | Unset):
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,6 +164,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         fields=fields,
+        include_mocks=include_mocks,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -164,11 +176,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     fields: str | Unset = UNSET,
+    include_mocks: bool | Unset = UNSET,
 ) -> BackendList | ErrorContainer | None:
     """List the backends this instance can use
 
     Args:
         fields (str | Unset):
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,5 +196,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             fields=fields,
+            include_mocks=include_mocks,
         )
     ).parsed

@@ -25,6 +25,7 @@ def _get_kwargs(
     tags: list[str] | Unset = UNSET,
     session_id: str | Unset = UNSET,
     exclude_params: bool | Unset = True,
+    include_mocks: bool | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -64,6 +65,8 @@ def _get_kwargs(
     params["session_id"] = session_id
 
     params["exclude_params"] = exclude_params
+
+    params["include_mocks"] = include_mocks
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -140,6 +143,7 @@ def sync_detailed(
     tags: list[str] | Unset = UNSET,
     session_id: str | Unset = UNSET,
     exclude_params: bool | Unset = True,
+    include_mocks: bool | Unset = UNSET,
 ) -> Response[ErrorContainer | JobList]:
     """List jobs, newest first by default
 
@@ -155,6 +159,7 @@ def sync_detailed(
         tags (list[str] | Unset):
         session_id (str | Unset):
         exclude_params (bool | Unset):  Default: True.
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,6 +181,7 @@ def sync_detailed(
         tags=tags,
         session_id=session_id,
         exclude_params=exclude_params,
+        include_mocks=include_mocks,
     )
 
     response = client.get_httpx_client().request(
@@ -199,6 +205,7 @@ def sync(
     tags: list[str] | Unset = UNSET,
     session_id: str | Unset = UNSET,
     exclude_params: bool | Unset = True,
+    include_mocks: bool | Unset = UNSET,
 ) -> ErrorContainer | JobList | None:
     """List jobs, newest first by default
 
@@ -214,6 +221,7 @@ def sync(
         tags (list[str] | Unset):
         session_id (str | Unset):
         exclude_params (bool | Unset):  Default: True.
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -236,6 +244,7 @@ def sync(
         tags=tags,
         session_id=session_id,
         exclude_params=exclude_params,
+        include_mocks=include_mocks,
     ).parsed
 
 
@@ -253,6 +262,7 @@ async def asyncio_detailed(
     tags: list[str] | Unset = UNSET,
     session_id: str | Unset = UNSET,
     exclude_params: bool | Unset = True,
+    include_mocks: bool | Unset = UNSET,
 ) -> Response[ErrorContainer | JobList]:
     """List jobs, newest first by default
 
@@ -268,6 +278,7 @@ async def asyncio_detailed(
         tags (list[str] | Unset):
         session_id (str | Unset):
         exclude_params (bool | Unset):  Default: True.
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -289,6 +300,7 @@ async def asyncio_detailed(
         tags=tags,
         session_id=session_id,
         exclude_params=exclude_params,
+        include_mocks=include_mocks,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -310,6 +322,7 @@ async def asyncio(
     tags: list[str] | Unset = UNSET,
     session_id: str | Unset = UNSET,
     exclude_params: bool | Unset = True,
+    include_mocks: bool | Unset = UNSET,
 ) -> ErrorContainer | JobList | None:
     """List jobs, newest first by default
 
@@ -325,6 +338,7 @@ async def asyncio(
         tags (list[str] | Unset):
         session_id (str | Unset):
         exclude_params (bool | Unset):  Default: True.
+        include_mocks (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -348,5 +362,6 @@ async def asyncio(
             tags=tags,
             session_id=session_id,
             exclude_params=exclude_params,
+            include_mocks=include_mocks,
         )
     ).parsed
