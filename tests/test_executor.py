@@ -3,7 +3,8 @@
 Covers the seed's flows (OpenQASM 3 Bell circuit through the Sampler and Estimator), parameter
 sweeps with broadcasting, QPY circuits, request-time validation messages, run-time failures,
 qiskit-ibm-runtime's backend converter and ISA circuits transpiled for the 27- and 127-qubit
-devices.
+devices. Tests taking the ``engine`` fixture run twice: with qiskit-aer's primitives (the normal
+path) and with qiskit's reference primitives (the fallback when Aer is not installed).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ import numpy as np
 import pytest
 from qiskit import QuantumCircuit, qasm3, qpy
 from qiskit.circuit import Parameter
+from qiskit_runtime_emulator import executor
 from qiskit_runtime_emulator.backends import BACKENDS, FakeBackend, get_backend
+from qiskit_runtime_emulator.circuits import reduce_circuit, reduce_observable
 from qiskit_runtime_emulator.executor import (
+    MAX_STATEVECTOR_QUBITS,
     REASON_INTERNAL,
     REASON_TRANSPILATION,
     ExecutionError,
@@ -78,6 +82,13 @@ def _warm() -> None:
 @pytest.fixture
 def small() -> FakeBackend:
     return get_backend("ibm_emulator_5q")
+
+
+@pytest.fixture(params=["aer", "reference"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run with qiskit-aer's primitives, or with qiskit's reference ones (Aer "not installed")."""
+    monkeypatch.setattr(executor, "AER_AVAILABLE", request.param == "aer")
+    return str(request.param)
 
 
 def qpy_node(circuit: QuantumCircuit) -> dict[str, str]:
@@ -172,7 +183,7 @@ def test_backend_documents_are_consistent_and_deterministic() -> None:
 # ------------------------------------------------------------------------------ sampler
 
 
-def test_seed_bell_sampler_counts_and_reproducibility(small: FakeBackend) -> None:
+def test_seed_bell_sampler_counts_and_reproducibility(small: FakeBackend, engine: str) -> None:
     params = {
         "pubs": [[BELL, None, 1000]],
         "version": 2,
@@ -231,7 +242,7 @@ def test_typed_result_decodes_with_the_official_client(small: FakeBackend) -> No
     assert decoded[0].data.evs.shape == (2,)
 
 
-def test_sampler_parameter_sweep_and_registers(small: FakeBackend) -> None:
+def test_sampler_parameter_sweep_and_registers(small: FakeBackend, engine: str) -> None:
     theta = Parameter("theta")
     circuit = QuantumCircuit(2, 1)
     circuit.rx(theta, 0)
@@ -249,7 +260,7 @@ def test_sampler_parameter_sweep_and_registers(small: FakeBackend) -> None:
 # ------------------------------------------------------------------------------ estimator
 
 
-def test_seed_bell_estimator(small: FakeBackend) -> None:
+def test_seed_bell_estimator(small: FakeBackend, engine: str) -> None:
     params = {
         "pubs": [[BELL_STATE, ["ZZ", "XX", "YY", {"ZI": 0.5, "IZ": 0.5, "XY": 1}]]],
         "version": 2,
@@ -284,7 +295,7 @@ def test_estimator_precision_rules(small: FakeBackend) -> None:
     assert result[0].metadata["shots"] == 1_000_000
 
 
-def test_estimator_broadcast_sweep(small: FakeBackend) -> None:
+def test_estimator_broadcast_sweep(small: FakeBackend, engine: str) -> None:
     thetas = np.linspace(0, math.pi, 5)
     values = thetas.reshape(1, 5, 1)  # bind shape (1, 5), one parameter
     observables = [["Z"], ["X"]]  # shape (2, 1)
@@ -318,7 +329,7 @@ def test_parameter_value_spellings_agree(small: FakeBackend) -> None:
         np.testing.assert_allclose(evs, expected, atol=1e-4)
 
 
-def test_idle_qubits_and_separate_components(small: FakeBackend) -> None:
+def test_idle_qubits_and_separate_components(small: FakeBackend, engine: str) -> None:
     circuit = QuantumCircuit(5)
     circuit.h(0)
     circuit.cx(0, 1)  # Bell pair on qubits 0, 1
@@ -414,40 +425,270 @@ def test_trivial_validation_is_fast(small: FakeBackend) -> None:
     assert statistics.median(timings) < 0.005
 
 
+def test_trivial_jobs_run_fast(small: FakeBackend, engine: str) -> None:
+    sampler = validate_params("sampler", {"pubs": [[BELL, None, 1000]]}, small)
+    estimator = validate_params("estimator", {"pubs": [[BELL_STATE, ["ZZ", "XX"]]]}, small)
+    for prepared in (sampler, estimator):
+        timings = []
+        for _ in range(20):
+            start = time.perf_counter()
+            run_prepared(prepared)
+            timings.append(time.perf_counter() - start)
+        # About 2 ms on a 2-core host; the bound leaves room for a busy machine.
+        assert statistics.median(timings) < 0.02
+
+
 # ------------------------------------------------------------------------------ run-time failures
 
 
-def test_unsupported_operations_fail_at_run_time(small: FakeBackend) -> None:
-    mid = QuantumCircuit(1, 1)
-    mid.h(0)
-    mid.measure(0, 0)
-    mid.h(0)
-    prepared = validate_params("sampler", {"pubs": [[qpy_node(mid)]]}, small)
-    with pytest.raises(ExecutionError) as info:
-        run_prepared(prepared)
-    assert info.value.reason_code == REASON_TRANSPILATION
-    assert "mid-circuit" in info.value.reason
+def test_dynamic_circuits_run_with_aer(small: FakeBackend, engine: str) -> None:
+    from qiskit.circuit.classical import expr
 
+    mid = QuantumCircuit(1, 2)
+    mid.x(0)
+    mid.measure(0, 0)  # 1
+    mid.x(0)
+    mid.measure(0, 1)  # 0
     reset = QuantumCircuit(1, 1)
-    reset.reset(0)  # a reset of a fresh qubit is a no-op, and fine
+    reset.reset(0)  # a reset of a fresh qubit is a no-op
     reset.x(0)
+    reset.reset(0)  # a reset after a gate
     reset.measure(0, 0)
-    result = run("sampler", {"pubs": [[qpy_node(reset), None, 10]]}, small)
-    assert result[0].data.c.get_counts() == {"1": 10}
-    reset.reset(0)
-    with pytest.raises(ExecutionError, match="reset"):
-        run_prepared(validate_params("sampler", {"pubs": [[qpy_node(reset)]]}, small))
+    feed_forward = QuantumCircuit(2, 2)
+    feed_forward.h(0)
+    feed_forward.measure(0, 0)
+    with feed_forward.if_test(expr.equal(feed_forward.clbits[0], True)):
+        feed_forward.x(1)
+    feed_forward.measure(1, 1)
+    circuits = [mid, reset, feed_forward]
+    if engine == "reference":
+        # qiskit's StatevectorSampler runs resets, but measures only at the end.
+        assert run("sampler", {"pubs": [[qpy_node(reset), None, 10]]}, small)[
+            0
+        ].data.c.get_counts() == {"0": 10}
+        for circuit, message in [(mid, "mid-circuit"), (feed_forward, "ControlFlowOp")]:
+            prepared = validate_params("sampler", {"pubs": [[qpy_node(circuit)]]}, small)
+            with pytest.raises(ExecutionError, match=message) as info:
+                run_prepared(prepared)
+            assert info.value.reason_code == REASON_TRANSPILATION
+        return
+    params = {
+        "pubs": [[qpy_node(circuit), None, 100] for circuit in circuits],
+        "options": {"simulator": {"seed_simulator": 5}},
+    }
+    result = run("sampler", params, small)
+    assert result[0].data.c.get_counts() == {"01": 100}
+    assert result[1].data.c.get_counts() == {"0": 100}
+    counts = result[2].data.c.get_counts()
+    assert set(counts) == {"00", "11"} and sum(counts.values()) == 100
 
-    ghz = QuantumCircuit(30)
-    ghz.h(0)
-    for q in range(29):
-        ghz.cx(q, q + 1)
+
+def test_unknown_instructions_fail_at_run_time(small: FakeBackend, engine: str) -> None:
+    from qiskit.circuit import Gate
+
+    opaque = QuantumCircuit(2)
+    opaque.h(0)
+    opaque.append(Gate("mystery", 1, []), [1])  # no definition: nothing can simulate it
+    measured = opaque.measure_all(inplace=False)
+    jobs = [
+        ("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, ""),
+        ("estimator", {"pubs": [[BELL_STATE, "ZZ"], [qpy_node(opaque), "ZZ"]]}, r"pubs\[1\]: "),
+    ]
+    for program_id, params, where in jobs:
+        prepared = validate_params(program_id, params, small)  # fine at submission
+        with pytest.raises(ExecutionError, match=where + "the simulator cannot run") as info:
+            run_prepared(prepared)
+        assert info.value.reason_code == REASON_TRANSPILATION
+        assert "mystery" in info.value.reason
+
+
+def test_circuits_beyond_the_state_vector_limit_fail(engine: str) -> None:
     big = get_backend("ibm_emulator_127q")
-    prepared = validate_params("estimator", {"pubs": [[qpy_node(ghz), "Z" * 30]]}, big)
+    width = MAX_STATEVECTOR_QUBITS + 2
+    circuit = QuantumCircuit(width)
+    circuit.h(0)
+    for q in range(width - 1):
+        circuit.cx(q, q + 1)
+    circuit.t(range(width))  # not a Clifford circuit
+    pubs = [[BELL_STATE, "ZZ"], [qpy_node(circuit), "Z" * width]]
+    prepared = validate_params("estimator", {"pubs": pubs}, big)
+    start = time.perf_counter()
     with pytest.raises(ExecutionError) as info:
         run_prepared(prepared)
+    assert time.perf_counter() - start < 5.0  # refused, not attempted
     assert info.value.reason_code == REASON_INTERNAL
-    assert "30 qubits" in info.value.reason
+    assert f"pubs[1]: the circuit acts on {width} qubits" in info.value.reason
+    measured = circuit.measure_all(inplace=False)
+    prepared = validate_params("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, big)
+    with pytest.raises(ExecutionError, match=rf"pubs\[1\]: the circuit acts on {width} qubits"):
+        run_prepared(prepared)
+
+
+def test_clifford_circuits_on_all_127_qubits_run_with_aer(engine: str) -> None:
+    big = get_backend("ibm_emulator_127q")
+    ghz = QuantumCircuit(127)
+    ghz.h(0)
+    for q in range(126):
+        ghz.cx(q, q + 1)
+    # (|0...0> + |1...1>) / sqrt(2): <Z...Z> = 0 for an odd number of qubits.
+    observables = ["Z" * 127, "X" * 127, "I" * 125 + "ZZ", {"I" * 126 + "X": 1.0}]
+    estimator = {"pubs": [[qpy_node(ghz), observables, None, 1e-6]]}
+    sampler = {"pubs": [[qpy_node(ghz.measure_all(inplace=False)), None, 100]]}
+    if engine == "reference":
+        with pytest.raises(ExecutionError, match="acts on 127 qubits"):
+            run("estimator", estimator, big)
+        return
+    start = time.perf_counter()
+    evs = run("estimator", estimator, big)[0].data.evs
+    np.testing.assert_allclose(evs, [0, 1, 1, 0], atol=1e-4)
+    counts = run("sampler", sampler, big)[0].data.meas.get_counts()
+    assert set(counts) == {"0" * 127, "1" * 127} and sum(counts.values()) == 100
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("variant", ["aer", "reference", "aer-broken"])
+def test_the_primitives_in_use(
+    small: FakeBackend, monkeypatch: pytest.MonkeyPatch, variant: str
+) -> None:
+    import sys
+
+    import qiskit.primitives
+    import qiskit_aer.primitives
+
+    used: list[str] = []
+    for module, name in [
+        (qiskit_aer.primitives, "SamplerV2"),
+        (qiskit_aer.primitives, "EstimatorV2"),
+        (qiskit.primitives, "StatevectorSampler"),
+        (qiskit.primitives, "StatevectorEstimator"),
+    ]:
+        original = getattr(module, name)
+
+        def spy(*args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:
+            used.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    monkeypatch.setattr(executor, "AER_AVAILABLE", variant != "reference")
+    if variant == "aer-broken":  # installed but not importable: fall back
+        monkeypatch.setitem(sys.modules, "qiskit_aer.primitives", None)
+    run("sampler", {"pubs": [[BELL, None, 10]]}, small)
+    run("estimator", {"pubs": [[BELL_STATE, "ZZ"], [BELL_STATE, "XX"]]}, small)
+    if variant == "aer":
+        assert used == ["SamplerV2", "EstimatorV2", "EstimatorV2"]
+    else:
+        assert used == ["StatevectorSampler", "StatevectorEstimator", "StatevectorEstimator"]
+
+
+def test_estimator_noise_is_seeded_and_independent_across_pubs(
+    small: FakeBackend, engine: str
+) -> None:
+    pub = [BELL_STATE, ["ZZ", "XX", "IZ"], None, 0.1]
+    params = {"pubs": [pub, pub], "options": {"seed_estimator": 11}}
+    first = run("estimator", params, small)
+    again = run("estimator", params, small)
+    np.testing.assert_array_equal(first[0].data.evs, again[0].data.evs)
+    np.testing.assert_array_equal(first[1].data.evs, again[1].data.evs)
+    assert not np.array_equal(first[0].data.evs, first[1].data.evs)  # fresh noise per PUB
+    other = run("estimator", {**params, "options": {"seed_estimator": 12}}, small)
+    assert not np.array_equal(first[0].data.evs, other[0].data.evs)
+    # seed_simulator seeds the estimator too when seed_estimator is absent.
+    by_simulator = {**params, "options": {"simulator": {"seed_simulator": 11}}}
+    np.testing.assert_array_equal(
+        run("estimator", by_simulator, small)[0].data.evs, first[0].data.evs
+    )
+    # The noise has std = precision: 6 values at precision 0.1 around 1, 1, 0.
+    deviations = np.concatenate([pub.data.evs - [1, 1, 0] for pub in first])
+    assert np.all(np.abs(deviations) < 0.5) and np.any(np.abs(deviations) > 1e-3)
+    np.testing.assert_allclose(first[0].data.stds, 0.1)
+
+
+def test_zero_observables_and_parameterless_sweeps(small: FakeBackend, engine: str) -> None:
+    # qiskit's ObservablesArray rejects the zero operator; the executor handles it.
+    params = {"pubs": [[BELL_STATE, [{"ZZ": 0.0}, {"XX": 1.0}], None, 1e-6]]}
+    np.testing.assert_allclose(run("estimator", params, small)[0].data.evs, [0, 1], atol=1e-4)
+    # A circuit without parameters swept over 3 (empty) bindings.
+    empty = encode_ndarray(np.zeros((3, 0)))
+    result = run("estimator", {"pubs": [[BELL_STATE, [["ZZ"], ["XX"]], empty, 1e-6]]}, small)
+    assert result[0].data.evs.shape == (2, 3)
+    np.testing.assert_allclose(result[0].data.evs, 1, atol=1e-4)
+    meas = run("sampler", {"pubs": [[BELL, empty, 7]]}, small)[0].data.meas
+    assert meas.shape == (3,) and meas.num_shots == 7
+    assert set(meas.get_counts()) <= {"00", "11"} and sum(meas.get_counts().values()) == 21
+
+
+# ------------------------------------------------------------------------------ idle qubits
+
+
+def _idle_qubit_circuit() -> QuantumCircuit:
+    circuit = QuantumCircuit(6, 4)
+    theta = Parameter("theta")
+    circuit.h(1)
+    circuit.cx(1, 3)
+    circuit.ry(theta, 3)
+    circuit.barrier()
+    circuit.delay(100, 5)
+    circuit.reset(4)
+    circuit.id(2)
+    circuit.measure(1, 0)
+    circuit.measure(3, 1)
+    circuit.measure(0, 2)  # an idle qubit, the only writer of bit 2: bit 2 stays 0
+    circuit.measure(3, 3)
+    circuit.measure(5, 3)  # an idle qubit overwrites bit 3 with 0
+    return circuit
+
+
+def test_reduce_circuit_keeps_the_active_qubits_and_the_classical_bits() -> None:
+    circuit = _idle_qubit_circuit()
+    reduced = reduce_circuit(circuit)
+    assert reduced.qubits == (1, 3, -1)  # -1: a spare qubit in |0> for the overwrite of bit 3
+    assert reduced.circuit.num_qubits == 3 and reduced.circuit.clbits == circuit.clbits
+    assert reduced.circuit.cregs == circuit.cregs
+    assert dict(reduced.circuit.count_ops()) == {"h": 1, "cx": 1, "ry": 1, "measure": 4}
+    assert reduced.columns.tolist() == [0] and not reduced.is_identity
+    assert circuit.num_qubits == 6 and len(circuit.data) == 12  # the original is untouched
+
+    # Labels have qubit 0 rightmost; the reduced qubits are (1, 3, spare).
+    # Idle qubits 0, 2, 4, 5: X or Y there drop the term, Z counts as I; equal labels merge.
+    observable = {
+        "IIZIZI": 1.0,
+        "IIXIZI": 5.0,
+        "ZZIZZZ": 2.0,
+        "ZIIIZI": -2.0,
+        "IIIIIX": 3.0,
+        "IIIIIZ": 0.5,
+    }
+    reduced_observable = {"IZZ": 1.0, "IXZ": 5.0, "IIZ": 0.0, "III": 0.5}
+    assert reduce_observable(observable, reduced) == reduced_observable
+    assert reduce_observable({"XIIIII": 1.0}, reduced) == {}
+
+    bell = QuantumCircuit(2)
+    bell.h(0)
+    bell.cx(0, 1)
+    same = reduce_circuit(bell)
+    assert same.circuit is bell and same.is_identity
+    assert reduce_observable({"XX": 1.0}, same) == {"XX": 1.0}
+    nothing = reduce_circuit(QuantumCircuit(3))
+    assert nothing.qubits == (-1,) and reduce_observable({"ZIZ": 2.0}, nothing) == {"I": 2.0}
+
+
+def test_idle_qubit_reduction_end_to_end(engine: str) -> None:
+    backend = get_backend("ibm_emulator_27q")
+    circuit = _idle_qubit_circuit()
+    params = {
+        "pubs": [[qpy_node(circuit), [[0.0], [math.pi]], 50]],
+        "options": {"simulator": {"seed_simulator": 2}},
+    }
+    c = run("sampler", params, backend)[0].data.c
+    assert c.shape == (2,) and c.num_bits == 4
+    assert set(c.get_counts(0)) == {"0000", "0011"}  # bits 2, 3: 0; ry(0) leaves the Bell pair
+    assert set(c.get_counts(1)) == {"0001", "0010"}  # ry(pi) flips qubit 3
+
+    state = circuit.remove_final_measurements(inplace=False)
+    observables = ["IIIIZI", "IIZIZI", "XIIIII", "IZIIII", {"IIXIXI": 1.0, "ZIIZII": 0.25}]
+    params = {"pubs": [[qpy_node(state), observables, [0.3], 1e-6]]}
+    evs = run("estimator", params, backend)[0].data.evs
+    np.testing.assert_allclose(evs, [0, math.cos(0.3), 0, 1, math.cos(0.3) + 0.25], atol=1e-4)
 
 
 # ------------------------------------------------------------------------------ ISA circuits
@@ -487,7 +728,7 @@ def _qiskit_backend(fake: FakeBackend) -> Any:
 
 
 @pytest.mark.parametrize("name", ["ibm_emulator_27q", "ibm_emulator_127q"])
-def test_isa_circuits_run_fast_thanks_to_idle_qubit_removal(name: str) -> None:
+def test_isa_circuits_run_fast_thanks_to_idle_qubit_removal(name: str, engine: str) -> None:
     from qiskit.quantum_info import SparsePauliOp
     from qiskit.transpiler import generate_preset_pass_manager
 
@@ -520,13 +761,13 @@ def test_isa_circuits_run_fast_thanks_to_idle_qubit_removal(name: str) -> None:
         )
     ]
     assert len(next(iter(observables[0]))) == fake.num_qubits
-    params = {"pubs": [[qpy_node(isa_state), observables, None, 1e-6]]}
-    evs = run("estimator", params, fake)[0].data.evs
+    estimator: dict[str, Any] = {"pubs": [[qpy_node(isa_state), observables, None, 1e-6]]}
+    evs = run("estimator", estimator, fake)[0].data.evs
     np.testing.assert_allclose(evs, [1, 1, -1, 0], atol=1e-4)
     assert time.perf_counter() - start < 2.0
 
 
-def test_wide_results_from_independent_pairs() -> None:
+def test_wide_results_from_independent_pairs(engine: str) -> None:
     fake = get_backend("ibm_emulator_127q")
     circuit = QuantumCircuit(127)
     pairs = [(q, q + 1) for q in range(0, 40, 2)]  # 20 Bell pairs: 40 qubits, never 2^40
@@ -539,6 +780,12 @@ def test_wide_results_from_independent_pairs() -> None:
         "pubs": [[qpy_node(circuit), None, 200]],
         "options": {"simulator": {"seed_simulator": 3}},
     }
+    if engine == "reference":  # 41 active qubits: a state vector would not fit
+        with pytest.raises(ExecutionError, match="acts on 41 qubits") as info:
+            run("sampler", params, fake)
+        assert info.value.reason_code == REASON_INTERNAL
+        return
+    # Aer simulates this Clifford circuit with the stabilizer method.
     meas = run("sampler", params, fake)[0].data.meas
     assert meas.num_bits == 127 and meas.array.shape == (200, 16)
     bits = meas.to_bool_array(order="little")
@@ -628,11 +875,11 @@ def _random_circuit(num_qubits: int, depth: int, seed: int) -> QuantumCircuit:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_simulation_matches_qiskit_statevector(seed: int) -> None:
+def test_simulation_matches_qiskit_statevector(seed: int, engine: str) -> None:
     from qiskit.quantum_info import Pauli, Statevector
 
-    # 8 qubits (more than a fused block holds); odd seeds leave the top qubit idle, and with few
-    # gates, independent groups of qubits occur too.
+    # 8 qubits; odd seeds leave the top qubit idle, and with few gates, independent groups of
+    # qubits occur too.
     backend = get_backend("ibm_emulator_27q")
     width = 8
     circuit = _random_circuit(width - seed % 2, 7 if seed == 2 else 60, seed)
@@ -641,7 +888,9 @@ def test_simulation_matches_qiskit_statevector(seed: int) -> None:
     rng = np.random.default_rng(100 + seed)
     labels = ["".join(rng.choice(list("IXYZ"), size=width)) for _ in range(12)]
     values = [[0.4], [1.7]]
-    params = {"pubs": [[qpy_node(circuit), [[label] for label in labels], values, 1e-9]]}
+    params: dict[str, Any] = {
+        "pubs": [[qpy_node(circuit), [[label] for label in labels], values, 1e-9]]
+    }
     evs = run("estimator", params, backend)[0].data.evs
     assert evs.shape == (12, 2)
     for column, value in enumerate(values):
@@ -658,6 +907,8 @@ def test_simulation_matches_qiskit_statevector(seed: int) -> None:
     counts = run("sampler", params, backend)[0].data.meas.get_counts()
     probabilities = Statevector(circuit.assign_parameters(values[0])).probabilities_dict()
     for outcome, p in probabilities.items():
-        # Binomial standard deviation, with 5 sigma of slack.
-        assert abs(counts.get(outcome, 0) / shots - p) < 5 * math.sqrt(p * (1 - p) / shots) + 1e-9
+        # Binomial standard deviation, with 5 sigma of slack; for rare outcomes (p * shots near
+        # 0) the count is Poisson-like and a few stray hits are normal.
+        slack = 5 * math.sqrt(p * (1 - p) / shots) + 4 / shots
+        assert abs(counts.get(outcome, 0) / shots - p) < slack
     assert set(counts) <= {k for k, p in probabilities.items() if p > 1e-12}

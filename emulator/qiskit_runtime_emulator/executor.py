@@ -5,15 +5,24 @@ Two stages, matching the service's life cycle:
 * :func:`validate_params` runs while ``POST /jobs`` is handled. It parses every PUB (OpenQASM 3/2
   text or a QPY circuit, parameter values, observables, shots/precision), checks shapes against
   the circuit and the backend, and raises :class:`InvalidParams` (HTTP 400) naming the bad part.
-* :func:`run_prepared` runs in a worker thread. It simulates the circuits noiselessly and returns
-  the result in both wire forms; a failure at this stage raises :class:`ExecutionError`, which
-  the service reports as a failed job with a reason code.
+* :func:`run_prepared` runs in a worker thread. It simulates the circuits noiselessly with
+  qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` / ``StatevectorEstimator`` when Aer
+  is not installed) and returns the result in both wire forms; a failure at this stage raises
+  :class:`ExecutionError`, which the service reports as a failed job with a reason code.
 
-The simulator is a small numpy state-vector engine rather than qiskit's reference primitives:
-circuits submitted by qiskit-ibm-runtime are laid out on every qubit of the device (27, 127...),
-so the engine first drops idle qubits (still in |0>) and splits the rest into groups of qubits
-that interact, simulating each group separately. Idle qubits measure 0, and their Pauli factors
-are known (I and Z give 1, X and Y give 0).
+Circuits submitted by qiskit-ibm-runtime are laid out on every qubit of the device (27, 127...),
+so qubits that no gate touches are dropped before simulation (:mod:`.circuits`).
+
+How the service's options map onto the primitives:
+
+* shots (sampler): per PUB, PUB shots > ``params.shots`` > ``options.default_shots`` > 4096.
+* precision (estimator): per PUB, PUB precision > ``params.precision`` >
+  ``1 / sqrt(options.default_shots)`` > ``options.default_precision`` > 0.015625. Both
+  primitives compute exact expectation values and add Gaussian noise with std = precision, like
+  the shot noise of a hardware estimate; ``stds`` and ``ensemble_standard_error`` report the
+  precision, the standard error the service would report.
+* seeds: ``options.simulator.seed_simulator`` (sampler) and ``options.seed_estimator``
+  (estimator, else ``seed_simulator``) make results reproducible.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import importlib.util
 import io
 import json
 import math
@@ -44,8 +54,10 @@ from qiskit_runtime_rest.results import (
 )
 
 from qiskit_runtime_emulator.backends import FakeBackend
+from qiskit_runtime_emulator.circuits import ReducedCircuit, reduce_circuit, reduce_observable
 
 __all__ = [
+    "AER_AVAILABLE",
     "DEFAULT_PRECISION",
     "DEFAULT_SHOTS",
     "MAX_STATEVECTOR_QUBITS",
@@ -73,10 +85,14 @@ REASON_VALIDATION = 1008
 
 DEFAULT_SHOTS = 4096
 DEFAULT_PRECISION = 0.015625  # 1 / sqrt(4096)
-MAX_STATEVECTOR_QUBITS = 24
-"""Largest group of interacting qubits simulated (2**24 amplitudes take 256 MiB)."""
-FUSION_QUBITS = 5
-"""Gates are fused into blocks of up to this many qubits before they touch the state."""
+MAX_STATEVECTOR_QUBITS = 28
+"""Most active qubits of a non-Clifford circuit (a state vector of 2**28 amplitudes takes 4 GiB).
+With Aer, Clifford circuits run on the stabilizer method at any width."""
+_AER_MAX_MEMORY_MB = (16 << MAX_STATEVECTOR_QUBITS) >> 20
+_AER_PARALLEL_QUBITS = 14
+"""Aer parallelizes state-vector updates from this width on (its statevector_parallel_threshold)."""
+AER_AVAILABLE = importlib.util.find_spec("qiskit_aer") is not None
+"""Run with qiskit-aer's primitives when it is installed (tests turn this off)."""
 MAX_TOTAL_SHOTS = 10_000_000
 """Sampler jobs: sum over PUBs of (number of bindings x shots)."""
 MAX_TOTAL_EVALUATIONS = 1_000_000
@@ -84,7 +100,6 @@ MAX_TOTAL_EVALUATIONS = 1_000_000
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 ObjectArray: TypeAlias = npt.NDArray[np.object_]
-ComplexArray: TypeAlias = npt.NDArray[np.complex128]
 
 _PAULI_CHARS = frozenset("IXYZ")
 _SAMPLER_OPTIONS = frozenset(
@@ -250,8 +265,20 @@ def _load_qpy(text: str) -> Any:
 
 
 def warm_up() -> None:
-    """Import qiskit and load the OpenQASM 3 parser now (~0.1 s) rather than on the first job."""
-    _load_qasm('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[1] q;\nbit[1] c;\nx q[0];\n')
+    """Import qiskit and the primitives, and run tiny jobs now (~0.5 s) rather than on the first
+    job."""
+    from qiskit.circuit import QuantumCircuit
+
+    bell = _load_qasm(
+        'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\n'
+        "c = measure q;\n"
+    )
+    _run_sampler([SamplerPubSpec(bell, np.zeros(0), 8)], seed=0)
+    state = QuantumCircuit(1)
+    state.ry(0.5, 0)
+    observables = np.empty((), dtype=object)
+    observables[()] = {"Z": 1.0}
+    _run_estimator([EstimatorPubSpec(state, observables, np.zeros(0), 0.1, ())], seed=0)
 
 
 def _parse_circuit(value: Any, backend: FakeBackend, path: str) -> Any:
@@ -648,284 +675,73 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
     )
 
 
-# ------------------------------------------------------------------------------ simulation
+# ------------------------------------------------------------------------------ execution
 
 
-_Op: TypeAlias = tuple[ComplexArray, tuple[int, ...]]
-
-
-@dataclass
-class _Component:
-    """Qubits that interact with each other, simulated as one state vector."""
-
-    qubits: list[int]  # original qubit indices; local qubit j is qubits[j]
-    circuit: Any  # the component's gates on len(qubits) qubits
-    qargs: list[tuple[int, ...]]  # local qubits of each instruction of `circuit`
-    columns: npt.NDArray[np.intp]  # parameter-value columns, in circuit.parameters order
-    matrices: list[ComplexArray | None]  # per instruction; None when it has parameters
-    static_state: ComplexArray | None = None
-
-    def state(self, row: FloatArray) -> ComplexArray:
-        """The final state vector for one row of parameter values."""
-        if self.static_state is not None:
-            return self.static_state
-        if self.columns.size == 0:
-            pairs = zip(self.matrices, self.qargs, strict=True)
-            static = [(m, q) for m, q in pairs if m is not None]
-            self.static_state = _simulate(len(self.qubits), static)
-            return self.static_state
-        bound = self.circuit.assign_parameters(row[self.columns])
-        ops: list[_Op] = [
-            (m if m is not None else _matrix(bound.data[i].operation), self.qargs[i])
-            for i, m in enumerate(self.matrices)
-        ]
-        return _simulate(len(self.qubits), ops)
-
-
-@dataclass
-class _Program:
-    """A circuit split into independent components, idle qubits and final measurements."""
-
-    num_qubits: int
-    components: list[_Component]
-    location: dict[int, tuple[int, int]]  # original qubit -> (component, local qubit)
-    measurements: dict[int, int]  # clbit index -> original qubit, or -1 for a constant 0
-
-
-def _matrix(op: Any) -> ComplexArray:
+def _use_aer() -> bool:
+    """Whether to run with qiskit-aer's primitives (else qiskit's reference ones)."""
+    if not AER_AVAILABLE:
+        return False
     try:
-        matrix = op.to_matrix()
-    except Exception:
-        try:
-            from qiskit.quantum_info import Operator
+        import qiskit_aer.primitives  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
-            matrix = Operator(op).data
-        except Exception as exc:
+
+def _aer_backend_options(reduced: list[ReducedCircuit]) -> dict[str, Any]:
+    # "automatic" lets Aer choose the stabilizer method for Clifford circuits (a GHZ state on 127
+    # qubits runs in milliseconds) and the statevector method otherwise. The memory cap makes a
+    # state vector beyond MAX_STATEVECTOR_QUBITS fail at once rather than exhaust the host.
+    options: dict[str, Any] = {"method": "automatic", "max_memory_mb": _AER_MAX_MEMORY_MB}
+    if max(len(circuit.qubits) for circuit in reduced) < _AER_PARALLEL_QUBITS:
+        # Small circuits gain nothing from threads, and OpenMP's idle threads spin: on a busy
+        # 2-core host, Bell jobs had a 90th percentile of 5-20 ms with threads, 2-5 ms without.
+        options["max_parallel_threads"] = 1
+    return options
+
+
+def _check_width(reduced: list[ReducedCircuit], first: int = 0) -> None:
+    """Without Aer every circuit is a state vector: refuse what would not fit."""
+    for i, circuit in enumerate(reduced, first):
+        width = len(circuit.qubits)
+        if width > MAX_STATEVECTOR_QUBITS:
             raise ExecutionError(
-                f"the emulator cannot simulate instruction {op.name!r}: {exc}",
-                REASON_TRANSPILATION,
-            ) from None
-    return np.asarray(matrix, dtype=np.complex128)
-
-
-def _compile(circuit: Any) -> _Program:
-    """Split ``circuit`` into interacting components; check what the simulator supports."""
-    from qiskit.circuit import ControlFlowOp, QuantumCircuit
-
-    n = circuit.num_qubits
-    qindex = {q: i for i, q in enumerate(circuit.qubits)}
-    cindex = {c: i for i, c in enumerate(circuit.clbits)}
-    touched = [False] * n  # a gate has acted on the qubit: it may no longer be |0>
-    collapsed = [False] * n  # measured after a gate: later gates would need mid-circuit collapse
-    measurements: dict[int, int] = {}
-    gates: list[tuple[Any, tuple[int, ...]]] = []
-    parent = list(range(n))
-
-    def find(q: int) -> int:
-        while parent[q] != q:
-            parent[q] = parent[parent[q]]
-            q = parent[q]
-        return q
-
-    for inst in circuit.data:
-        op = inst.operation
-        name = op.name
-        qubits = tuple(qindex[q] for q in inst.qubits)
-        if isinstance(op, ControlFlowOp):
-            raise ExecutionError(
-                f"the emulator cannot run control flow ({name})", REASON_TRANSPILATION
-            )
-        if name in ("barrier", "delay", "id") or not qubits:
-            continue  # no effect on the state (a 0-qubit gate is only a global phase)
-        if name == "measure":
-            q = qubits[0]
-            measurements[cindex[inst.clbits[0]]] = q if touched[q] else -1
-            collapsed[q] = collapsed[q] or touched[q]
-            continue
-        if name == "reset":
-            if touched[qubits[0]]:
-                raise ExecutionError(
-                    f"the emulator cannot run a reset after gates (qubit {qubits[0]})",
-                    REASON_TRANSPILATION,
-                )
-            continue  # a fresh qubit is already |0>
-        if inst.clbits:
-            raise ExecutionError(
-                f"the emulator cannot run {name!r}, which uses classical bits",
-                REASON_TRANSPILATION,
-            )
-        for q in qubits:
-            if collapsed[q]:
-                raise ExecutionError(
-                    f"the emulator cannot run mid-circuit measurements: {name!r} acts on qubit "
-                    f"{q} after it was measured",
-                    REASON_TRANSPILATION,
-                )
-            touched[q] = True
-        for q in qubits[1:]:
-            parent[find(q)] = find(qubits[0])
-        gates.append((op, qubits))
-
-    groups: dict[int, list[int]] = {}
-    for q in range(n):
-        if touched[q]:
-            groups.setdefault(find(q), []).append(q)
-    location: dict[int, tuple[int, int]] = {}
-    members = sorted(groups.values())
-    for ci, qubits_of in enumerate(members):
-        if len(qubits_of) > MAX_STATEVECTOR_QUBITS:
-            raise ExecutionError(
-                f"the circuit entangles {len(qubits_of)} qubits; the emulator simulates at most "
-                f"{MAX_STATEVECTOR_QUBITS} interacting qubits",
+                f"pubs[{i}]: the circuit acts on {width} qubits (idle qubits excluded); the "
+                f"emulator simulates at most {MAX_STATEVECTOR_QUBITS}",
                 REASON_INTERNAL,
             )
-        for j, q in enumerate(qubits_of):
-            location[q] = (ci, j)
-    sub_circuits = [QuantumCircuit(len(qs)) for qs in members]
-    for op, qubits in gates:
-        ci = location[qubits[0]][0]
-        sub = sub_circuits[ci]
-        sub.append(op, [sub.qubits[location[q][1]] for q in qubits], copy=False)
-    column_of = {p: i for i, p in enumerate(circuit.parameters)}
-    components = []
-    for qs, sub in zip(members, sub_circuits, strict=True):
-        matrices: list[ComplexArray | None] = [
-            None if inst.operation.is_parameterized() else _matrix(inst.operation)
-            for inst in sub.data
-        ]
-        columns = np.array([column_of[p] for p in sub.parameters], dtype=np.intp)
-        qargs = [tuple(sub.find_bit(q).index for q in inst.qubits) for inst in sub.data]
-        components.append(_Component(qs, sub, qargs, columns, matrices))
-    return _Program(n, components, location, measurements)
 
 
-def _apply(
-    tensor: npt.NDArray[np.complex128], matrix: ComplexArray, axes: list[int]
-) -> npt.NDArray[np.complex128]:
-    """Apply a ``k``-qubit matrix on tensor ``axes`` (axes[0] is the matrix's lowest bit).
+def _failure(exc: Exception, reduced: list[ReducedCircuit], first: int = 0) -> ExecutionError:
+    """Describe an error a primitive raised while running the PUBs ``first, first + 1, ...``."""
+    message = str(exc).strip().strip("'\"") or type(exc).__name__  # AerError quotes its text
+    if "Insufficient memory" in message:  # Aer refused a state vector above the memory cap
+        i, widest = max(enumerate(reduced, first), key=lambda item: len(item[1].qubits))
+        return ExecutionError(
+            f"pubs[{i}]: the circuit acts on {len(widest.qubits)} qubits (idle qubits excluded) "
+            f"and is not a Clifford circuit; the emulator simulates at most "
+            f"{MAX_STATEVECTOR_QUBITS} qubits of non-Clifford circuits",
+            REASON_INTERNAL,
+        )
+    where = f"pubs[{first}]: " if len(reduced) == 1 else ""
+    return ExecutionError(
+        f"{where}the simulator cannot run the circuit: {message}", REASON_TRANSPILATION
+    )
 
-    One BLAS-backed tensordot: measured faster than slicing arithmetic for every gate size, and
-    barely slower for 4-qubit matrices than for 1-qubit ones, hence the fusion below.
+
+def _bindings(reduced: ReducedCircuit, values: FloatArray) -> tuple[Any, int]:
+    """Parameter values for ``reduced.circuit``: ``(bindings, repeat)``.
+
+    When the reduced circuit has no parameters left, the bindings are ``None`` and ``repeat`` is
+    the number of bindings the PUB asked for (all alike): the caller repeats the circuit itself.
     """
-    k = len(axes)
-    # Input axes of the reshaped matrix run from its highest bit (axes[k-1]) to its lowest.
-    gate = matrix.reshape((2,) * (2 * k))
-    out = np.tensordot(gate, tensor, axes=(list(range(k, 2 * k)), axes[::-1]))
-    return np.moveaxis(out, list(range(k)), axes[::-1])
+    parameters = tuple(reduced.circuit.parameters)
+    if not parameters:
+        return None, math.prod(values.shape[:-1])
+    from qiskit.primitives.containers import BindingsArray
 
-
-def _fuse(ops: list[_Op], limit: int = FUSION_QUBITS) -> list[_Op]:
-    """Merge gates into blocks of at most ``limit`` qubits (one matrix each).
-
-    Open blocks have disjoint qubits, so they commute and can be emitted in any order; a gate
-    joins (and merges) the blocks it touches, or flushes them when the result would be too wide.
-    """
-    blocks: list[tuple[list[int], ComplexArray] | None] = []
-    open_block: dict[int, int] = {}  # qubit -> index in `blocks`
-    out: list[_Op] = []
-
-    def flush(index: int) -> None:
-        block = blocks[index]
-        assert block is not None
-        qubits, matrix = block
-        out.append((matrix, tuple(qubits)))
-        for q in qubits:
-            del open_block[q]
-        blocks[index] = None
-
-    for matrix, qubits in ops:
-        touched = sorted({open_block[q] for q in qubits if q in open_block})
-        span = set(qubits)
-        for index in touched:
-            block = blocks[index]
-            assert block is not None
-            span.update(block[0])
-        width = len(span)
-        if width > limit:
-            for index in touched:
-                flush(index)
-            touched = []
-        # Merge the touched blocks: disjoint qubits, so the joint matrix is a Kronecker product.
-        merged_qubits: list[int] = []
-        merged: ComplexArray = np.ones((1, 1), dtype=np.complex128)
-        for index in touched:
-            block = blocks[index]
-            assert block is not None
-            # Qubits added later are the higher bits of the merged index.
-            merged = np.asarray(np.kron(block[1], merged), dtype=np.complex128)
-            merged_qubits.extend(block[0])
-            for q in block[0]:
-                del open_block[q]
-            blocks[index] = None
-        for q in qubits:
-            if q not in merged_qubits:
-                merged = np.asarray(np.kron(np.eye(2), merged), dtype=np.complex128)
-                merged_qubits.append(q)
-        # Left-multiply by the gate, embedded on the block's qubits.
-        m = len(merged_qubits)
-        axes = [m - 1 - merged_qubits.index(q) for q in qubits]
-        columns = merged.reshape((2,) * m + (1 << m,))
-        merged = np.ascontiguousarray(_apply(columns, matrix, axes)).reshape(1 << m, 1 << m)
-        blocks.append((merged_qubits, merged))
-        for q in merged_qubits:
-            open_block[q] = len(blocks) - 1
-    for index in sorted(set(open_block.values())):
-        flush(index)
-    return out
-
-
-def _simulate(n: int, ops: list[_Op]) -> ComplexArray:
-    """Evolve |0...0> on ``n`` qubits; return the state in qiskit's order (qubit 0 = lowest bit).
-
-    The tensor's axes are not kept in a fixed order: ``order[a]`` is the qubit on axis ``a``.
-    Each gate's tensordot leaves its qubits on the leading axes; restoring the canonical order
-    after every gate would cost a strided copy of the state each time, so it is done once at the
-    end.
-    """
-    psi = np.zeros(1 << n, dtype=np.complex128)
-    psi[0] = 1.0
-    state = psi.reshape((2,) * n)
-    order = list(range(n - 1, -1, -1))
-    for matrix, qubits in _fuse(ops):
-        axes = [order.index(q) for q in qubits]
-        diagonal = np.diagonal(matrix)
-        if not np.any(matrix - np.diag(diagonal)):
-            # Diagonal blocks (rz, cz, ...) scale slices of the state in place: no copies.
-            for index, factor in enumerate(diagonal):
-                if factor != 1:
-                    where: list[Any] = [slice(None)] * n
-                    for bit, axis in enumerate(axes):
-                        where[axis] = (index >> bit) & 1
-                    state[tuple(where)] *= factor
-            continue
-        k = len(qubits)
-        # The reshaped matrix's input axes run from its highest bit (qubits[k-1]) to its lowest;
-        # its output axes come first in the result, in the same order.
-        gate = matrix.reshape((2,) * (2 * k))
-        state = np.tensordot(gate, state, axes=(list(range(k, 2 * k)), axes[::-1]))
-        used = set(axes)
-        order = list(qubits[::-1]) + [q for a, q in enumerate(order) if a not in used]
-    canonical = state.transpose([order.index(n - 1 - a) for a in range(n)])
-    return np.ascontiguousarray(canonical).reshape(-1)
-
-
-def _sample(
-    state: ComplexArray, n: int, local_qubits: list[int], shots: int, rng: np.random.Generator
-) -> npt.NDArray[np.bool_]:
-    """Sample ``shots`` outcomes of ``local_qubits``; returns bools of shape (shots, len)."""
-    probs = (state.real**2 + state.imag**2).reshape((2,) * n)
-    keep = sorted({n - 1 - j for j in local_qubits})
-    drop = tuple(a for a in range(n) if a not in keep)
-    marginal = probs.sum(axis=drop).reshape(-1) if drop else probs.reshape(-1)
-    marginal = marginal / marginal.sum()
-    outcomes = rng.choice(marginal.size, size=shots, p=marginal)
-    width = len(keep)
-    # Axis keep[r] holds bit (width-1-r) of the outcome index and is local qubit n-1-keep[r].
-    position = {n - 1 - axis: width - 1 - r for r, axis in enumerate(keep)}
-    out = np.empty((shots, len(local_qubits)), dtype=np.bool_)
-    for col, j in enumerate(local_qubits):
-        out[:, col] = (outcomes >> position[j]) & 1
-    return out
+    return BindingsArray({parameters: values[..., reduced.columns]}), 1
 
 
 def _circuit_metadata(circuit: Any) -> dict[str, Any]:
@@ -938,162 +754,114 @@ def _circuit_metadata(circuit: Any) -> dict[str, Any]:
     return dict(metadata)
 
 
-def _run_sampler_pub(pub: SamplerPubSpec, rng: np.random.Generator) -> SamplerPubResult:
-    circuit = pub.circuit
-    program = _compile(circuit)
-    shape = pub.shape
-    values = pub.parameter_values.reshape(math.prod(shape), pub.parameter_values.shape[-1])
-    clbits = np.zeros((values.shape[0], pub.shots, circuit.num_clbits), dtype=np.bool_)
-    # Which clbits each component feeds: component -> (local qubits, clbit indices).
-    feeds: dict[int, tuple[list[int], list[int]]] = {}
-    for clbit, q in program.measurements.items():
-        if q < 0:
-            continue  # a measured idle qubit: the bit stays 0
-        ci, j = program.location[q]
-        locals_, bits = feeds.setdefault(ci, ([], []))
-        locals_.append(j)
-        bits.append(clbit)
-    for b, row in enumerate(values):
-        for ci, (locals_, bits) in feeds.items():
-            component = program.components[ci]
-            state = component.state(row)
-            clbits[b][:, bits] = _sample(state, len(component.qubits), locals_, pub.shots, rng)
-    fields: dict[str, BitArray] = {}
-    for creg in circuit.cregs:
-        columns = [circuit.find_bit(c).index for c in creg]
-        # Register bit 0 is the least significant bit: "little" order puts it first.
-        bools = clbits[:, :, columns].reshape(*shape, pub.shots, len(columns))
-        fields[creg.name] = BitArray.from_bool_array(bools, order="little")
-    return SamplerPubResult(
-        DataBin(fields, shape=shape), {"circuit_metadata": _circuit_metadata(circuit)}
-    )
+def _run_sampler(pubs: list[SamplerPubSpec], seed: int | None) -> list[PubResult]:
+    reduced = [reduce_circuit(pub.circuit) for pub in pubs]
+    inputs = []
+    for pub, circuit in zip(pubs, reduced, strict=True):
+        bindings, repeat = _bindings(circuit, pub.parameter_values)
+        inputs.append((circuit.circuit, bindings, pub.shots * repeat))
+    if _use_aer():
+        from qiskit_aer.primitives import SamplerV2
+
+        # Aer seeds the PUBs' simulations with seed, seed + 1, ...
+        options = {"backend_options": _aer_backend_options(reduced)}
+        sampler: Any = SamplerV2(seed=seed, options=options)
+    else:
+        from qiskit.primitives import StatevectorSampler
+
+        _check_width(reduced)
+        # A shared generator: an integer seed would give every PUB the same random stream.
+        sampler = StatevectorSampler(seed=np.random.default_rng(seed))
+    from qiskit.exceptions import QiskitError
+
+    try:
+        results = sampler.run(inputs).result()
+    except QiskitError as exc:  # AerError is one
+        raise _failure(exc, reduced) from exc
+    out: list[PubResult] = []
+    for pub, result in zip(pubs, results, strict=True):
+        fields: dict[str, BitArray] = {}
+        for creg in pub.circuit.cregs:
+            # One field per classical register, named after it (the primitives do the same).
+            array = np.asarray(getattr(result.data, creg.name).array, dtype=np.uint8)
+            shape = (*pub.shape, pub.shots, array.shape[-1])
+            fields[creg.name] = BitArray(array.reshape(shape), creg.size)
+        metadata = {"circuit_metadata": _circuit_metadata(pub.circuit)}
+        out.append(SamplerPubResult(DataBin(fields, shape=pub.shape), metadata))
+    return out
 
 
-def _split_terms(
-    program: _Program, observable: Mapping[str, float]
-) -> tuple[float, list[tuple[float, list[tuple[int, str]]]]]:
-    """Split each Pauli term over components: (constant part, [(coeff, [(component, label)])]).
+def _pub_seeds(seed: int | None, count: int) -> list[int | None]:
+    """One seed per PUB, derived from the job's seed (``None``: unseeded)."""
+    if seed is None:
+        return [None] * count
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
 
-    Idle qubits are in |0>: I and Z contribute a factor 1 and X, Y make the term vanish.
-    """
-    n = program.num_qubits
-    constant = 0.0
-    terms: list[tuple[float, list[tuple[int, str]]]] = []
-    for label, coeff in observable.items():
-        chars: dict[int, list[str]] = {}
-        vanishes = False
-        for q in range(n):
-            ch = label[n - 1 - q]
-            if ch == "I":
-                continue
-            where = program.location.get(q)
-            if where is None:
-                if ch != "Z":
-                    vanishes = True
-                    break
-                continue
-            ci, j = where
-            size = len(program.components[ci].qubits)
-            chars.setdefault(ci, ["I"] * size)[size - 1 - j] = ch
-        if vanishes:
-            continue
-        if not chars:
-            constant += coeff
+
+def _run_estimator(pubs: list[EstimatorPubSpec], seed: int | None) -> list[PubResult]:
+    aer = _use_aer()
+    rng = np.random.default_rng(seed)  # the reference estimator's noise, shared by the PUBs
+    out: list[PubResult] = []
+    for i, (pub, pub_seed) in enumerate(zip(pubs, _pub_seeds(seed, len(pubs)), strict=True)):
+        reduced = reduce_circuit(pub.circuit)
+        observables = np.empty(pub.observables.shape, dtype=object)
+        # qiskit rejects observables that are 0 (all terms vanish on idle qubits, or zero
+        # coefficients): estimate the identity for those, and subtract that exact 1 afterwards.
+        offsets = np.zeros(pub.observables.shape, dtype=np.float64)
+        for index, observable in np.ndenumerate(pub.observables):
+            terms = reduce_observable(observable, reduced)
+            if not any(terms.values()):
+                terms = {"I" * len(reduced.qubits): 1.0}
+                offsets[index] = 1.0
+            observables[index] = terms
+        bindings, repeat = _bindings(reduced, pub.parameter_values)
+        if repeat > 1:  # no parameters left: one circuit, the PUB's shape from the observables
+            observables = np.broadcast_to(observables, pub.shape).copy()
+        estimator: Any
+        if aer:
+            from qiskit_aer.primitives import EstimatorV2
+
+            # Aer adds Gaussian noise with std = precision to the exact values, drawn from
+            # default_rng(run_options["seed_simulator"]), which it restarts for every PUB: hence
+            # one estimator and one derived seed per PUB.
+            run_options = {} if pub_seed is None else {"seed_simulator": pub_seed}
+            estimator = EstimatorV2(
+                options={
+                    "default_precision": pub.precision,
+                    "backend_options": _aer_backend_options([reduced]),
+                    "run_options": run_options,
+                }
+            )
         else:
-            terms.append((coeff, [(ci, "".join(c)) for ci, c in sorted(chars.items())]))
-    return constant, terms
+            from qiskit.primitives import StatevectorEstimator
+
+            _check_width([reduced], i)
+            estimator = StatevectorEstimator(default_precision=pub.precision, seed=rng)
+        from qiskit.exceptions import QiskitError
+
+        try:
+            result = estimator.run([(reduced.circuit, observables, bindings)]).result()[0]
+        except QiskitError as exc:
+            raise _failure(exc, [reduced], i) from exc
+        evs = np.asarray(np.reshape(result.data.evs, pub.shape) - offsets, dtype=np.float64)
+        # The service reports the standard error of each estimate, about the target precision.
+        # Aer reports the precision; the reference estimator reports 0 (exact values before
+        # noise is added): report the precision where no positive value is given.
+        reported = np.broadcast_to(np.asarray(result.data.stds, dtype=np.float64), pub.shape)
+        stds = np.where(reported > 0, reported, pub.precision)
+        data = DataBin(
+            {"evs": evs, "stds": stds, "ensemble_standard_error": stds.copy()}, shape=pub.shape
+        )
+        metadata = {
+            "target_precision": pub.precision,
+            "shots": pub.shots,
+            "circuit_metadata": _circuit_metadata(pub.circuit),
+        }
+        out.append(PubResult(data, metadata))
+    return out
 
 
-class _PauliEvaluator:
-    """Expectation values of Pauli labels on each component's state, for one binding at a time.
-
-    States and values of parameter-free components are kept across bindings.
-    """
-
-    def __init__(self, program: _Program) -> None:
-        self._program = program
-        self._row: FloatArray = np.zeros(0)
-        self._states: dict[int, Any] = {}
-        self._values: dict[tuple[int, str], float] = {}
-        self._static_states: dict[int, Any] = {}
-        self._static_values: dict[tuple[int, str], float] = {}
-
-    def bind(self, row: FloatArray) -> None:
-        """Switch to another row of parameter values."""
-        self._row = row
-        self._states.clear()
-        self._values.clear()
-
-    def expectation(self, ci: int, label: str) -> float:
-        """<psi|P|psi> for component ``ci`` and its local Pauli ``label``."""
-        from qiskit.quantum_info import Pauli, Statevector
-
-        component = self._program.components[ci]
-        static = component.columns.size == 0
-        values = self._static_values if static else self._values
-        key = (ci, label)
-        value = values.get(key)
-        if value is None:
-            states = self._static_states if static else self._states
-            if ci not in states:
-                states[ci] = Statevector(component.state(self._row))
-            value = float(np.real(states[ci].expectation_value(Pauli(label))))
-            values[key] = value
-        return value
-
-
-def _run_estimator_pub(pub: EstimatorPubSpec, rng: np.random.Generator) -> PubResult:
-    program = _compile(pub.circuit)
-    shape = pub.shape
-    values = pub.parameter_values
-    bind_shape = values.shape[:-1]
-    flat_values = values.reshape(math.prod(bind_shape), values.shape[-1])
-    size = math.prod(shape)
-    binding = np.broadcast_to(np.arange(flat_values.shape[0]).reshape(bind_shape), shape).reshape(
-        -1
-    )
-    observable = np.broadcast_to(
-        np.arange(pub.observables.size).reshape(pub.observables.shape), shape
-    ).reshape(-1)
-    split: dict[int, tuple[float, list[tuple[float, list[tuple[int, str]]]]]] = {}
-    by_binding: dict[int, list[int]] = {}
-    for position in range(size):
-        by_binding.setdefault(int(binding[position]), []).append(position)
-    evaluator = _PauliEvaluator(program)
-    evs = np.zeros(size, dtype=np.float64)
-    for b, positions in by_binding.items():
-        evaluator.bind(flat_values[b])
-        for position in positions:
-            o = int(observable[position])
-            if o not in split:
-                split[o] = _split_terms(program, pub.observables.flat[o])  # type: ignore[arg-type]
-            constant, terms = split[o]
-            total = constant
-            for coeff, factors in terms:
-                product = coeff
-                for ci, label in factors:
-                    product *= evaluator.expectation(ci, label)
-                    if product == 0.0:
-                        break
-                total += product
-            evs[position] = total
-    # Hardware estimates carry shot noise; model it as Gaussian with std = precision, as
-    # qiskit's StatevectorEstimator does.
-    evs = evs + rng.normal(0.0, pub.precision, size=size)
-    stds = np.full(shape, pub.precision, dtype=np.float64)
-    data = DataBin(
-        {"evs": evs.reshape(shape), "stds": stds, "ensemble_standard_error": stds.copy()},
-        shape=shape,
-    )
-    metadata = {
-        "target_precision": pub.precision,
-        "shots": pub.shots,
-        "circuit_metadata": _circuit_metadata(pub.circuit),
-    }
-    return PubResult(data, metadata)
-
-
-def _estimator_job_metadata(prepared: PreparedJob) -> dict[str, Any]:
+def _estimator_job_metadata() -> dict[str, Any]:
     # What was actually applied: nothing, since the simulation is noiseless.
     return {
         "dynamical_decoupling": {"enable": False},
@@ -1112,15 +880,14 @@ def run_prepared(prepared: PreparedJob) -> tuple[dict[str, Any], dict[str, Any]]
 
     Raises :class:`ExecutionError` when the job cannot be executed.
     """
-    rng = np.random.default_rng(prepared.seed)
     start = datetime.now(UTC)
-    pub_results: list[PubResult] = []
     try:
-        for pub in prepared.pubs:
-            if isinstance(pub, SamplerPubSpec):
-                pub_results.append(_run_sampler_pub(pub, rng))
-            else:
-                pub_results.append(_run_estimator_pub(pub, rng))
+        if prepared.program_id == "sampler":
+            sampler_pubs = [p for p in prepared.pubs if isinstance(p, SamplerPubSpec)]
+            pub_results = _run_sampler(sampler_pubs, prepared.seed)
+        else:
+            estimator_pubs = [p for p in prepared.pubs if isinstance(p, EstimatorPubSpec)]
+            pub_results = _run_estimator(estimator_pubs, prepared.seed)
     except ExecutionError:
         raise
     except MemoryError:
@@ -1143,7 +910,7 @@ def run_prepared(prepared: PreparedJob) -> tuple[dict[str, Any], dict[str, Any]]
         typed = encode_result(result, typed=True, execution_spans=spans)
         plain = encode_result(result, typed=False, execution_spans=spans)
     else:
-        result = PrimitiveResult(pub_results, _estimator_job_metadata(prepared))
+        result = PrimitiveResult(pub_results, _estimator_job_metadata())
         typed = encode_result(result, typed=True)
         plain = encode_result(result, typed=False)
     return typed, plain
