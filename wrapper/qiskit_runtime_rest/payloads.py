@@ -8,7 +8,7 @@ generated ``SamplerJobRequest`` / ``EstimatorJobRequest`` models (never raw dict
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, TypeAlias, TypeVar, overload
+from typing import Any, Literal, TypeAlias, TypedDict, TypeVar, overload
 
 from qiskit_runtime_api import models as gm
 from qiskit_runtime_api.types import UNSET, Unset
@@ -308,31 +308,43 @@ def _instance(hgp: object) -> tuple[str, str, str] | None:
     return (hgp[0], hgp[1], hgp[2])
 
 
-class _JobFields:
-    """The job-body fields shared by both programs, checked once."""
+class _JobKwargs(TypedDict):
+    """The job-body fields shared by both programs (keyword arguments of the request models)."""
 
-    def __init__(
-        self,
-        backend: object,
-        options: SamplerOptions | EstimatorOptions,
-        session_id: object,
-        tags: Sequence[str],
-        instance_hgp: object,
-    ) -> None:
-        job = options.to_job_fields()
-        self.backend = _check_id(backend, "backend")
-        self.session_id: str | Unset = (
-            UNSET if session_id is None else _check_id(session_id, "session_id")
-        )
-        self.tags = _job_tags(job.get("tags"), tags)
-        self.log_level: gm.LogLevel | Unset = job.get("log_level", UNSET)
-        self.cost: int | Unset = job.get("cost", UNSET)
-        self.private: bool | Unset = job.get("private", UNSET)
-        self.runtime: str | Unset = job.get("runtime", UNSET)
-        hgp = _instance(instance_hgp)
-        self.hub: str | Unset = UNSET if hgp is None else hgp[0]
-        self.group: str | Unset = UNSET if hgp is None else hgp[1]
-        self.project: str | Unset = UNSET if hgp is None else hgp[2]
+    backend: str
+    session_id: str | Unset
+    tags: list[str] | Unset
+    log_level: gm.LogLevel | Unset
+    cost: int | Unset
+    private: bool | Unset
+    runtime: str | Unset
+    hub: str | Unset
+    group: str | Unset
+    project: str | Unset
+
+
+def _job_kwargs(
+    backend: object,
+    options: SamplerOptions | EstimatorOptions,
+    session_id: object,
+    tags: Sequence[str],
+    instance_hgp: object,
+) -> _JobKwargs:
+    """Check the job-body fields shared by both programs, once."""
+    job = options.to_job_fields()
+    hgp = _instance(instance_hgp)
+    return _JobKwargs(
+        backend=_check_id(backend, "backend"),
+        session_id=UNSET if session_id is None else _check_id(session_id, "session_id"),
+        tags=_job_tags(job.get("tags"), tags),
+        log_level=job.get("log_level", UNSET),
+        cost=job.get("cost", UNSET),
+        private=job.get("private", UNSET),
+        runtime=job.get("runtime", UNSET),
+        hub=UNSET if hgp is None else hgp[0],
+        group=UNSET if hgp is None else hgp[1],
+        project=UNSET if hgp is None else hgp[2],
+    )
 
 
 # -- the builders -----------------------------------------------------------------------------
@@ -354,7 +366,7 @@ def build_sampler_request(
     if not isinstance(options, SamplerOptions):
         raise ValidationError(f"a Sampler job takes SamplerOptions, got {type(options).__name__}")
     items = [_sampler_pub_item(as_sampler_pub(pub)) for pub in _check_pubs(pubs)]
-    fields = _JobFields(backend, options, session_id, tags, instance_hgp)
+    fields = _job_kwargs(backend, options, session_id, tags, instance_hgp)
     params_options = options.to_params_options()
     params = gm.SamplerParams(
         pubs=items,
@@ -365,16 +377,7 @@ def build_sampler_request(
     return gm.SamplerJobRequest(
         program_id="sampler",
         params=params,
-        backend=fields.backend,
-        session_id=fields.session_id,
-        tags=fields.tags,
-        log_level=fields.log_level,
-        cost=fields.cost,
-        private=fields.private,
-        runtime=fields.runtime,
-        hub=fields.hub,
-        group=fields.group,
-        project=fields.project,
+        **fields,
     )
 
 
@@ -396,7 +399,7 @@ def build_estimator_request(
             f"an Estimator job takes EstimatorOptions, got {type(options).__name__}"
         )
     items = [_estimator_pub_item(as_estimator_pub(pub)) for pub in _check_pubs(pubs)]
-    fields = _JobFields(backend, options, session_id, tags, instance_hgp)
+    fields = _job_kwargs(backend, options, session_id, tags, instance_hgp)
     params_options = options.to_params_options()
     params = gm.EstimatorParams(
         pubs=items,
@@ -408,16 +411,7 @@ def build_estimator_request(
     return gm.EstimatorJobRequest(
         program_id="estimator",
         params=params,
-        backend=fields.backend,
-        session_id=fields.session_id,
-        tags=fields.tags,
-        log_level=fields.log_level,
-        cost=fields.cost,
-        private=fields.private,
-        runtime=fields.runtime,
-        hub=fields.hub,
-        group=fields.group,
-        project=fields.project,
+        **fields,
     )
 
 
