@@ -177,6 +177,11 @@ class _ModeBase:
         self._closed = True
         self._cancelled = self._cancelled or action == "cancel"
 
+    def _backend_name(self) -> str:
+        if not self._backend:
+            raise ValidationError(f"session {self._id} has no backend yet")
+        return self._backend
+
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""
         return f"{type(self).__name__}(id={self._id!r}, backend={self._backend!r}{state})"
@@ -234,11 +239,6 @@ class Session(_ModeBase):
             legacy_instance=legacy_instance,
             model=model,
         )
-
-    def _backend_name(self) -> str:
-        if not self._backend:
-            raise ValidationError(f"session {self._id} has no backend yet")
-        return self._backend
 
     def sampler(self, options: SamplerOptions | None = None) -> Sampler:
         """A Sampler whose jobs run in this session."""
@@ -360,11 +360,6 @@ class AsyncSession(_ModeBase):
             legacy_instance=legacy_instance,
             model=model,
         )
-
-    def _backend_name(self) -> str:
-        if not self._backend:
-            raise ValidationError(f"session {self._id} has no backend yet")
-        return self._backend
 
     def sampler(self, options: SamplerOptions | None = None) -> AsyncSampler:
         """An AsyncSampler whose jobs run in this session."""
