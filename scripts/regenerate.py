@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "qiskit-runtime.yaml"
 CONFIG = ROOT / "spec" / "openapi-python-client.yaml"
+# Template overrides: models/__init__.py imports the models lazily (import-time budget).
+TEMPLATES = ROOT / "spec" / "templates"
 PACKAGE = "qiskit_runtime_api"
 TARGET = ROOT / "generated" / PACKAGE
 GENERATOR_VERSION = "0.29.1"
@@ -67,6 +69,8 @@ def generate(out_dir: Path) -> Path:
             str(CONFIG),
             "--meta",
             "none",
+            "--custom-template-path",
+            str(TEMPLATES),
             "--output-path",
             str(package_dir),
             "--fail-on-warning",

@@ -1,89 +1,178 @@
-"""Contains all the data models used in inputs/outputs"""
+"""Contains all the data models used in inputs/outputs.
 
-from .api_version import ApiVersion
-from .auto import Auto
-from .backend_configuration import BackendConfiguration
-from .backend_device import BackendDevice
-from .backend_device_performance_metrics import BackendDevicePerformanceMetrics
-from .backend_device_status import BackendDeviceStatus
-from .backend_list import BackendList
-from .backend_properties import BackendProperties
-from .backend_status import BackendStatus
-from .clops import Clops
-from .create_session_request import CreateSessionRequest
-from .dynamical_decoupling_options import DynamicalDecouplingOptions
-from .dynamical_decoupling_options_extra_slack_distribution import (
-    DynamicalDecouplingOptionsExtraSlackDistribution,
-)
-from .dynamical_decoupling_options_scheduling_method import (
-    DynamicalDecouplingOptionsSchedulingMethod,
-)
-from .dynamical_decoupling_options_sequence_type import (
-    DynamicalDecouplingOptionsSequenceType,
-)
-from .encoded_ndarray import EncodedNdarray
-from .error_container import ErrorContainer
-from .error_item import ErrorItem
-from .estimator_job_request import EstimatorJobRequest
-from .estimator_options import EstimatorOptions
-from .estimator_options_experimental import EstimatorOptionsExperimental
-from .estimator_params import EstimatorParams
-from .execution_mode import ExecutionMode
-from .execution_options import ExecutionOptions
-from .execution_options_meas_type import ExecutionOptionsMeasType
-from .gate_properties import GateProperties
-from .instance_usage import InstanceUsage
-from .job import Job
-from .job_create_response import JobCreateResponse
-from .job_list import JobList
-from .job_metrics import JobMetrics
-from .job_params import JobParams
-from .job_program import JobProgram
-from .job_state import JobState
-from .job_timestamps import JobTimestamps
-from .job_usage import JobUsage
-from .layer_noise_learning_options import LayerNoiseLearningOptions
-from .log_level import LogLevel
-from .measure_noise_learning_options import MeasureNoiseLearningOptions
-from .nduv import Nduv
-from .observables_type_1 import ObservablesType1
-from .parameter_values_type_2 import ParameterValuesType2
-from .pec_options import PecOptions
-from .plain_primitive_result import PlainPrimitiveResult
-from .plain_primitive_result_metadata import PlainPrimitiveResultMetadata
-from .plain_pub_result import PlainPubResult
-from .plain_pub_result_data import PlainPubResultData
-from .plain_pub_result_metadata import PlainPubResultMetadata
-from .processor_type import ProcessorType
-from .qpy_circuit import QpyCircuit
-from .replace_job_tags_request import ReplaceJobTagsRequest
-from .resilience_options import ResilienceOptions
-from .sampler_job_request import SamplerJobRequest
-from .sampler_options import SamplerOptions
-from .sampler_options_experimental import SamplerOptionsExperimental
-from .sampler_params import SamplerParams
-from .session import Session
-from .session_message import SessionMessage
-from .session_timestamp import SessionTimestamp
-from .simulator_options import SimulatorOptions
-from .simulator_options_noise_model_type_0 import SimulatorOptionsNoiseModelType0
-from .sort_order import SortOrder
-from .transpilation_options import TranspilationOptions
-from .twirling_options import TwirlingOptions
-from .twirling_options_strategy import TwirlingOptionsStrategy
-from .typed_primitive_result import TypedPrimitiveResult
-from .typed_primitive_result_value import TypedPrimitiveResultValue
-from .typed_primitive_result_value_metadata import TypedPrimitiveResultValueMetadata
-from .typed_primitive_result_value_pub_results_item import (
-    TypedPrimitiveResultValuePubResultsItem,
-)
-from .update_session_request import UpdateSessionRequest
-from .usage_period import UsagePeriod
-from .version_list import VersionList
-from .wait_time import WaitTime
-from .zne_extrapolator import ZneExtrapolator
-from .zne_options import ZneOptions
-from .zne_options_amplifier import ZneOptionsAmplifier
+The models are imported lazily, on first access: importing the package does not import all of
+them (custom template of qiskit-runtime-rest, spec/templates/models_init.py.jinja).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api_version import ApiVersion
+    from .auto import Auto
+    from .backend_configuration import BackendConfiguration
+    from .backend_device import BackendDevice
+    from .backend_device_performance_metrics import BackendDevicePerformanceMetrics
+    from .backend_device_status import BackendDeviceStatus
+    from .backend_list import BackendList
+    from .backend_properties import BackendProperties
+    from .backend_status import BackendStatus
+    from .clops import Clops
+    from .create_session_request import CreateSessionRequest
+    from .dynamical_decoupling_options import DynamicalDecouplingOptions
+    from .dynamical_decoupling_options_extra_slack_distribution import (
+        DynamicalDecouplingOptionsExtraSlackDistribution,
+    )
+    from .dynamical_decoupling_options_scheduling_method import (
+        DynamicalDecouplingOptionsSchedulingMethod,
+    )
+    from .dynamical_decoupling_options_sequence_type import (
+        DynamicalDecouplingOptionsSequenceType,
+    )
+    from .encoded_ndarray import EncodedNdarray
+    from .error_container import ErrorContainer
+    from .error_item import ErrorItem
+    from .estimator_job_request import EstimatorJobRequest
+    from .estimator_options import EstimatorOptions
+    from .estimator_options_experimental import EstimatorOptionsExperimental
+    from .estimator_params import EstimatorParams
+    from .execution_mode import ExecutionMode
+    from .execution_options import ExecutionOptions
+    from .execution_options_meas_type import ExecutionOptionsMeasType
+    from .gate_properties import GateProperties
+    from .instance_usage import InstanceUsage
+    from .job import Job
+    from .job_create_response import JobCreateResponse
+    from .job_list import JobList
+    from .job_metrics import JobMetrics
+    from .job_params import JobParams
+    from .job_program import JobProgram
+    from .job_state import JobState
+    from .job_timestamps import JobTimestamps
+    from .job_usage import JobUsage
+    from .layer_noise_learning_options import LayerNoiseLearningOptions
+    from .log_level import LogLevel
+    from .measure_noise_learning_options import MeasureNoiseLearningOptions
+    from .nduv import Nduv
+    from .observables_type_1 import ObservablesType1
+    from .parameter_values_type_2 import ParameterValuesType2
+    from .pec_options import PecOptions
+    from .plain_primitive_result import PlainPrimitiveResult
+    from .plain_primitive_result_metadata import PlainPrimitiveResultMetadata
+    from .plain_pub_result import PlainPubResult
+    from .plain_pub_result_data import PlainPubResultData
+    from .plain_pub_result_metadata import PlainPubResultMetadata
+    from .processor_type import ProcessorType
+    from .qpy_circuit import QpyCircuit
+    from .replace_job_tags_request import ReplaceJobTagsRequest
+    from .resilience_options import ResilienceOptions
+    from .sampler_job_request import SamplerJobRequest
+    from .sampler_options import SamplerOptions
+    from .sampler_options_experimental import SamplerOptionsExperimental
+    from .sampler_params import SamplerParams
+    from .session import Session
+    from .session_message import SessionMessage
+    from .session_timestamp import SessionTimestamp
+    from .simulator_options import SimulatorOptions
+    from .simulator_options_noise_model_type_0 import SimulatorOptionsNoiseModelType0
+    from .sort_order import SortOrder
+    from .transpilation_options import TranspilationOptions
+    from .twirling_options import TwirlingOptions
+    from .twirling_options_strategy import TwirlingOptionsStrategy
+    from .typed_primitive_result import TypedPrimitiveResult
+    from .typed_primitive_result_value import TypedPrimitiveResultValue
+    from .typed_primitive_result_value_metadata import TypedPrimitiveResultValueMetadata
+    from .typed_primitive_result_value_pub_results_item import (
+        TypedPrimitiveResultValuePubResultsItem,
+    )
+    from .update_session_request import UpdateSessionRequest
+    from .usage_period import UsagePeriod
+    from .version_list import VersionList
+    from .wait_time import WaitTime
+    from .zne_extrapolator import ZneExtrapolator
+    from .zne_options import ZneOptions
+    from .zne_options_amplifier import ZneOptionsAmplifier
+
+_MODULES: dict[str, str] = {
+    "ApiVersion": ".api_version",
+    "Auto": ".auto",
+    "BackendConfiguration": ".backend_configuration",
+    "BackendDevice": ".backend_device",
+    "BackendDevicePerformanceMetrics": ".backend_device_performance_metrics",
+    "BackendDeviceStatus": ".backend_device_status",
+    "BackendList": ".backend_list",
+    "BackendProperties": ".backend_properties",
+    "BackendStatus": ".backend_status",
+    "Clops": ".clops",
+    "CreateSessionRequest": ".create_session_request",
+    "DynamicalDecouplingOptions": ".dynamical_decoupling_options",
+    "DynamicalDecouplingOptionsExtraSlackDistribution": ".dynamical_decoupling_options_extra_slack_distribution",
+    "DynamicalDecouplingOptionsSchedulingMethod": ".dynamical_decoupling_options_scheduling_method",
+    "DynamicalDecouplingOptionsSequenceType": ".dynamical_decoupling_options_sequence_type",
+    "EncodedNdarray": ".encoded_ndarray",
+    "ErrorContainer": ".error_container",
+    "ErrorItem": ".error_item",
+    "EstimatorJobRequest": ".estimator_job_request",
+    "EstimatorOptions": ".estimator_options",
+    "EstimatorOptionsExperimental": ".estimator_options_experimental",
+    "EstimatorParams": ".estimator_params",
+    "ExecutionMode": ".execution_mode",
+    "ExecutionOptions": ".execution_options",
+    "ExecutionOptionsMeasType": ".execution_options_meas_type",
+    "GateProperties": ".gate_properties",
+    "InstanceUsage": ".instance_usage",
+    "Job": ".job",
+    "JobCreateResponse": ".job_create_response",
+    "JobList": ".job_list",
+    "JobMetrics": ".job_metrics",
+    "JobParams": ".job_params",
+    "JobProgram": ".job_program",
+    "JobState": ".job_state",
+    "JobTimestamps": ".job_timestamps",
+    "JobUsage": ".job_usage",
+    "LayerNoiseLearningOptions": ".layer_noise_learning_options",
+    "LogLevel": ".log_level",
+    "MeasureNoiseLearningOptions": ".measure_noise_learning_options",
+    "Nduv": ".nduv",
+    "ObservablesType1": ".observables_type_1",
+    "ParameterValuesType2": ".parameter_values_type_2",
+    "PecOptions": ".pec_options",
+    "PlainPrimitiveResult": ".plain_primitive_result",
+    "PlainPrimitiveResultMetadata": ".plain_primitive_result_metadata",
+    "PlainPubResult": ".plain_pub_result",
+    "PlainPubResultData": ".plain_pub_result_data",
+    "PlainPubResultMetadata": ".plain_pub_result_metadata",
+    "ProcessorType": ".processor_type",
+    "QpyCircuit": ".qpy_circuit",
+    "ReplaceJobTagsRequest": ".replace_job_tags_request",
+    "ResilienceOptions": ".resilience_options",
+    "SamplerJobRequest": ".sampler_job_request",
+    "SamplerOptions": ".sampler_options",
+    "SamplerOptionsExperimental": ".sampler_options_experimental",
+    "SamplerParams": ".sampler_params",
+    "Session": ".session",
+    "SessionMessage": ".session_message",
+    "SessionTimestamp": ".session_timestamp",
+    "SimulatorOptions": ".simulator_options",
+    "SimulatorOptionsNoiseModelType0": ".simulator_options_noise_model_type_0",
+    "SortOrder": ".sort_order",
+    "TranspilationOptions": ".transpilation_options",
+    "TwirlingOptions": ".twirling_options",
+    "TwirlingOptionsStrategy": ".twirling_options_strategy",
+    "TypedPrimitiveResult": ".typed_primitive_result",
+    "TypedPrimitiveResultValue": ".typed_primitive_result_value",
+    "TypedPrimitiveResultValueMetadata": ".typed_primitive_result_value_metadata",
+    "TypedPrimitiveResultValuePubResultsItem": ".typed_primitive_result_value_pub_results_item",
+    "UpdateSessionRequest": ".update_session_request",
+    "UsagePeriod": ".usage_period",
+    "VersionList": ".version_list",
+    "WaitTime": ".wait_time",
+    "ZneExtrapolator": ".zne_extrapolator",
+    "ZneOptions": ".zne_options",
+    "ZneOptionsAmplifier": ".zne_options_amplifier",
+}
 
 __all__ = (
     "ApiVersion",
@@ -163,3 +252,16 @@ __all__ = (
     "ZneOptions",
     "ZneOptionsAmplifier",
 )
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
