@@ -51,3 +51,15 @@ def test_demo_script_runs(
     out = capsys.readouterr().out
     for marker in ("[job mode]", "[session", "<ZZ>, <XX>, <YY>", "[batch", "emulator stopped"):
         assert marker in out
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = (
+        'python3 -m venv .venv && .venv/bin/python -m pip install -e ".[dev]" '
+        "&& .venv/bin/python scripts/check.py"
+    )
+    assert command in readme
+    # .ci/run adds only pip's -q to the same command.
+    assert command.replace("pip install -e", "pip install -q -e") in ci
