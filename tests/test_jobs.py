@@ -20,6 +20,7 @@ from qiskit_runtime_rest import (
     PrimitiveResult,
     Runtime,
     SamplerPubResult,
+    ValidationError,
 )
 from qiskit_runtime_rest.codec import encode_result
 from qiskit_runtime_rest.jobs import JobQuery, classify_status, iter_jobs, new_idempotency_tag
@@ -272,7 +273,7 @@ def test_tags_hide_and_keep_the_idempotency_tag() -> None:
         assert job.idempotency_tag == idem
         assert job.tags() == ["exp"]
         job.update_tags(["new", "tags"])
-        with pytest.raises(TypeError):
+        with pytest.raises(ValidationError):
             job.update_tags("oops")
     (put,) = service.api_requests("PUT")
     assert json.loads(put.content) == {"tags": ["new", "tags", idem]}

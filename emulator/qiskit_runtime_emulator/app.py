@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -827,6 +827,11 @@ class Dispatcher:
             return await handler(Ctx(request, op, principal, params, body, root, size))
         except ApiError as exc:
             return self._error(exc.status, exc.message, trace, exc.code, exc.headers)
+        except ClientDisconnect:
+            # The client went away before sending its whole body (a cancelled request): nobody
+            # will read this answer, and it is not a failure of the emulator.
+            log.debug("%s %s: the client disconnected", request.method, request.url.path)
+            return self._error(400, "The client disconnected before the request was read", trace)
         except Exception as exc:
             log.exception("%s %s failed", request.method, request.url.path)
             return self._error(500, f"Internal error of the emulator: {exc}", trace)

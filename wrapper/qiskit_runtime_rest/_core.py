@@ -68,6 +68,19 @@ Flow = Generator[Effect, Any, T]
 """A generator of effects returning ``T``."""
 
 
+# What the generated code raises on a body it cannot read (httpx.DecodingError for a broken
+# Content-Encoding, RecursionError for absurdly nested JSON, the rest from ``from_dict``).
+_PARSE_ERRORS = (
+    httpx.HTTPError,
+    LookupError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
+
+
 def _malformed(call: Call[Any], exc: Exception) -> MalformedResponseError:
     return MalformedResponseError(
         f"{call.name}: the response does not match the documented shape "
@@ -104,7 +117,7 @@ class Engine(_EngineBase):
             raise
         except httpx.TransportError as exc:
             raise map_transport_error(exc) from exc
-        except (httpx.HTTPError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except _PARSE_ERRORS as exc:
             raise _malformed(call, exc) from exc
         return call.parse(response)
 
@@ -163,7 +176,7 @@ class AsyncEngine(_EngineBase):
             raise
         except httpx.TransportError as exc:
             raise map_transport_error(exc) from exc
-        except (httpx.HTTPError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except _PARSE_ERRORS as exc:
             raise _malformed(call, exc) from exc
         return call.parse(response)
 

@@ -40,6 +40,7 @@ from qiskit_runtime_rest.results import (
 )
 
 __all__ = [
+    "MAX_ARRAY_BYTES",
     "DataSlice",
     "ExecutionSpan",
     "decode_datetime",
@@ -77,6 +78,17 @@ _NUMERIC_KINDS = "biufc"
 # absurdly long strings before noticing.
 _MAX_NUM_BITS = 1 << 20
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+# Decompressed bytes read to parse a .npy header (a version 1.0 header is at most 64 KiB).
+_NPY_HEADER_PEEK = 1 << 17
+
+MAX_ARRAY_BYTES = 1 << 30
+"""Largest decompressed ``.npy`` payload (header included) one encoded ndarray may have: 1 GiB.
+
+Arrays are inflated only up to the size their header declares, and never past this cap, so a
+zlib "bomb" (a few KB that inflate to gigabytes) is refused with a :class:`ResultDecodeError`
+instead of exhausting memory. Raise it (``codec.MAX_ARRAY_BYTES = ...``) for results larger than
+this, e.g. more than ~60 million shots of a 127-bit register in one PUB.
+"""
 
 
 # -- errors and paths --------------------------------------------------------------------------
@@ -166,21 +178,24 @@ def encode_ndarray(arr: npt.ArrayLike) -> dict[str, str]:
     return {"__type__": "ndarray", "__value__": text}
 
 
-def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
+def _inflate(raw: bytes, limit: int, path: str) -> tuple[bytes, bool]:
+    """At most ``limit`` bytes of the zlib stream ``raw``, and whether the stream ended there."""
+    inflater = zlib.decompressobj()
     try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        _fail(path, f"invalid base64 ({exc})")
-    try:
-        data = zlib.decompress(raw)
+        data = inflater.decompress(raw, limit)
     except zlib.error as exc:
         _fail(path, f"corrupted or truncated zlib stream ({exc})")
-    if not data.startswith(_NPY_MAGIC):
+    return data, inflater.eof
+
+
+def _npy_header(head: bytes, path: str) -> tuple[tuple[int, ...], bool, np.dtype[Any], int]:
+    """Shape, Fortran order, dtype and data offset of the .npy file starting with ``head``."""
+    if not head.startswith(_NPY_MAGIC):
         _fail(path, "not a .npy array (bad magic bytes)")
     # Parse the header ourselves rather than call np.load: it lets us refuse object dtypes before
     # any payload is touched, check the data length exactly (np.load would allocate whatever the
-    # header claims first) and wrap the bytes without an intermediate copy.
-    stream = io.BytesIO(data)
+    # header claims first) and inflate no more than the header announces.
+    stream = io.BytesIO(head)
     try:
         version = np.lib.format.read_magic(stream)
         if version == (1, 0):
@@ -199,13 +214,39 @@ def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
         _fail(path, f"structured or void dtype {dtype} is not accepted")
     if any(n < 0 for n in shape):
         _fail(path, f"negative dimension in .npy shape {tuple(shape)}")
+    return tuple(shape), bool(fortran), dtype, stream.tell()
+
+
+def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        _fail(path, f"invalid base64 ({exc})")
+    # Inflate the header first, then exactly the bytes it announces (plus one, to detect a
+    # stream that holds more): a zlib bomb never inflates past the declared size nor the cap.
+    head, _ = _inflate(raw, _NPY_HEADER_PEEK, path)
+    shape, fortran, dtype, offset = _npy_header(head, path)
     count = math.prod(shape)  # Python ints: np.prod could wrap around for absurd shapes
-    offset = stream.tell()
     expected = count * dtype.itemsize
+    if offset + expected > MAX_ARRAY_BYTES:
+        _fail(
+            path,
+            f".npy shape {shape} of {dtype} needs {expected} bytes, more than the "
+            f"{MAX_ARRAY_BYTES}-byte limit of one array (codec.MAX_ARRAY_BYTES)",
+        )
+    data, complete = _inflate(raw, offset + expected + 1, path)
+    if len(data) > offset + expected:
+        _fail(
+            path,
+            f".npy data holds more than the {expected} bytes that shape {shape} of {dtype} "
+            "needs (refusing to inflate it further)",
+        )
+    if not complete:
+        _fail(path, "corrupted or truncated zlib stream (it ends before its end marker)")
     if len(data) - offset != expected:
         _fail(
             path,
-            f".npy data holds {len(data) - offset} bytes, but shape {tuple(shape)} of {dtype} "
+            f".npy data holds {len(data) - offset} bytes, but shape {shape} of {dtype} "
             f"needs {expected}",
         )
     flat = np.frombuffer(data, dtype=dtype, count=count, offset=offset)

@@ -43,6 +43,7 @@ from qiskit_runtime_rest.errors import (
     JobCancelledError,
     JobFailedError,
     JobTimeoutError,
+    ValidationError,
 )
 
 if TYPE_CHECKING:
@@ -158,8 +159,10 @@ def wait_flow(
     clock: Callable[[], float],
 ) -> Flow[JobModel]:
     """Poll until the job is final; return its last model or raise (timeout, failure)."""
-    if timeout is not None and timeout < 0:
-        raise ValueError("timeout must be >= 0 or None")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0
+    ):
+        raise ValidationError(f"timeout must be a number of seconds >= 0, or None; got {timeout!r}")
     start = clock()
     deadline = None if timeout is None else start + timeout
     interval = max(poll_interval, 0.01)
@@ -230,12 +233,12 @@ def result_flow(
 
 def tag_list(tags: Iterable[str]) -> list[str]:
     """Tags as a list of strings (a bare string is refused rather than split into letters)."""
-    if isinstance(tags, str):
-        raise TypeError("tags must be an iterable of strings, not a string")
+    if isinstance(tags, str | bytes) or not isinstance(tags, Iterable):
+        raise ValidationError(f"tags must be an iterable of strings, not {type(tags).__name__}")
     out = list(tags)
     for tag in out:
         if not isinstance(tag, str) or not tag:
-            raise TypeError(f"tags must be non-empty strings, got {tag!r}")
+            raise ValidationError(f"tags must be non-empty strings, got {tag!r:.100}")
     return out
 
 
@@ -314,8 +317,10 @@ class JobQuery:
         Pages by ``offset``; a job seen on an earlier page (the list moved while paging) is not
         handed out twice.
         """
-        if self.limit is not None and self.limit < 0:
-            raise ValueError("limit must be >= 0 or None")
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 0
+        ):
+            raise ValidationError(f"limit must be an integer >= 0, or None; got {self.limit!r}")
         remaining = self.limit
         offset = 0
         seen: set[str] = set()

@@ -62,7 +62,7 @@ def create_session_call(
     and spells the lifetime ``max_session_ttl``."""
     from qiskit_runtime_api.models import CreateSessionRequest
 
-    if not backend or not isinstance(backend, str):
+    if not isinstance(backend, str) or not backend:
         raise ValidationError("backend must be a backend name")
     if max_time is not None and (
         isinstance(max_time, bool) or not isinstance(max_time, int) or max_time <= 0
@@ -319,6 +319,7 @@ class AsyncSession(_ModeBase):
     ) -> None:
         super().__init__(session_id, backend, **kwargs)
         self._engine = engine
+        self._ending: Awaitable[None] | None = None  # the cleanup of the ``async with`` exit
 
     @classmethod
     async def _create(
@@ -414,6 +415,18 @@ class AsyncSession(_ModeBase):
         )
         if action is None:
             return
+        # Shielded: a second cancellation (a task cancelled twice, a timeout around the cleanup)
+        # must not abandon the close request halfway; it finishes in the background and the
+        # cancellation propagates. The handle keeps a reference to the task until it is done.
+        import asyncio
+
+        ending = asyncio.ensure_future(self._exit_cleanup(action, exc_type))
+        # if nobody awaits it any more (cancelled again), its outcome is still collected
+        ending.add_done_callback(lambda task: task.cancelled() or task.exception())
+        self._ending = ending
+        await asyncio.shield(ending)
+
+    async def _exit_cleanup(self, action: ExitAction, exc_type: type[BaseException] | None) -> None:
         try:
             await (self.cancel() if action == "cancel" else self.close())
         except Exception as error:

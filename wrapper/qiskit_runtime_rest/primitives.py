@@ -12,10 +12,11 @@ most 8 tags, so 7 are left to the caller). Then:
   (by the retry policy), as is a connection failure before anything was sent;
 * a 409 (usage limit) or any other 4xx is raised: nothing was created, and repeating would not
   help;
-* an *ambiguous* failure (a 5xx, a dropped connection or a timeout after the request was sent)
-  may or may not have created the job. The client waits a backoff delay, looks the job up with
-  ``GET /jobs?tags=<tag>&limit=2`` and adopts it if found; only if it is not found does it
-  submit again (same body, same tag), within the retry policy's attempt and time budget.
+* an *ambiguous* failure (a 5xx, a dropped connection, a timeout after the request was sent,
+  or a success answer whose body cannot be read) may or may not have created the job. The
+  client waits a backoff delay, looks the job up with ``GET /jobs?tags=<tag>&limit=2`` and
+  adopts it if found; only if it is not found does it submit again (same body, same tag),
+  within the retry policy's attempt and time budget.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from qiskit_runtime_rest._core import AsyncEngine, Engine, Flow, Sleep
 from qiskit_runtime_rest.errors import (
     APIConnectionError,
     APIError,
+    MalformedResponseError,
     RuntimeRestError,
     ServerError,
     ValidationError,
@@ -79,7 +81,8 @@ def submit_flow(
     while True:
         try:
             created = yield ops.create_job_call(request)
-        except (ServerError, APIConnectionError) as exc:
+        except (ServerError, APIConnectionError, MalformedResponseError) as exc:
+            # A 5xx, a lost answer or an unreadable 200: the job may exist all the same.
             if not request_was_sent(exc):
                 raise  # never reached the server (the engine already retried): nothing created
             ambiguous: Exception = exc
@@ -132,7 +135,7 @@ class _Primitive:
         session: _ModeBase | None = None,
         legacy_instance: tuple[str, str, str] | None = None,
     ) -> None:
-        if not backend or not isinstance(backend, str):
+        if not isinstance(backend, str) or not backend:
             raise ValidationError("backend must be a backend name")
         self._backend = backend
         self._options = options

@@ -11,6 +11,12 @@ connection reuse apply everywhere. Two event hooks do the rest:
   code would otherwise return ``None`` for undocumented statuses, or crash on non-IANA ones such
   as Cloudflare's 520-527 (``HTTPStatus(520)`` raises ``ValueError``).
 
+The response hook also bounds the size of every body, *after* Content-Encoding decoding (so a
+gzip "bomb" is stopped early): :data:`MAX_RESPONSE_BYTES` for every answer but result downloads,
+:data:`MAX_RESULT_BYTES` for ``GET /jobs/{id}/results``. A larger success body raises
+:class:`MalformedResponseError`; a larger error body still raises the error of its status, without
+the body. Only the ``gzip`` and ``deflate`` encodings are asked for and accepted.
+
 Transport failures (``httpx.TransportError``) become :class:`APIConnectionError` /
 :class:`APITimeoutError` in :func:`map_transport_error`; the original exception is kept as
 ``__cause__``, which tells the retry policy whether the request may have reached the server.
@@ -19,11 +25,14 @@ Transport failures (``httpx.TransportError``) become :class:`APIConnectionError`
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import re
 import ssl
 import time
-from collections.abc import Mapping
+import urllib.parse
+import zlib
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +46,7 @@ from qiskit_runtime_rest.errors import (
     BadRequestError,
     ConflictError,
     ErrorDetail,
+    MalformedResponseError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -46,6 +56,8 @@ from qiskit_runtime_rest.errors import (
 __all__ = [
     "AUTH_REQUEST_EXTENSION",
     "DEFAULT_API_VERSION",
+    "MAX_RESPONSE_BYTES",
+    "MAX_RESULT_BYTES",
     "Timeouts",
     "build_async_http_client",
     "build_http_client",
@@ -63,10 +75,17 @@ AUTH_REQUEST_EXTENSION = "qiskit_runtime_rest.auth_request"
 
 _MAX_MESSAGE = 300
 _TRACE_HEADERS = ("x-request-id", "uber-trace-id", "x-global-transaction-id", "cf-ray")
-_LONG_ROUTES = (
-    ("POST", re.compile(r"/jobs/?$")),
-    ("GET", re.compile(r"/jobs/[^/]+/results/?$")),
-)
+_RESULT_ROUTE = ("GET", re.compile(r"/jobs/[^/]+/results/?$"))
+_LONG_ROUTES = (("POST", re.compile(r"/jobs/?$")), _RESULT_ROUTE)
+
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""Largest body (decoded) accepted for any answer but a result download: 32 MiB.
+
+The biggest legitimate ones (a 200-job page, a large backend's properties) are a few MB. Read at
+each request, so it can be changed at run time (``transport.MAX_RESPONSE_BYTES = ...``)."""
+MAX_RESULT_BYTES = 2 * 1024 * 1024 * 1024
+"""Largest result download (decoded): 2 GiB, far above what a job of 10 million shots returns."""
+_ACCEPTED_ENCODINGS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": 0}
 _STATUS_CLASSES: dict[int, type[APIError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -84,12 +103,17 @@ class Timeouts:
     ``connect``/``read``/``write``/``pool`` apply to every request; ``submit`` replaces ``read``
     and ``write`` for job submissions (``POST /jobs``) and result downloads, whose payloads can be
     large. ``None`` disables a timeout.
+
+    ``pool`` (how long a request may wait for one of the client's own connections) is off by
+    default: under heavy concurrency (``asyncio.gather`` of a thousand ``result()`` calls) requests
+    queue for the 100 connections instead of failing, and each one is still bounded by the
+    connect, read and write timeouts once it has a connection.
     """
 
     connect: float | None = 5.0
     read: float | None = 30.0
     write: float | None = 30.0
-    pool: float | None = 5.0
+    pool: float | None = None
     submit: float | None = 300.0
 
     @classmethod
@@ -182,18 +206,44 @@ def _details(body: Any) -> tuple[list[ErrorDetail], str | None]:
     return details, trace
 
 
+def _request_secrets(request: httpx.Request) -> list[str]:
+    """The credentials a request carried: token headers, and the API key of an IAM request."""
+    found = []
+    for name in ("Authorization", "x-access-token"):
+        value = request.headers.get(name)
+        if value:
+            found.append(value.strip().rpartition(" ")[2])
+    if request.extensions.get(AUTH_REQUEST_EXTENSION):
+        try:
+            form = urllib.parse.parse_qs(request.content.decode("utf-8", errors="replace"))
+        except httpx.RequestNotRead:  # pragma: no cover - IAM requests are never streamed
+            form = {}
+        found.extend(form.get("apikey", []))
+    # Longest first, so that a secret containing another one is hidden whole.
+    return sorted({s for s in found if len(s) >= 6}, key=len, reverse=True)
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "<hidden>")
+    return text
+
+
 def error_from_response(response: httpx.Response) -> APIError:
     """The typed error for an answer with status >= 400 (its body must have been read).
 
     Tolerates any body: the service's ``ErrorContainer``, the legacy ``{"error": {...}}``, IAM's
-    ``errorMessage`` and non-JSON text or HTML from proxies and CDNs.
+    ``errorMessage`` and non-JSON text or HTML from proxies and CDNs. A credential of the request
+    that the answer echoes (an IAM error quoting the API key, say) is replaced by ``<hidden>``.
     """
     status = response.status_code
     request = response.request
+    secrets = _request_secrets(request)
+    text = _redact(response.text, secrets) if response.content else ""
     body: Any = None
     try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(text) if text else None
+    except (ValueError, RecursionError):
         body = None
     details, trace = _details(body)
     if trace is None:
@@ -207,8 +257,8 @@ def error_from_response(response: httpx.Response) -> APIError:
         codes = [str(d.code) for d in details if d.code is not None]
         if codes:
             message = f"{message} (code {', '.join(codes)})"
-    elif body is None and response.content:
-        message = f"{reason}: {_clip(response.text)}"
+    elif body is None and text:
+        message = f"{reason}: {_clip(text)}"
     else:
         message = reason
     is_auth_request = bool(request.extensions.get(AUTH_REQUEST_EXTENSION))
@@ -218,7 +268,7 @@ def error_from_response(response: httpx.Response) -> APIError:
         "trace": trace,
         "method": request.method,
         "path": request.url.path,
-        "body": body if body is not None else _clip(response.text) if response.content else None,
+        "body": body if body is not None else _clip(text) if text else None,
     }
     if is_auth_request and 400 <= status < 500 and status != 429:
         return AuthenticationError(f"IAM token request failed: {message}", **kwargs)
@@ -277,17 +327,150 @@ def _route_timeouts(timeouts: Timeouts) -> Any:
     return set_timeout
 
 
+class _BodyTooLarge(MalformedResponseError):
+    """A response body past its size limit (raised while the body is read)."""
+
+
+def _body_limit(request: httpx.Request) -> int:
+    method, pattern = _RESULT_ROUTE
+    if request.method == method and pattern.search(request.url.path):
+        return MAX_RESULT_BYTES
+    return MAX_RESPONSE_BYTES
+
+
+class _BodyMeter:
+    """Counts a body as it arrives, in decoded bytes, and raises once it exceeds the limit.
+
+    Encoded bodies are inflated on the side, never more than the bytes left under the limit, so
+    that the check happens *before* httpx's own decoder inflates a chunk.
+    """
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        self.request = response.request
+        self.status = response.status_code
+        self.limit = limit
+        self.size = 0
+        codings = [
+            c.strip().lower()
+            for c in response.headers.get("Content-Encoding", "").split(",")
+            if c.strip() and c.strip().lower() != "identity"
+        ]
+        if len(codings) > 1 or (codings and codings[0] not in _ACCEPTED_ENCODINGS):
+            raise MalformedResponseError(
+                f"{self._where()}: unsupported Content-Encoding {', '.join(codings)!r} "
+                "(only gzip or deflate is accepted)",
+                status_code=self.status,
+            )
+        self.coding = codings[0] if codings else "identity"
+        self.wbits = _ACCEPTED_ENCODINGS[codings[0]] if codings else None
+        self.inflater: Any = None
+        declared = response.headers.get("Content-Length", "")
+        if self.wbits is None and declared.isdigit() and int(declared) > limit:
+            raise self._too_large(f"announces {int(declared)} bytes")
+
+    def _where(self) -> str:
+        return f"{self.request.method} {self.request.url.path} -> HTTP {self.status}"
+
+    def _too_large(self, what: str) -> _BodyTooLarge:
+        return _BodyTooLarge(
+            f"{self._where()}: the response body {what}, more than the {self.limit}-byte limit "
+            "(qiskit_runtime_rest.transport.MAX_RESPONSE_BYTES / MAX_RESULT_BYTES)",
+            status_code=self.status,
+        )
+
+    def feed(self, chunk: bytes) -> None:
+        if self.wbits is None:
+            self.size += len(chunk)
+        elif chunk:
+            if self.inflater is None:
+                wbits = self.wbits
+                if wbits == 0:  # "deflate": a zlib stream, or (from some servers) raw deflate
+                    zlib_header = len(chunk) > 1 and (chunk[0] & 0x0F) == 8
+                    zlib_header = zlib_header and (chunk[0] * 256 + chunk[1]) % 31 == 0
+                    wbits = zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
+                self.inflater = zlib.decompressobj(wbits)
+            budget = self.limit - self.size + 1
+            try:
+                data = self.inflater.unconsumed_tail + chunk
+                self.size += len(self.inflater.decompress(data, budget))
+            except zlib.error as exc:
+                raise MalformedResponseError(
+                    f"{self._where()}: the body is not valid {self.coding} data ({exc})",
+                    status_code=self.status,
+                ) from None
+        if self.size > self.limit:
+            raise self._too_large("is larger")
+
+
+class _LimitedStream(httpx.SyncByteStream):
+    def __init__(self, stream: Any, meter: _BodyMeter) -> None:
+        self._stream = stream
+        self._meter = meter
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            self._meter.feed(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncLimitedStream(httpx.AsyncByteStream):
+    def __init__(self, stream: Any, meter: _BodyMeter) -> None:
+        self._stream = stream
+        self._meter = meter
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            self._meter.feed(chunk)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+def _bodiless(response: httpx.Response) -> httpx.Response:
+    """The response without its body (to build an error from an oversized error answer)."""
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-encoding"]
+    return httpx.Response(response.status_code, headers=headers, request=response.request)
+
+
+def _limit_body(response: httpx.Response, *, asynchronous: bool) -> None:
+    meter = _BodyMeter(response, _body_limit(response.request))
+    if asynchronous:
+        response.stream = _AsyncLimitedStream(response.stream, meter)
+    else:
+        response.stream = _LimitedStream(response.stream, meter)
+
+
 def _raise_for_status(response: httpx.Response) -> None:
     _log_response(response)
+    try:
+        _limit_body(response, asynchronous=False)
+        if response.status_code >= 400:
+            response.read()
+    except MalformedResponseError:
+        if response.status_code < 400:
+            raise
+        response.close()
+        raise error_from_response(_bodiless(response)) from None
     if response.status_code >= 400:
-        response.read()
         raise error_from_response(response)
 
 
 async def _araise_for_status(response: httpx.Response) -> None:
     _log_response(response)
+    try:
+        _limit_body(response, asynchronous=True)
+        if response.status_code >= 400:
+            await response.aread()
+    except MalformedResponseError:
+        if response.status_code < 400:
+            raise
+        await response.aclose()
+        raise error_from_response(_bodiless(response)) from None
     if response.status_code >= 400:
-        await response.aread()
         raise error_from_response(response)
 
 
@@ -323,7 +506,12 @@ def _client_kwargs(
 ) -> dict[str, Any]:
     return {
         "base_url": base_url.rstrip("/"),
-        "headers": {"User-Agent": user_agent, "Accept": "application/json", **headers},
+        "headers": {
+            "User-Agent": user_agent,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+            **headers,
+        },
         "auth": auth,
         "timeout": timeouts.default(),
         "verify": _ssl_verify(verify),
