@@ -178,14 +178,13 @@ def encode_ndarray(arr: npt.ArrayLike) -> dict[str, str]:
     return {"__type__": "ndarray", "__value__": text}
 
 
-def _inflate(raw: bytes, limit: int, path: str) -> tuple[bytes, bool]:
-    """At most ``limit`` bytes of the zlib stream ``raw``, and whether the stream ended there."""
-    inflater = zlib.decompressobj()
+def _inflate(inflater: Any, data: bytes, limit: int, path: str) -> bytes:
+    """At most ``limit`` (> 0) more bytes of a zlib stream fed ``data``."""
     try:
-        data = inflater.decompress(raw, limit)
+        out: bytes = inflater.decompress(data, limit)
     except zlib.error as exc:
         _fail(path, f"corrupted or truncated zlib stream ({exc})")
-    return data, inflater.eof
+    return out
 
 
 def _npy_header(head: bytes, path: str) -> tuple[tuple[int, ...], bool, np.dtype[Any], int]:
@@ -222,9 +221,11 @@ def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         _fail(path, f"invalid base64 ({exc})")
-    # Inflate the header first, then exactly the bytes it announces (plus one, to detect a
-    # stream that holds more): a zlib bomb never inflates past the declared size nor the cap.
-    head, _ = _inflate(raw, _NPY_HEADER_PEEK, path)
+    # Inflate the header first, then continue the same stream for exactly the bytes it announces
+    # (plus one, to detect a stream that holds more): a zlib bomb never inflates past the declared
+    # size nor the cap, and no byte is inflated twice (small arrays take a single call).
+    inflater = zlib.decompressobj()
+    head = _inflate(inflater, raw, _NPY_HEADER_PEEK, path)
     shape, fortran, dtype, offset = _npy_header(head, path)
     count = math.prod(shape)  # Python ints: np.prod could wrap around for absurd shapes
     expected = count * dtype.itemsize
@@ -234,7 +235,12 @@ def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
             f".npy shape {shape} of {dtype} needs {expected} bytes, more than the "
             f"{MAX_ARRAY_BYTES}-byte limit of one array (codec.MAX_ARRAY_BYTES)",
         )
-    data, complete = _inflate(raw, offset + expected + 1, path)
+    wanted = offset + expected + 1 - len(head)
+    if wanted > 0 and not inflater.eof:
+        data = head + _inflate(inflater, inflater.unconsumed_tail, wanted, path)
+    else:
+        data = head
+    complete = inflater.eof
     if len(data) > offset + expected:
         _fail(
             path,
