@@ -53,8 +53,10 @@ from qiskit_runtime_api.models import (
     JobCreateResponse,
     JobList,
     JobMetrics,
+    PlainPrimitiveResult,
     ReplaceJobTagsRequest,
     SamplerJobRequest,
+    TypedPrimitiveResult,
     UpdateSessionRequest,
     VersionList,
 )
@@ -238,8 +240,10 @@ def _nothing(name: str) -> Callable[[Response[Any]], None]:
     return parse
 
 
-def _content_or_none(response: Response[Any]) -> bytes | None:
-    """Result bytes, or None for 204 (no result stored yet)."""
+def _result_or_none(response: Response[Any]) -> dict[str, Any] | None:
+    """The result as the generated client parsed it (a plain dict again, for the codec), or None
+    for 204 (no result stored yet). Decoding from the parsed form, not from ``content``, keeps
+    large results from being JSON-parsed twice."""
     status = _success(response, "get_job_results")
     if status == 204:
         return None
@@ -247,7 +251,14 @@ def _content_or_none(response: Response[Any]) -> bytes | None:
         raise MalformedResponseError(
             f"get_job_results: HTTP {status} with an empty body", status_code=status
         )
-    return response.content
+    parsed = response.parsed
+    if not isinstance(parsed, TypedPrimitiveResult | PlainPrimitiveResult):
+        raise MalformedResponseError(
+            f"get_job_results: HTTP {status} with a body that is not a result",
+            status_code=status,
+        )
+    payload: dict[str, Any] = parsed.to_dict()
+    return payload
 
 
 def _text(response: Response[Any]) -> str:
@@ -381,13 +392,13 @@ def delete_job_call(job_id: str) -> Call[None]:
     )
 
 
-def get_job_results_call(job_id: str) -> Call[bytes | None]:
+def get_job_results_call(job_id: str) -> Call[dict[str, Any] | None]:
     return Call(
         "get_job_results",
         get_job_results.sync_detailed,
         get_job_results.asyncio_detailed,
         {"job_id": job_id},
-        _content_or_none,
+        _result_or_none,
     )
 
 

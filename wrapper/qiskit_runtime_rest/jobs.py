@@ -215,11 +215,11 @@ def result_flow(
     )
     delay = max(poll_interval, 0.05)
     for _ in range(_RESULT_RETRIES):
-        content: bytes | None = yield ops.get_job_results_call(job_id)
-        if content is not None:
+        payload: dict[str, Any] | None = yield ops.get_job_results_call(job_id)
+        if payload is not None:
             from qiskit_runtime_rest.codec import decode_result
 
-            return decode_result(content)
+            return decode_result(payload)
         # 204: the job is final but its result is not stored yet.
         yield Sleep(delay)
         delay = min(delay * 2, max_poll_interval)
