@@ -28,7 +28,7 @@ from qiskit_runtime_rest.errors import (
     MalformedResponseError,
     RuntimeRestError,
 )
-from qiskit_runtime_rest.transport import map_transport_error
+from qiskit_runtime_rest.transport import MAX_CONCURRENT_REQUESTS, map_transport_error
 
 if TYPE_CHECKING:
     from qiskit_runtime_api.client import Client
@@ -163,15 +163,26 @@ class Engine(_EngineBase):
 class AsyncEngine(_EngineBase):
     """Runs calls and flows on an asyncio event loop."""
 
-    def __init__(self, api: Client, auth: RuntimeAuth, retry: RetryPolicy) -> None:
+    def __init__(
+        self,
+        api: Client,
+        auth: RuntimeAuth,
+        retry: RetryPolicy,
+        *,
+        max_concurrency: int = MAX_CONCURRENT_REQUESTS,
+    ) -> None:
         super().__init__(api, auth, retry)
         import asyncio
 
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        # Bounds requests in flight, not flows: a thousand gathered submissions wait here
+        # (backoff sleeps do not hold a slot).
+        self._slots = asyncio.Semaphore(max_concurrency)
 
     async def _invoke(self, call: Call[T]) -> T:
         try:
-            response = await call.async_fn(client=self.api, **call.kwargs)
+            async with self._slots:
+                response = await call.async_fn(client=self.api, **call.kwargs)
         except RuntimeRestError:
             raise
         except httpx.TransportError as exc:

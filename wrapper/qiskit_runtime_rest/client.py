@@ -37,6 +37,7 @@ from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimat
 from qiskit_runtime_rest.retry import RetryPolicy
 from qiskit_runtime_rest.transport import (
     DEFAULT_API_VERSION,
+    MAX_CONCURRENT_REQUESTS,
     Timeouts,
     build_async_http_client,
     build_http_client,
@@ -103,6 +104,7 @@ class _RuntimeBase:
         headers: Mapping[str, str] | None = None,
         trust_env: bool = True,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        max_concurrency: int = MAX_CONCURRENT_REQUESTS,
         _sources: tuple[bool, bool] = (True, True),
     ) -> None:
         if token and api_key and token != api_key:
@@ -130,6 +132,11 @@ class _RuntimeBase:
         self._auth = self._make_auth(account, bool(access_token))
         self._headers = self._make_headers(account, api_version, headers)
         self._trust_env = trust_env
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise ValidationError("max_concurrency must be a positive integer")
+        if max_concurrency < 1:
+            raise ValidationError("max_concurrency must be a positive integer")
+        self._max_concurrency = max_concurrency
         self._owned_server: Any = None
         self._connect(transport)
 
@@ -317,6 +324,8 @@ class Runtime(_RuntimeBase):
         api_version: the ``IBM-API-Version`` header (None to leave it out).
         headers: extra headers for every API request.
         transport: an ``httpx.BaseTransport`` replacing the network (tests).
+        max_concurrency: AsyncRuntime only: requests in flight at once (default 16); more
+            concurrent calls wait their turn.
     """
 
     def _connect(self, transport: Any) -> None:
@@ -490,9 +499,13 @@ class AsyncRuntime(_RuntimeBase):
 
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
             raise TypeError("AsyncRuntime takes an httpx.AsyncBaseTransport")
-        http = build_async_http_client(**self._http_kwargs(), transport=transport)
+        http = build_async_http_client(
+            **self._http_kwargs(), transport=transport, max_concurrency=self._max_concurrency
+        )
         api = Client(base_url=self.url).set_async_httpx_client(http)
-        self._engine = AsyncEngine(api, self._auth, self._retry)
+        self._engine = AsyncEngine(
+            api, self._auth, self._retry, max_concurrency=self._max_concurrency
+        )
 
     # -- primitives and modes -------------------------------------------------------------------
 
