@@ -9,8 +9,8 @@ every job is final; the rate is jobs per second.
 The emulator runs in its own process with enough workers that executing the (trivial) jobs is
 not the bottleneck. The second pair of rows adds a fixed latency to every API request on the
 server side (``FaultConfig(latency=...)``), as a WAN round trip to the real service would. Rows
-marked "<= k in flight" run the same SDK calls behind a semaphore in user code over a k-connection
-pool: what bounding concurrency inside the SDK would give (no target: a diagnosis).
+marked "<= k in flight" run the same SDK calls behind a tighter semaphore in user code over a
+k-connection pool, for comparison with the SDK's own bound (``max_concurrency``, default 16).
 """
 
 from __future__ import annotations
@@ -176,8 +176,8 @@ def run(quick: bool) -> Section:
     )
     section.notes.append(
         "'<= k in flight': the same AsyncRuntime calls behind an asyncio.Semaphore(k) in user "
-        "code, over transport=httpx.AsyncHTTPTransport(limits=k connections): what bounding "
-        "concurrency inside the SDK would give"
+        "code, over transport=httpx.AsyncHTTPTransport(limits=k connections), for comparison "
+        "with the SDK's own bound (AsyncRuntime(max_concurrency=16) by default)"
     )
     if n_sync != n_async or n_sync_latency != n_async:
         section.notes.append(
