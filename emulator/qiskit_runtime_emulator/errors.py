@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
-__all__ = ["MORE_INFO", "ApiError", "error_body", "error_bytes"]
+__all__ = ["MORE_INFO", "ApiError", "error_body", "error_bytes", "json_kind"]
 
 MORE_INFO = "https://quantum.cloud.ibm.com/docs/errors"
 
@@ -63,3 +64,20 @@ def error_body(
 
 def error_bytes(status: int, message: str, trace: str, code: str | int | None = None) -> bytes:
     return json.dumps(error_body(status, message, trace, code)).encode()
+
+
+def json_kind(value: Any) -> str:
+    """The JSON type of ``value`` with its article ("a number", "an array"), for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__

@@ -55,6 +55,7 @@ from qiskit_runtime_rest.results import (
 
 from qiskit_runtime_emulator.backends import FakeBackend
 from qiskit_runtime_emulator.circuits import ReducedCircuit, reduce_circuit, reduce_observable
+from qiskit_runtime_emulator.errors import json_kind
 
 __all__ = [
     "AER_AVAILABLE",
@@ -181,22 +182,6 @@ class PreparedJob:
 # ------------------------------------------------------------------------------ small checks
 
 
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -206,7 +191,7 @@ def _positive_int(value: Any, path: str, what: str, *, maximum: int | None = Non
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidParams(path, f"{what} must be a positive integer, got {_json_kind(value)}")
+        raise InvalidParams(path, f"{what} must be a positive integer, got {json_kind(value)}")
     if value <= 0:
         raise InvalidParams(path, f"{what} must be a positive integer, got {value}")
     if maximum is not None and value > maximum:
@@ -216,7 +201,7 @@ def _positive_int(value: Any, path: str, what: str, *, maximum: int | None = Non
 
 def _positive_float(value: Any, path: str, what: str) -> float:
     if not _is_number(value):
-        raise InvalidParams(path, f"{what} must be a positive number, got {_json_kind(value)}")
+        raise InvalidParams(path, f"{what} must be a positive number, got {json_kind(value)}")
     number = float(value)
     if not (number > 0 and math.isfinite(number)):
         raise InvalidParams(path, f"{what} must be a positive number, got {value}")
@@ -304,7 +289,7 @@ def _parse_circuit(value: Any, backend: FakeBackend, path: str) -> Any:
         raise InvalidParams(
             path,
             "a circuit must be OpenQASM text or a {'__type__': 'QuantumCircuit', ...} object, "
-            f"got {_json_kind(value)}",
+            f"got {json_kind(value)}",
         )
     if not isinstance(circuit, QuantumCircuit):
         raise InvalidParams(path, f"expected a quantum circuit, got {type(circuit).__name__}")
@@ -415,7 +400,7 @@ def _pauli_dict(value: Mapping[str, Any], num_qubits: int, path: str) -> dict[st
 
 def _check_pauli(label: Any, num_qubits: int, path: str) -> None:
     if not isinstance(label, str):
-        raise InvalidParams(path, f"a Pauli string must be a string, got {_json_kind(label)}")
+        raise InvalidParams(path, f"a Pauli string must be a string, got {json_kind(label)}")
     bad = set(label) - _PAULI_CHARS
     if bad:
         chars = ", ".join(repr(c) for c in sorted(bad))
@@ -462,7 +447,7 @@ def _walk_observables(
     raise InvalidParams(
         path,
         "observables must be a Pauli string, a {pauli: coefficient} object or a (nested) list "
-        f"of them, got {_json_kind(value)}",
+        f"of them, got {json_kind(value)}",
     )
 
 
@@ -512,7 +497,7 @@ def _options(
     for key in ("dynamical_decoupling", "twirling", "resilience", "execution"):
         section = options.get(key)
         if section is not None and not isinstance(section, Mapping):
-            raise InvalidParams(f"options.{key}", f"must be an object, got {_json_kind(section)}")
+            raise InvalidParams(f"options.{key}", f"must be an object, got {json_kind(section)}")
         if section:
             warnings.append(f"options.{key} has no effect: the emulator simulates noiselessly")
     return shots, precision, seed
@@ -527,7 +512,7 @@ def _pub_items(pub: Any, path: str, minimum: int, maximum: int, allow_bare: bool
             return [pub]
         raise InvalidParams(
             path,
-            f"an Estimator PUB must be an array [circuit, observables, ...], got {_json_kind(pub)}",
+            f"an Estimator PUB must be an array [circuit, observables, ...], got {json_kind(pub)}",
         )
     if not minimum <= len(pub) <= maximum:
         raise InvalidParams(
@@ -586,7 +571,7 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
     if program_id not in ("sampler", "estimator"):
         raise InvalidParams("program_id", f"must be 'sampler' or 'estimator', got {program_id!r}")
     if not isinstance(params, Mapping):
-        raise InvalidParams("params", f"must be an object, got {_json_kind(params)}")
+        raise InvalidParams("params", f"must be an object, got {json_kind(params)}")
     warnings: list[str] = []
     known = _SAMPLER_PARAMS if program_id == "sampler" else _ESTIMATOR_PARAMS
     for key in params:
@@ -601,12 +586,10 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
     if support_qiskit is None:
         support_qiskit = False
     if not isinstance(support_qiskit, bool):
-        raise InvalidParams(
-            "support_qiskit", f"must be a boolean, got {_json_kind(support_qiskit)}"
-        )
+        raise InvalidParams("support_qiskit", f"must be a boolean, got {json_kind(support_qiskit)}")
     options = params.get("options") or {}
     if not isinstance(options, Mapping):
-        raise InvalidParams("options", f"must be an object, got {_json_kind(options)}")
+        raise InvalidParams("options", f"must be an object, got {json_kind(options)}")
     default_shots, default_precision, seed = _options(program_id, options, warnings)
     pubs = params.get("pubs")
     if not isinstance(pubs, list) or not pubs:

@@ -22,7 +22,7 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
-from .errors import ApiError
+from .errors import ApiError, json_kind
 
 __all__ = [
     "REQUEST_VALIDATION_CODE",
@@ -201,7 +201,7 @@ class Operation:
         if self.discriminator is not None and not isinstance(body, dict):
             raise ApiError(
                 400,
-                f"body: the request body must be a JSON object, got {_json_kind(body)}",
+                f"body: the request body must be a JSON object, got {json_kind(body)}",
                 code=REQUEST_VALIDATION_CODE,
             )
         if self.discriminator is not None and isinstance(body, dict):
@@ -252,20 +252,6 @@ class Operation:
             f"{self.operation_id} {status}: {describe_error(e, 'response')}"
             for e in spec.validator.iter_errors(body)
         ][:5]
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _coerce(raw: Any, kind: str, item_kind: str, where: str) -> Any:
