@@ -17,6 +17,8 @@ import httpx
 import pytest
 from qiskit_runtime_emulator.config import EmulatorConfig
 from qiskit_runtime_emulator.server import EmulatorServer
+from qiskit_runtime_rest import Runtime
+from qiskit_runtime_rest.retry import RetryPolicy
 
 FINAL = {"Completed", "Failed", "Cancelled", "Cancelled - Ran too long"}
 
@@ -72,6 +74,25 @@ class EmulatorClient:
         job = self.wait(job_id)
         assert job["status"] == "Completed", job
         return self.ok("GET", f"/jobs/{job_id}/results")
+
+
+FAST_RETRY = RetryPolicy(initial_backoff=0.01, max_backoff=0.05)
+"""Retries without the production backoff, so fault tests stay fast."""
+
+
+def connect(server: EmulatorServer, cls: Any = Runtime, **kwargs: Any) -> Any:
+    """A ``Runtime`` (or ``cls``, e.g. ``AsyncRuntime``) for ``server``'s default instance, over
+    real HTTP; keyword arguments override the settings (``retry`` defaults to FAST_RETRY)."""
+    settings: dict[str, Any] = {
+        "token": server.api_key,
+        "instance": server.crn,
+        "url": server.url,
+        "iam_url": server.iam_url,
+        "trust_env": False,
+        "retry": FAST_RETRY,
+    }
+    settings.update(kwargs)
+    return cls(**settings)
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, step: float = 0.02) -> None:

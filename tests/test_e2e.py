@@ -22,6 +22,8 @@ from qiskit_runtime_rest import (
 )
 from qiskit_runtime_rest.jobs import is_idempotency_tag
 
+from tests.conftest import connect
+
 BACKEND = "ibm_emulator_5q"
 BELL = """OPENQASM 3.0;
 include "stdgates.inc";
@@ -53,19 +55,6 @@ cx q[0], q[1];
 cx q[1], q[2];
 meas = measure q;
 """
-FAST = RetryPolicy(initial_backoff=0.01, max_backoff=0.05)
-
-
-def connect(server: EmulatorServer, cls: Any = Runtime, **kwargs: Any) -> Any:
-    return cls(
-        token=server.api_key,
-        instance=server.crn,
-        url=server.url,
-        iam_url=server.iam_url,
-        trust_env=False,
-        retry=kwargs.pop("retry", FAST),
-        **kwargs,
-    )
 
 
 @pytest.fixture

@@ -25,17 +25,16 @@ from qiskit_runtime_rest import (
     AsyncRuntime,
     AuthenticationError,
     NotFoundError,
-    RetryPolicy,
-    Runtime,
     SamplerPub,
 )
+
+from tests.conftest import connect
 
 BACKEND = "ibm_emulator_5q"
 BELL = (
     'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; '
     "h q[0]; cx q[0], q[1]; meas = measure q;"
 )
-FAST = RetryPolicy(initial_backoff=0.01, max_backoff=0.05)
 
 
 class StatusRecorder:
@@ -66,17 +65,6 @@ def recorded_emulator(config: EmulatorConfig) -> tuple[EmulatorServer, StatusRec
     recorder = StatusRecorder(server.app)
     server.app = recorder
     return server, recorder
-
-
-def connect(server: EmulatorServer, cls: Any = Runtime, **kwargs: Any) -> Any:
-    settings: dict[str, Any] = {
-        "token": server.api_key,
-        "instance": server.crn,
-        "url": server.url,
-        "iam_url": server.iam_url,
-    }
-    settings.update(kwargs)
-    return cls(**settings, trust_env=False, retry=FAST)
 
 
 def test_no_credentials_is_401_and_bad_ones_are_authentication_errors(

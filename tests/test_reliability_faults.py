@@ -44,10 +44,14 @@ from qiskit_runtime_rest import (
 )
 from qiskit_runtime_rest.jobs import is_idempotency_tag
 
+from tests.conftest import connect
+
 BACKEND = "ibm_emulator_5q"
 FAULTS = FaultConfig(
     rate=0.2, statuses=(429, 500, 503), drop_rate=0.05, retry_after=0.01, seed=20260415
 )
+
+
 # Ten attempts: under 25 % failures, a request fails ten times in a row with probability 1e-6.
 RETRY = RetryPolicy(max_attempts=10, initial_backoff=0.01, max_backoff=0.2, max_elapsed=120)
 POLL = {"poll_interval": 0.05, "max_poll_interval": 0.5}
@@ -66,17 +70,6 @@ def expected_counts(i: int) -> dict[str, int]:
 
 def shots(i: int) -> int:
     return 1 + i  # unique per job: a result can only belong to its own job
-
-
-def connect(server: EmulatorServer, cls: Any) -> Any:
-    return cls(
-        token=server.api_key,
-        instance=server.crn,
-        url=server.url,
-        iam_url=server.iam_url,
-        trust_env=False,
-        retry=RETRY,
-    )
 
 
 async def open_batch(rt: AsyncRuntime, opened: list[str], failed: Counter[str]) -> Any:
@@ -111,7 +104,7 @@ async def run_async_batches(
         record = server.store.get_session(server.crn, batch.id)
         assert record is not None and record.accepting_jobs is False
 
-    async with connect(server, AsyncRuntime) as rt:
+    async with connect(server, AsyncRuntime, retry=RETRY) as rt:
         await asyncio.gather(*(one_batch(b) for b in range(batches)))
         ordered = sorted(jobs)
         results = await asyncio.gather(*(jobs[i].result(timeout=300, **POLL) for i in ordered))
@@ -125,7 +118,7 @@ def run_sync_session(
 ) -> tuple[dict[int, Job], Counter[str]]:
     failed: Counter[str] = Counter()
     jobs: dict[int, Job] = {}
-    with connect(server, Runtime) as rt:
+    with connect(server, Runtime, retry=RETRY) as rt:
         while True:
             try:
                 session = rt.session(BACKEND, max_time=600)

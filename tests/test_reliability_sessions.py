@@ -23,18 +23,20 @@ from qiskit_runtime_emulator.server import EmulatorServer
 from qiskit_runtime_rest import (
     AsyncRuntime,
     JobTimeoutError,
-    RetryPolicy,
     Runtime,
     SamplerOptions,
     SamplerPub,
 )
+
+from tests.conftest import connect
 
 BACKEND = "ibm_emulator_5q"
 BELL = (
     'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; '
     "h q[0]; cx q[0], q[1]; meas = measure q;"
 )
-FAST = RetryPolicy(initial_backoff=0.01, max_backoff=0.05)
+
+
 SLOW = SamplerOptions(experimental={"emulator": {"delay_seconds": 0.4}})
 
 
@@ -47,17 +49,6 @@ def server() -> Iterator[EmulatorServer]:
     with EmulatorServer(EmulatorConfig(strict_responses=True, workers=2)) as emu:
         yield emu
         assert emu.state.violation_count == 0, emu.state.response_violations
-
-
-def connect(server: EmulatorServer, cls: Any) -> Any:
-    return cls(
-        token=server.api_key,
-        instance=server.crn,
-        url=server.url,
-        iam_url=server.iam_url,
-        trust_env=False,
-        retry=FAST,
-    )
 
 
 def record(server: EmulatorServer, session_id: str) -> Any:
