@@ -13,6 +13,7 @@ from qiskit_runtime_emulator.server import EmulatorServer
 from qiskit_runtime_rest import (
     AsyncRuntime,
     EstimatorPub,
+    JobCancelledError,
     JobFailedError,
     NotFoundError,
     RetryPolicy,
@@ -22,7 +23,7 @@ from qiskit_runtime_rest import (
 )
 from qiskit_runtime_rest.jobs import is_idempotency_tag
 
-from tests.conftest import connect
+from tests.conftest import connect, knobs
 
 BACKEND = "ibm_emulator_5q"
 BELL = """OPENQASM 3.0;
@@ -84,12 +85,52 @@ def test_job_mode_sampler_and_estimator(rt: Runtime) -> None:
     assert job.status() == "Completed" and job.done()
     assert job.tags() == ["e2e"] and is_idempotency_tag(job.idempotency_tag or "")
     assert job.metrics().usage is not None
-    assert isinstance(job.logs(), str)
+    assert "Job completed" in job.logs()
+    assert result.to_qiskit()[0].data.meas.get_counts() == counts
 
     est = rt.estimator(BACKEND).run([EstimatorPub(BELL_STATE, ["ZZ", "XX", "YY"])])
-    evs = est.result(timeout=60)[0].data.evs
+    est_result = est.result(timeout=60)
+    evs = est_result[0].data.evs
     assert evs.shape == (3,)
     np.testing.assert_allclose(evs, [1, 1, -1], atol=0.2)
+    np.testing.assert_array_equal(est_result.to_qiskit()[0].data.evs, evs)
+
+
+def test_cancel_a_queued_or_running_job(rt: Runtime) -> None:
+    slow = SamplerOptions(**knobs(delay=5))
+    job = rt.sampler(BACKEND, options=slow).run([SamplerPub(BELL, shots=10)])
+    job.cancel()
+    assert job.status() == "Cancelled"
+    assert "Job cancelled" in job.logs()
+    with pytest.raises(JobCancelledError):
+        job.result(timeout=10)
+
+
+def test_saved_account_written_by_qiskit_ibm_runtime_connects(
+    emulator: EmulatorServer, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qiskit_ibm_runtime.accounts.management import AccountManager
+
+    path = tmp_path / "qiskit-ibm.json"
+    AccountManager.save(
+        token=emulator.api_key,
+        instance=emulator.crn,
+        url=emulator.url,
+        channel="ibm_quantum_platform",
+        filename=str(path),
+        name="emulator",
+        proxies=None,
+        verify=True,
+        overwrite=True,
+        set_as_default=True,
+    )
+    for var in ("QISKIT_IBM_TOKEN", "QISKIT_IBM_INSTANCE", "QISKIT_IBM_URL", "QISKIT_IBM_CHANNEL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("IAM_URL", emulator.iam_url)
+    with Runtime.saved(filename=path) as saved:
+        assert saved.url == emulator.url
+        job = saved.sampler(BACKEND).run([SamplerPub(BELL, shots=20)])
+        assert sum(job.result(timeout=60)[0].data.meas.get_counts().values()) == 20
 
 
 def test_fetch_list_tag_and_delete(rt: Runtime) -> None:
@@ -126,7 +167,8 @@ def test_token_refresh_before_expiry_and_after_a_401(rt: Runtime) -> None:
 def test_backends_usage_versions(rt: Runtime) -> None:
     names = [b.name for b in rt.backends()]
     assert BACKEND in names
-    assert rt.backend_status(BACKEND).length_queue >= 0
+    status = rt.backend_status(BACKEND)
+    assert status.state is True and status.status == "active"
     assert rt.backend_configuration(BACKEND).n_qubits == 5
     assert rt.usage().instance_id
     assert rt.versions().versions
@@ -255,11 +297,14 @@ async def test_async_job_session_and_batch(emulator: EmulatorServer) -> None:
             jobs = await asyncio.gather(
                 *(sampler.run([SamplerPub(c, shots=50)]) for c in (BELL, GHZ3, BELL))
             )
+            ejob = await batch.estimator().run([EstimatorPub(BELL_STATE, ["ZZ", "XX"])])
         assert server_session(emulator, batch.id).accepting_jobs is False
         results = await asyncio.gather(*(j.result(timeout=60) for j in jobs))
         assert [sum(r[0].data.meas.get_counts().values()) for r in results] == [50, 50, 50]
+        batch_evs = (await ejob.result(timeout=60))[0].data.evs
+        np.testing.assert_allclose(batch_evs, [1, 1], atol=0.2)
         listed = [j.id async for j in rt.jobs(session_id=batch.id)]
-        assert sorted(listed) == sorted(j.id for j in jobs)
+        assert sorted(listed) == sorted(j.id for j in [*jobs, ejob])
 
 
 @pytest.mark.anyio
