@@ -25,11 +25,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from qiskit_runtime_emulator.config import EmulatorConfig
-from qiskit_runtime_emulator.server import EmulatorServer
-
-pytest.importorskip("qiskit_ibm_runtime")
-
 from ibm_cloud_sdk_core.token_managers.token_manager import TokenManager
 from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter
@@ -53,6 +48,8 @@ from qiskit_ibm_runtime.exceptions import (
     RuntimeJobMaxTimeoutError,
     RuntimeJobNotFound,
 )
+from qiskit_runtime_emulator.config import EmulatorConfig
+from qiskit_runtime_emulator.server import EmulatorServer
 
 pytestmark = pytest.mark.filterwarnings(
     # qiskit-ibm-runtime 0.51 deprecates SamplerV2/EstimatorV2 in favour of client-side
