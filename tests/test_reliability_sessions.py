@@ -49,6 +49,12 @@ def server() -> Iterator[EmulatorServer]:
     with EmulatorServer(EmulatorConfig(strict_responses=True, workers=2)) as emu:
         yield emu
         assert emu.state.violation_count == 0, emu.state.response_violations
+        # Whichever tests of this module ran, every session they opened ends closed.
+        deadline = time.monotonic() + 30
+        while open_sessions(emu):
+            assert time.monotonic() < deadline, open_sessions(emu)
+            time.sleep(0.05)
+        assert emu.stats()["open_sessions"] == 0
 
 
 def record(server: EmulatorServer, session_id: str) -> Any:
@@ -301,13 +307,3 @@ def test_async_cancelled_again_while_closing_still_closes(
 
     session_id = asyncio.run(main())
     assert_left_cleanly(server, session_id)
-
-
-def test_no_session_left_open_by_this_module(server: EmulatorServer) -> None:
-    """Every session opened by the tests above is closed (none is open on the server)."""
-    assert server.stats()["sessions"] > 0
-    deadline = time.monotonic() + 30
-    while open_sessions(server):
-        assert time.monotonic() < deadline, open_sessions(server)
-        time.sleep(0.05)
-    assert server.stats()["open_sessions"] == 0
