@@ -322,3 +322,19 @@ def test_all_roots_serve_every_operation(emulator: EmulatorServer) -> None:
             assert r.status_code in (200, 204, 400, 404), (method, path, r.text)
             if r.status_code == 404:
                 assert "No such path" not in r.text
+
+
+def test_stats_queue_length_leaves_out_cancelled_jobs(
+    make_emulator: Callable[..., EmulatorServer],
+) -> None:
+    server = make_emulator(EmulatorConfig(workers=1))
+    api = client_for(server)
+    blocker = api.submit(slow(30.0))
+    api.wait(blocker, statuses={"Running"})
+    queued = [api.submit(quick()) for _ in range(3)]
+    assert server.stats()["queue_length"] == 3
+    for job_id in queued:
+        api.ok("POST", f"/jobs/{job_id}/cancel", 204)
+    assert server.stats()["queue_length"] == 0
+    api.ok("POST", f"/jobs/{blocker}/cancel", 204)
+    api.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from qiskit_runtime_emulator.config import EmulatorConfig
@@ -175,3 +176,27 @@ def test_max_ttl_closes_a_session(one_worker: EmulatorClient) -> None:
 def test_open_session_expires_after_max_ttl(api: EmulatorClient) -> None:
     s = api.session(backend=BACKEND, mode="batch", max_ttl=1)
     wait_until(lambda: api.ok("GET", f"/sessions/{s['id']}")["state"] == "closed", timeout=5)
+
+
+def test_a_session_closed_just_before_its_job_is_recorded_gets_no_job(
+    make_emulator: Callable[..., EmulatorServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The TTL tick (or a cancel) can close the session after create_job's checks and before the
+    # job is recorded: the job must then be refused, not put in the closed session.
+    server = make_emulator()
+    client = client_for(server)
+    s = client.session(backend=BACKEND, mode="dedicated")
+    store = server.store
+    original = store.add_job
+
+    def closing_first(job: Any) -> bool:
+        store.cancel_session(store.sessions[s["id"]])  # as if the max TTL ran out just now
+        return original(job)
+
+    monkeypatch.setattr(store, "add_job", closing_first)
+    r = client.post("/jobs", json=job_in(s["id"]))
+    assert r.status_code == 400, r.text
+    assert "closed" in r.json()["errors"][0]["message"]
+    assert store.jobs == {}
+    assert store.sessions[s["id"]].job_ids == []
+    client.close()

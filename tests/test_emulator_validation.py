@@ -187,6 +187,29 @@ def test_bad_session_bodies(api: EmulatorClient) -> None:
     assert "accepting_jobs" in r.json()["errors"][0]["message"]
 
 
+def test_pubs_without_bindings_get_a_400_and_the_emulator_keeps_serving(
+    api: EmulatorClient,
+) -> None:
+    # Parameter values of shape (0, 1): a PUB of shape (0,), which crashed Aer (and the process).
+    one_param = PARAM_QASM.replace("input float[64] b;\n", "").replace("ry(b) q[0];\n", "")
+    state = one_param.replace("bit[1] c;\n", "").replace("c[0] = measure q[0];\n", "")
+    for body in [
+        {"program_id": "sampler", "params": {"pubs": [[one_param, []]], "version": 2}},
+        {"program_id": "sampler", "params": {"pubs": [[one_param, {"a": []}]], "version": 2}},
+        estimator([state, "Z", []]),
+        estimator([state, "Z", {"a": []}]),
+    ]:
+        r = api.post("/jobs", json=body)
+        assert r.status_code == 400, r.text
+        message = r.json()["errors"][0]["message"]
+        assert "pubs[0]: the PUB has no parameter bindings" in message, message
+    job_id = api.submit(
+        {"program_id": "sampler", "params": {"pubs": [[one_param, [0.0], 8]], "version": 2}}
+    )
+    result = api.result(job_id)
+    assert result["results"][0]["data"]["c"]["samples"] == ["0x0"] * 8
+
+
 def test_the_seed_and_client_payloads_are_accepted(api: EmulatorClient) -> None:
     session = api.session(backend="ibm_emulator_5q", mode="dedicated")
     for body in [

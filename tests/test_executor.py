@@ -36,7 +36,7 @@ from qiskit_runtime_emulator.executor import (
     validate_params,
     warm_up,
 )
-from qiskit_runtime_rest.codec import decode_result, encode_ndarray
+from qiskit_runtime_rest.codec import decode_result, encode_ndarray, encode_result
 from qiskit_runtime_rest.results import PrimitiveResult
 
 BELL = """OPENQASM 3.0;
@@ -100,11 +100,12 @@ def qpy_node(circuit: QuantumCircuit) -> dict[str, str]:
 
 
 def run(program_id: str, params: dict[str, Any], backend: FakeBackend) -> PrimitiveResult:
-    typed, plain = run_prepared(validate_params(program_id, params, backend))
-    # Both forms must be plain JSON.
+    typed = run_prepared(validate_params(program_id, params, backend), typed=True)
+    result = decode_result(typed)
+    # Both forms must be plain JSON (the plain form of the same result, without a second run).
     json.dumps(typed)
-    json.dumps(plain)
-    return decode_result(typed)
+    json.dumps(encode_result(result, typed=False))
+    return result
 
 
 def invalid(program_id: str, params: dict[str, Any], backend: FakeBackend) -> str:
@@ -192,7 +193,7 @@ def test_seed_bell_sampler_counts_and_reproducibility(small: FakeBackend, engine
     prepared = validate_params("sampler", params, small)
     assert any("transpilation" in w for w in prepared.warnings)
     assert any("twirling" in w for w in prepared.warnings)
-    result = decode_result(run_prepared(prepared)[0])
+    result = decode_result(run_prepared(prepared, typed=True))
     counts = result[0].data.meas.get_counts()
     assert set(counts) <= {"00", "11"} and sum(counts.values()) == 1000
     assert 350 < counts["00"] < 650
@@ -218,7 +219,8 @@ def test_sampler_forms_and_defaults(small: FakeBackend) -> None:
 def test_sampler_plain_and_typed_forms(small: FakeBackend) -> None:
     prepared = validate_params("sampler", {"pubs": [[BELL, None, 5]]}, small)
     assert prepared.support_qiskit is False  # absent means the plain form (REST docs)
-    typed, plain = run_prepared(prepared)
+    plain = run_prepared(prepared)  # the job's own form: plain
+    typed = run_prepared(prepared, typed=True)
     samples = plain["results"][0]["data"]["meas"]["samples"]
     assert len(samples) == 5 and set(samples) <= {"0x0", "0x3"}
     assert typed["__type__"] == "PrimitiveResult"
@@ -233,12 +235,12 @@ def test_typed_result_decodes_with_the_official_client(small: FakeBackend) -> No
     params = {"pubs": [[BELL, None, 100]], "support_qiskit": True}
     prepared = validate_params("sampler", params, small)
     assert prepared.support_qiskit is True
-    typed, _ = run_prepared(prepared)
+    typed = run_prepared(prepared)
     result = json.loads(json.dumps(typed), cls=RuntimeDecoder)
     counts = result[0].data.meas.get_counts()
     assert set(counts) <= {"00", "11"} and sum(counts.values()) == 100
     est = validate_params("estimator", {"pubs": [[BELL_STATE, ["ZZ", "XX"]]]}, small)
-    decoded = json.loads(json.dumps(run_prepared(est)[0]), cls=RuntimeDecoder)
+    decoded = json.loads(json.dumps(run_prepared(est, typed=True)), cls=RuntimeDecoder)
     assert decoded[0].data.evs.shape == (2,)
 
 
@@ -397,6 +399,37 @@ def test_invalid_parameter_columns_and_width(small: FakeBackend) -> None:
     wide.measure(range(6), range(6))
     message = invalid("sampler", {"pubs": [[qpy_node(wide)]]}, small)
     assert message == "pubs[0][0]: the circuit has 6 qubits but backend ibm_emulator_5q has 5"
+
+
+RX_MEASURED = """OPENQASM 3.0;
+include "stdgates.inc";
+input float[64] theta;
+bit[1] c;
+qubit[1] q;
+rx(theta) q[0];
+c[0] = measure q[0];
+"""
+
+
+@pytest.mark.parametrize("values", [[], {"theta": []}], ids=["list", "by-name"])
+@pytest.mark.parametrize("program_id", ["sampler", "estimator"])
+def test_pubs_without_bindings_are_refused(
+    small: FakeBackend, program_id: str, values: Any
+) -> None:
+    # Shape (0,): nothing to run, and Aer's primitives crash the process on it.
+    pub = [RX_MEASURED, values] if program_id == "sampler" else [RY, "Z", values]
+    good = [RX_MEASURED, [0.1]] if program_id == "sampler" else [RY, "Z", [0.1]]
+    message = invalid(program_id, {"pubs": [good, pub]}, small)
+    assert message == "pubs[1]: the PUB has no parameter bindings (its shape (0,) has size 0)"
+
+
+def test_empty_ndarray_bindings_are_refused(small: FakeBackend) -> None:
+    circuit = QuantumCircuit(2)
+    circuit.ry(Parameter("a"), 0)
+    circuit.ry(Parameter("b"), 1)
+    values = encode_ndarray(np.zeros((3, 0, 2)))
+    message = invalid("estimator", {"pubs": [[qpy_node(circuit), "ZZ", values]]}, small)
+    assert message == "pubs[0]: the PUB has no parameter bindings (its shape (3, 0) has size 0)"
 
 
 def test_invalid_job_level_params(small: FakeBackend) -> None:
@@ -821,7 +854,7 @@ def test_twenty_qubit_ten_pub_estimator_job() -> None:
     prepared = validate_params("estimator", {"pubs": pubs}, fake)
     assert isinstance(prepared, PreparedJob) and len(prepared.pubs) == 10
     start = time.perf_counter()
-    result = decode_result(run_prepared(prepared)[0])
+    result = decode_result(run_prepared(prepared, typed=True))
     elapsed = time.perf_counter() - start
     for row, pub in zip(rows, result, strict=True):
         c = np.cos(row)  # the QASM parameters t00..t19 sort like the columns

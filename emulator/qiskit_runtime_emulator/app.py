@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
@@ -39,6 +39,9 @@ from .faults import FaultDecision, FaultInjector, FaultKind
 from .scheduler import Scheduler
 from .store import FINAL_STATUSES, PENDING_STATUSES, JobRecord, SessionRecord, Store, isoformat
 from .validation import REQUEST_VALIDATION_CODE, Operation, Spec, load_spec
+
+if TYPE_CHECKING:
+    from .executor import PreparedJob
 
 __all__ = ["API_ROOTS", "EmulatorState", "create_app"]
 
@@ -121,7 +124,7 @@ class EmulatorState:
         result_validator = self.spec.schema_validator("JobResult")
 
         def check_result(doc: Any) -> list[str]:
-            if not self.config.validate_responses or isinstance(doc, str | bytes):
+            if not self.config.validate_responses:
                 return []
             return [e.message for e in result_validator.iter_errors(doc)][:3]
 
@@ -147,7 +150,7 @@ class EmulatorState:
         out = self.store.stats()
         out["faults"] = self.faults.snapshot()
         out["requests"] = self.requests
-        out["queue_length"] = self.scheduler.queue_length()
+        out["queue_length"] = self.store.queued_jobs()
         out["executed"] = self.scheduler.executed
         out["response_violations"] = self.violation_count
         out["undocumented_statuses"] = dict(self.undocumented_statuses)
@@ -274,7 +277,7 @@ def job_json(job: JobRecord, *, include_params: bool) -> dict[str, Any]:
         "session_id": job.session_id,
         "user_id": job.user_id,
         "usage": _job_usage(job),
-        "estimated_running_time_seconds": job.estimated_running_time,
+        "estimated_running_time_seconds": None,
     }
     if include_params and not job.private:
         out["params"] = job.params
@@ -394,7 +397,7 @@ class Handlers:
     # -------------------------------------------------------------- jobs
 
     async def create_job(self, ctx: Ctx) -> Reply:
-        from .executor import InvalidParams, validate_params
+        from .executor import InvalidParams
 
         body: dict[str, Any] = ctx.body
         who = ctx.who
@@ -449,9 +452,9 @@ class Handlers:
 
         try:
             if ctx.body_size <= _INLINE_VALIDATION_BYTES:
-                prepared = validate_params(program_id, params, backend)
+                prepared, depths = _prepare(program_id, params, backend)
             else:  # parsing big circuits takes a while: keep the event loop responsive
-                prepared = await run_in_threadpool(validate_params, program_id, params, backend)
+                prepared, depths = await run_in_threadpool(_prepare, program_id, params, backend)
         except InvalidParams as exc:
             raise ApiError(400, f"Invalid params: {exc}", code=REQUEST_VALIDATION_CODE) from None
         except ApiError:
@@ -471,13 +474,6 @@ class Handlers:
                     "per minute per user",
                     headers={"Retry-After": str(max(1, math.ceil(wait)))},
                 )
-
-        if session is not None:
-            with self.store.lock:
-                if session.state == "closed" or not session.accepting_jobs:
-                    raise ApiError(400, f"Session {session.id} is closed; it accepts no new jobs")
-                if session.backend_name is None:
-                    session.backend_name = backend.name
 
         cost = body.get("cost")
         cost = min(int(cost), _MAX_COST) if cost else self.config.default_job_cost
@@ -508,25 +504,21 @@ class Handlers:
                 else None
             ),
             caller=ctx.request.headers.get("x-qx-client-application"),
-            support_qiskit=bool(params.get("support_qiskit", False)),
             prepared=prepared,
             delay_seconds=delay,
             fail_reason=fail,
+            num_circuits=len(prepared.pubs),
+            num_qubits=[int(pub.circuit.num_qubits) for pub in prepared.pubs],
+            circuit_depths=depths,
         )
-        _fill_metrics(job, prepared)
         job.log("INFO", f"Job queued: {program_id} on {backend.name}", now)
-        for warning in getattr(prepared, "warnings", None) or ():
-            job.log("WARNING", str(warning), now)
-        options = params.get("options")
-        if isinstance(options, dict) and "transpilation" in options:
-            already = any("transpilation" in str(w) for w in getattr(prepared, "warnings", ()))
-            if not already:
-                job.log(
-                    "WARNING",
-                    "options.transpilation is not supported by current primitives; ignored",
-                    now,
-                )
-        self.store.add_job(job)
+        for warning in prepared.warnings:
+            job.log("WARNING", warning, now)
+        # The session's state is checked again when the job is recorded, atomically: its TTL may
+        # have run out (or it may have been closed) while this request was handled.
+        if not self.store.add_job(job):
+            assert session is not None
+            raise ApiError(400, f"Session {session.id} is closed; it accepts no new jobs")
         self.state.scheduler.submit(job)
         out: dict[str, Any] = {"id": job.id, "backend": job.backend}
         if job.session_id is not None:
@@ -739,16 +731,13 @@ def _emulator_knobs(params: Mapping[str, Any]) -> tuple[float, str | None]:
     return float(delay), fail
 
 
-def _fill_metrics(job: JobRecord, prepared: Any) -> None:
-    """Circuit figures for the metrics, from the executor's prepared PUBs (best effort)."""
-    pubs = job.params.get("pubs")
-    job.num_circuits = len(pubs) if isinstance(pubs, list) else None
-    try:
-        circuits = [pub.circuit for pub in prepared.pubs]
-        job.num_qubits = [int(c.num_qubits) for c in circuits]
-        job.circuit_depths = [int(c.depth()) for c in circuits]
-    except Exception:  # metrics are informative only
-        log.debug("no circuit figures for job %s", job.id, exc_info=True)
+def _prepare(program_id: str, params: Any, backend: FakeBackend) -> tuple[PreparedJob, list[int]]:
+    """Validate a job's params (:func:`.executor.validate_params`) and measure its circuits'
+    depths for the metrics; like validation, this runs off the event loop for large bodies."""
+    from .executor import validate_params
+
+    prepared = validate_params(program_id, params, backend)
+    return prepared, [int(pub.circuit.depth()) for pub in prepared.pubs]
 
 
 # ---------------------------------------------------------------------------- dispatch

@@ -136,12 +136,6 @@ class EmulatorConfig:
     def default_instance(self) -> InstanceConfig:
         return self.instances[0]
 
-    def instance_by_crn(self, crn: str) -> InstanceConfig | None:
-        for inst in self.instances:
-            if inst.crn == crn:
-                return inst
-        return None
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EmulatorConfig:
         known = {a.name for a in attrs.fields(cls)}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["MORE_INFO", "ApiError", "error_body", "error_bytes", "json_kind"]
+__all__ = ["MORE_INFO", "ApiError", "error_body", "json_kind"]
 
 MORE_INFO = "https://quantum.cloud.ibm.com/docs/errors"
 
@@ -60,10 +59,6 @@ def error_body(
         "trace": trace,
         "status_code": status,
     }
-
-
-def error_bytes(status: int, message: str, trace: str, code: str | int | None = None) -> bytes:
-    return json.dumps(error_body(status, message, trace, code)).encode()
 
 
 def json_kind(value: Any) -> str:

@@ -7,7 +7,8 @@ Two stages, matching the service's life cycle:
   the circuit and the backend, and raises :class:`InvalidParams` (HTTP 400) naming the bad part.
 * :func:`run_prepared` runs in a worker thread. It simulates the circuits noiselessly with
   qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` / ``StatevectorEstimator`` when Aer
-  is not installed) and returns the result in both wire forms; a failure at this stage raises
+  is not installed) and returns the result in the wire form the job asked for (``support_qiskit``:
+  qiskit-typed, else plain JSON); a failure at this stage raises
   :class:`ExecutionError`, which the service reports as a failed job with a reason code.
 
 Circuits submitted by qiskit-ibm-runtime are laid out on every qubit of the device (27, 127...),
@@ -62,11 +63,8 @@ __all__ = [
     "DEFAULT_PRECISION",
     "DEFAULT_SHOTS",
     "MAX_STATEVECTOR_QUBITS",
-    "REASON_BASIS_GATES",
     "REASON_INTERNAL",
-    "REASON_JOB_VALIDATION",
     "REASON_TRANSPILATION",
-    "REASON_VALIDATION",
     "EstimatorPubSpec",
     "ExecutionError",
     "InvalidParams",
@@ -79,10 +77,7 @@ __all__ = [
 
 # Reason codes of IBM's error registry (service facts, section 10.4).
 REASON_INTERNAL = 1000
-REASON_JOB_VALIDATION = 1002
 REASON_TRANSPILATION = 1003
-REASON_BASIS_GATES = 1005
-REASON_VALIDATION = 1008
 
 DEFAULT_SHOTS = 4096
 DEFAULT_PRECISION = 0.015625  # 1 / sqrt(4096)
@@ -566,6 +561,15 @@ def _estimator_pub(
     )
 
 
+def _check_bindings(shape: tuple[int, ...], path: str) -> None:
+    # An empty PUB (parameter values [] or {"theta": []}) has nothing to run, and the primitives
+    # do not cope with it (Aer's crash the process): refuse it here.
+    if 0 in shape:
+        raise InvalidParams(
+            path, f"the PUB has no parameter bindings (its shape {shape} has size 0)"
+        )
+
+
 def validate_params(program_id: str, params: Any, backend: FakeBackend) -> PreparedJob:
     """Check a job's ``params`` against the program and backend; raise :class:`InvalidParams`."""
     if program_id not in ("sampler", "estimator"):
@@ -610,6 +614,7 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
         total = 0
         for i, pub in enumerate(pubs):
             spec = _sampler_pub(pub, backend, f"pubs[{i}]", shots)
+            _check_bindings(spec.shape, f"pubs[{i}]")
             total += math.prod(spec.shape) * spec.shots
             specs.append(spec)
         if total > MAX_TOTAL_SHOTS:
@@ -639,6 +644,7 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
         total = 0
         for i, pub in enumerate(pubs):
             espec = _estimator_pub(pub, backend, f"pubs[{i}]", precision)
+            _check_bindings(espec.shape, f"pubs[{i}]")
             total += math.prod(espec.shape)
             specs.append(espec)
         if total > MAX_TOTAL_EVALUATIONS:
@@ -858,11 +864,15 @@ def _estimator_job_metadata() -> dict[str, Any]:
     }
 
 
-def run_prepared(prepared: PreparedJob) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Execute a validated job; return ``(typed_result, plain_result)`` JSON documents.
+def run_prepared(prepared: PreparedJob, *, typed: bool | None = None) -> dict[str, Any]:
+    """Execute a validated job; return its result as a JSON document.
 
+    The document is the qiskit-typed form when ``typed`` is true and the plain-JSON form when it
+    is false; by default (None) the form the job asked for (``prepared.support_qiskit``).
     Raises :class:`ExecutionError` when the job cannot be executed.
     """
+    if typed is None:
+        typed = prepared.support_qiskit
     start = datetime.now(UTC)
     try:
         if prepared.program_id == "sampler":
@@ -890,10 +900,6 @@ def run_prepared(prepared: PreparedJob) -> tuple[dict[str, Any], dict[str, Any]]
                 },
             )
         ]
-        typed = encode_result(result, typed=True, execution_spans=spans)
-        plain = encode_result(result, typed=False, execution_spans=spans)
-    else:
-        result = PrimitiveResult(pub_results, _estimator_job_metadata())
-        typed = encode_result(result, typed=True)
-        plain = encode_result(result, typed=False)
-    return typed, plain
+        return encode_result(result, typed=typed, execution_spans=spans)
+    result = PrimitiveResult(pub_results, _estimator_job_metadata())
+    return encode_result(result, typed=typed)

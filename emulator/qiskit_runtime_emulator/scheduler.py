@@ -19,22 +19,12 @@ from typing import Any
 
 from .store import JobRecord, Store
 
-__all__ = ["ResultCheck", "Runner", "Scheduler", "default_runner"]
+__all__ = ["ResultCheck", "Scheduler"]
 
 log = logging.getLogger("qiskit_runtime_emulator.scheduler")
 
-Runner = Callable[[JobRecord], tuple[Any, Any]]
-"""Executes a job's prepared PUBs: ``(typed_json, plain_json)``; raises ``ExecutionError``."""
-
 ResultCheck = Callable[[Any], list[str]]
 """Checks a result document against the spec: the list of violations (empty when valid)."""
-
-
-def default_runner(job: JobRecord) -> tuple[Any, Any]:
-    from .executor import run_prepared
-
-    typed, plain = run_prepared(job.prepared)
-    return typed, plain
 
 
 class Scheduler:
@@ -46,14 +36,12 @@ class Scheduler:
         *,
         workers: int = 2,
         tick_seconds: float = 0.05,
-        runner: Runner | None = None,
         result_check: ResultCheck | None = None,
         strict: bool = True,
     ) -> None:
         self.store = store
         self.workers = max(1, workers)
         self.tick_seconds = tick_seconds
-        self.runner: Runner = runner or default_runner
         self.result_check = result_check
         self.strict = strict
         self._queue: deque[JobRecord] = deque()
@@ -61,7 +49,6 @@ class Scheduler:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.executed = 0
-        self.busy = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -98,10 +85,6 @@ class Scheduler:
             self._queue.append(job)
             self._cond.notify()
 
-    def queue_length(self) -> int:
-        with self._cond:
-            return len(self._queue)
-
     def _next(self) -> JobRecord | None:
         with self._cond:
             while not self._queue and not self._stop.is_set():
@@ -117,8 +100,6 @@ class Scheduler:
                 return
             if not self.store.start_job(job):
                 continue  # cancelled while queued
-            with self._cond:
-                self.busy += 1
             try:
                 self._run(job)
             except Exception as exc:  # never let a worker die
@@ -126,11 +107,10 @@ class Scheduler:
                 self.store.fail_job(job, f"Internal error of the emulator: {exc}", 1000)
             finally:
                 with self._cond:
-                    self.busy -= 1
                     self.executed += 1
 
     def _run(self, job: JobRecord) -> None:
-        from .executor import ExecutionError
+        from .executor import ExecutionError, run_prepared
 
         if job.delay_seconds > 0 and job.cancel_event.wait(job.delay_seconds):
             return  # cancelled or timed out while sleeping
@@ -141,7 +121,8 @@ class Scheduler:
             return
         t0 = time.perf_counter()
         try:
-            typed, plain = self.runner(job)
+            # The result in the form the job asked for (params.support_qiskit).
+            doc = run_prepared(job.prepared)
         except ExecutionError as exc:
             self.store.fail_job(job, exc.reason, exc.reason_code)
             return
@@ -155,7 +136,6 @@ class Scheduler:
         ):
             self.store.time_out_job(job)
             return
-        doc = typed if job.support_qiskit else plain
         if self.result_check is not None:
             violations = self.result_check(doc)
             if violations:
@@ -164,12 +144,7 @@ class Scheduler:
                 if self.strict:
                     self.store.fail_job(job, msg, 1000)
                     return
-        if isinstance(doc, bytes):
-            body = doc
-        elif isinstance(doc, str):
-            body = doc.encode()
-        else:
-            body = json.dumps(doc, separators=(",", ":")).encode()
+        body = json.dumps(doc, separators=(",", ":")).encode()
         self.store.complete_job(job, body, round(elapsed_ns))
 
     # ------------------------------------------------------------------ tick

@@ -20,6 +20,7 @@ from typing import Any
 import uvicorn
 
 from .app import EmulatorState, create_app
+from .auth import APIKEY_GRANT
 from .config import EmulatorConfig
 from .faults import FaultConfig
 from .store import Store
@@ -118,7 +119,7 @@ class EmulatorServer:
         """An IAM access token for ``api_key`` (default: the default instance's key)."""
         answer = self.state.auth.issue_token(
             {
-                "grant_type": "urn:ibm:params:oauth:grant-type:apikey",
+                "grant_type": APIKEY_GRANT,
                 "apikey": api_key or self.api_key,
             }
         )

@@ -77,14 +77,12 @@ class JobRecord:
     calibration_id: str | None = None
     legacy: dict[str, str] | None = None  # hub/group/project when submitted the legacy way
     caller: str | None = None
-    support_qiskit: bool = False
     prepared: Any = None
     delay_seconds: float = 0.0
     fail_reason: str | None = None
     num_circuits: int | None = None
     num_qubits: list[int] | None = None
     circuit_depths: list[int] | None = None
-    estimated_running_time: float | None = None
     # mutable state
     status: str = QUEUED
     top_status: str = QUEUED
@@ -134,7 +132,6 @@ class SessionRecord:
     idle_since_mono: float | None = None
     elapsed_time: float = 0.0
     timestamps: list[tuple[str, float]] = field(default_factory=list)
-    messages: list[dict[str, str]] = field(default_factory=list)
     job_ids: list[str] = field(default_factory=list)
 
     def start_mono(self) -> float:
@@ -182,13 +179,23 @@ class Store:
 
     # ------------------------------------------------------------------ jobs
 
-    def add_job(self, job: JobRecord) -> None:
+    def add_job(self, job: JobRecord) -> bool:
+        """Record a new job; False (and nothing recorded) if its session accepts no new jobs.
+
+        The session's state is checked here, under the lock, so that a session the tick closes
+        while the job's request is handled never gets the job.
+        """
         with self.lock:
+            session = self.sessions.get(job.session_id) if job.session_id is not None else None
+            if session is not None:
+                self._settle_session(session, time.time(), time.monotonic())
+                if session.state == "closed" or not session.accepting_jobs:
+                    return False
+                if session.backend_name is None:
+                    session.backend_name = job.backend  # a session runs on its first job's
+                session.job_ids.append(job.id)
             self.jobs[job.id] = job
-            if job.session_id is not None:
-                session = self.sessions.get(job.session_id)
-                if session is not None:
-                    session.job_ids.append(job.id)
+            return True
 
     def get_job(self, crn: str, job_id: str) -> JobRecord | None:
         with self.lock:
@@ -205,6 +212,11 @@ class Store:
     def jobs_of(self, crn: str) -> list[JobRecord]:
         with self.lock:
             return [j for j in self.jobs.values() if j.instance_crn == crn]
+
+    def queued_jobs(self) -> int:
+        """Jobs waiting for a worker (Queued), on every backend."""
+        with self.lock:
+            return sum(1 for j in self.jobs.values() if j.status == QUEUED)
 
     def pending_on_backend(self, backend: str) -> int:
         with self.lock:

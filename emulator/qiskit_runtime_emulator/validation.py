@@ -167,14 +167,6 @@ class Operation:
                     out[p.name] = p.default
                 continue
             value = _coerce(raw, p.kind, p.item_kind, where)
-            if (
-                p.name == "limit"
-                and p.location == "query"
-                and isinstance(value, int)
-                and not 1 <= value <= 200
-            ):
-                # The service falls back to the default for out-of-range limits.
-                value = p.default if p.default is not None else 200
             error = next(iter(p.validator.iter_errors(value)), None)
             if error is not None:
                 raise ApiError(
