@@ -7,7 +7,6 @@ import contextlib
 import copy
 import io
 import json
-import timeit
 import zlib
 from datetime import datetime
 from typing import Any
@@ -775,29 +774,3 @@ def test_fuzzed_array_bytes_only_raise_result_decode_error(data: st.DataObject) 
 
 
 # -- speed ------------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_typed_decode_speed_close_to_bare_numpy() -> None:
-    """100 pubs x 4096 shots x 127 bits decode within ~1.2x of base64 + zlib + np.load alone."""
-    result = sampler_result((), shots=4096)
-    rng = np.random.default_rng(5)
-    pubs = [
-        SamplerPubResult(DataBin({"meas": BitArray.from_bool_array(rng.random((4096, 127)) < 0.5)}))
-        for _ in range(100)
-    ]
-    payload = encode_result(PrimitiveResult(pubs, result.metadata))
-    strings = [
-        p["__value__"]["data"]["__value__"]["fields"]["meas"]["__value__"]["array"]["__value__"]
-        for p in payload["__value__"]["pub_results"]
-    ]
-
-    def bare() -> list[Any]:
-        return [
-            np.load(io.BytesIO(zlib.decompress(base64.standard_b64decode(s))), allow_pickle=False)
-            for s in strings
-        ]
-
-    t_bare = min(timeit.repeat(bare, number=2, repeat=5))
-    t_ours = min(timeit.repeat(lambda: decode_result(payload), number=2, repeat=5))
-    assert t_ours < 1.5 * t_bare, (t_ours, t_bare)

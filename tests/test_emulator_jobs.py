@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -157,10 +156,9 @@ def test_cancel_while_queued_never_runs(make_emulator: Callable[..., EmulatorSer
 
 
 def test_ran_too_long(api: EmulatorClient) -> None:
-    t0 = time.monotonic()
+    # The 10 s delay is cut short at cost=1 s: the wait below gives up after 5 s otherwise.
     job_id = api.submit(slow(10.0, cost=1))
     job = api.wait(job_id, timeout=5)
-    assert time.monotonic() - t0 < 3
     assert job["status"] == "Cancelled - Ran too long"
     assert job["state"]["status"] == "Cancelled"
     assert job["state"]["reason_code"] == 1305
