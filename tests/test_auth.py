@@ -191,3 +191,73 @@ def test_access_token_is_sent_as_is_and_never_refreshed() -> None:
         rt.job("job-1")
     assert service.api_requests()[0].headers["Authorization"] == "Bearer READY-TOKEN"
     assert service.iam_calls == 0
+
+
+def test_bad_api_key_costs_one_iam_request() -> None:
+    service = FakeService()
+    with make_runtime(service, token="WRONG") as rt, pytest.raises(AuthenticationError) as info:
+        rt.job("job-1")
+    assert info.value.auth_request
+    assert service.iam_calls == 1  # a rejected key is not an expired token: no second try
+    assert service.api_requests() == []
+
+
+@pytest.mark.anyio
+async def test_async_bad_api_key_costs_one_iam_request() -> None:
+    service = FakeService()
+    async with make_async_runtime(service, token="WRONG") as rt:
+        with pytest.raises(AuthenticationError):
+            await rt.job("job-1")
+    assert service.iam_calls == 1
+
+
+def _iam_failing_once(
+    service: FakeService, monkeypatch: pytest.MonkeyPatch, reply: httpx.Response | Exception
+) -> None:
+    """The next token request fails with ``reply``; later ones succeed."""
+    real = service._iam
+    pending = [reply]
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if not pending:
+            return real(request)
+        service.iam_calls += 1
+        failure = pending.pop()
+        if isinstance(failure, Exception):
+            raise failure
+        return failure
+
+    monkeypatch.setattr(service, "_iam", flaky)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [httpx.Response(503, json={"errorMessage": "busy"}), httpx.ReadTimeout("slow IAM")],
+    ids=["503", "read-timeout"],
+)
+def test_iam_failure_retries_a_non_idempotent_call(
+    monkeypatch: pytest.MonkeyPatch, reply: httpx.Response | Exception
+) -> None:
+    service = FakeService().on("GET", "/jobs/job-1", job_json())
+    service.on("POST", "/jobs/job-1/cancel", 204)
+    with make_runtime(service, retry=RetryPolicy(initial_backoff=0.0)) as rt:
+        job = rt.job("job-1")
+        rt._auth.invalidate()  # the cancel needs a new token...
+        _iam_failing_once(service, monkeypatch, reply)  # ...and IAM fails once
+        job.cancel()  # POST /cancel was never sent: retried although not idempotent
+    assert service.iam_calls == 3
+    assert len(service.api_requests("POST", "/jobs/job-1/cancel")) == 1
+
+
+def test_iam_503_during_submission_is_not_an_ambiguous_submission(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = FakeService().on("POST", "/jobs", {"id": "job-1", "backend": "fake_backend"})
+    service.on("GET", "/jobs", {"jobs": [], "limit": 2, "offset": 0, "count": 0})
+    _iam_failing_once(service, monkeypatch, httpx.Response(503))
+    bell = 'OPENQASM 3.0; include "stdgates.inc"; qubit[1] q; bit[1] c; c[0] = measure q[0];'
+    with make_runtime(service, retry=RetryPolicy(initial_backoff=0.0)) as rt:
+        job = rt.sampler("fake_backend").run([bell])
+    assert job.id == "job-1" and service.iam_calls == 2
+    assert service.api_requests("GET", "/jobs") == []  # no look-up by tag
+    assert len(service.api_requests("POST", "/jobs")) == 1

@@ -374,6 +374,24 @@ def test_wait_all_returns_final_statuses_without_raising() -> None:
             rt.wait_all([job], timeout=2.0)
 
 
+@pytest.mark.parametrize("timeout", ["10", -1.0, float("nan"), True])
+def test_wait_all_checks_its_timeout_like_wait(timeout: Any) -> None:
+    service = FakeService().on("GET", "/jobs/a", job_json("a", "Running"))
+    with make_runtime(service) as rt:
+        job = rt.job("a")
+        with pytest.raises(ValidationError, match="timeout must be"):
+            rt.wait_all([job], timeout=timeout)
+        with pytest.raises(ValidationError, match="timeout must be"):
+            job.wait(timeout=timeout)
+    assert len(service.api_requests()) == 1  # refused before polling
+
+
+def test_job_query_takes_a_bare_string_as_one_tag() -> None:
+    assert JobQuery(tags="exp1").tags == ("exp1",)
+    assert JobQuery(tags=["a", "b"]).tags == ("a", "b")
+    assert JobQuery(tags=[]).tags is None and JobQuery().tags is None
+
+
 # -- async twins -------------------------------------------------------------------------------
 
 

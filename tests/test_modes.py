@@ -203,6 +203,17 @@ def test_unknown_session_state_is_returned_as_is() -> None:
         assert "s1" in repr(session)
 
 
+def test_session_jobs_takes_a_bare_string_as_one_tag() -> None:
+    service = service_with_session()
+    service.on("GET", "/jobs", {"jobs": [], "limit": 200, "offset": 0, "count": 0})
+    with make_runtime(service) as rt, rt.session("fake_backend") as session:
+        assert list(session.jobs(tags="exp1")) == []
+        assert list(rt.jobs(tags="exp1")) == []
+    for request in service.api_requests("GET", "/jobs"):
+        assert request.url.params.get_list("tags") == ["exp1"]
+    assert service.api_requests("GET", "/jobs")[0].url.params["session_id"] == "s1"
+
+
 # -- async -------------------------------------------------------------------------------------
 
 
@@ -224,6 +235,9 @@ async def test_async_session_and_batch() -> None:
                 raise RuntimeError("x")
         attached = await rt.session_from_id("s1")
         assert (await attached.details()).id == "s1"
+        service.on("GET", "/jobs", {"jobs": [], "limit": 200, "offset": 0, "count": 0})
+        assert [j async for j in attached.jobs(tags="exp1")] == []
+    assert service.api_requests("GET", "/jobs")[0].url.params.get_list("tags") == ["exp1"]
     assert len(service.api_requests("PATCH")) == 2
     assert len(service.api_requests("DELETE")) == 1
 

@@ -96,7 +96,8 @@ class _EngineBase:
         self.clock: Callable[[], float] = time.monotonic
 
     def _refresh_after_401(self, call: Call[Any], exc: AuthenticationError) -> bool:
-        if not self.auth.refreshable:
+        # A rejected token request (bad API key) is not an expired token: asking again fails too.
+        if not self.auth.refreshable or exc.auth_request:
             return False
         logger.info("%s: HTTP %s, fetching a new token and trying once more", call.name, 401)
         self.auth.invalidate()

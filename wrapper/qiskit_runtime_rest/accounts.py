@@ -90,7 +90,7 @@ def normalize_proxies(value: Any) -> Proxies | None:
     if isinstance(value, Mapping):
         if value.get("username_ntlm") or value.get("password_ntlm"):
             raise ValidationError("NTLM proxy authentication is not supported")
-        urls = value.get("urls", value) if "urls" in value else value
+        urls = value.get("urls", value)
         if urls is None:
             return None
         if not isinstance(urls, Mapping) or not all(

@@ -154,9 +154,6 @@ class IAMAuth(RuntimeAuth):
         self._token = None
         self._refresh_at = 0.0
 
-    def _needs_token(self) -> bool:
-        return self._token is None or self._clock() >= self._refresh_at
-
     def _token_request(self) -> httpx.Request:
         return httpx.Request(
             "POST",
@@ -175,6 +172,7 @@ class IAMAuth(RuntimeAuth):
                 status_code=response.status_code,
                 method="POST",
                 path=response.request.url.path,
+                auth_request=True,
             )
 
         try:
@@ -208,8 +206,8 @@ class IAMAuth(RuntimeAuth):
         return token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self._token
-        if token is None or self._needs_token():
+        token = self._token  # read once: another thread may invalidate it meanwhile
+        if token is None or self._clock() >= self._refresh_at:
             response = yield self._token_request()
             token = self._accept_token(response)
         request.headers["Authorization"] = f"Bearer {token}"

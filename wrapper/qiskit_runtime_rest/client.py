@@ -289,8 +289,6 @@ class _RuntimeBase:
         session_id: str | None,
         descending: bool,
     ) -> JobQuery:
-        if isinstance(tags, str):
-            tags = [tags]
         return JobQuery(
             limit=limit,
             pending=pending,
@@ -298,7 +296,7 @@ class _RuntimeBase:
             backend=backend,
             created_after=created_after,
             created_before=created_before,
-            tags=tuple(tags) if tags else None,
+            tags=tags,
             session_id=session_id,
             descending=descending,
         )

@@ -35,6 +35,10 @@ __all__ = [
 class RuntimeRestError(Exception):
     """Base class of every error raised by qiskit-runtime-rest."""
 
+    auth_request: bool = False
+    """True when the failure is that of a credential (IAM token) request: the API request it
+    was fetching a token for was never sent."""
+
 
 class ValidationError(RuntimeRestError, ValueError):
     """Input rejected before anything was sent (PUB shapes, options, configuration)."""
@@ -88,9 +92,11 @@ class APIError(RuntimeRestError):
         method: str | None = None,
         path: str | None = None,
         body: Any = None,
+        auth_request: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.auth_request = auth_request
         self.status_code = status_code
         self.errors = list(errors)
         self.trace = trace
@@ -141,6 +147,10 @@ class ServerError(APIError):
 
 class APIConnectionError(RuntimeRestError):
     """The request never got an HTTP answer (DNS, refused or dropped connection, TLS)."""
+
+    def __init__(self, message: str, *, auth_request: bool = False) -> None:
+        super().__init__(message)
+        self.auth_request = auth_request
 
 
 class APITimeoutError(APIConnectionError):

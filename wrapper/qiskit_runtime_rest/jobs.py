@@ -148,6 +148,40 @@ def _user_tags(model: JobModel) -> list[str]:
 # -- flows ------------------------------------------------------------------------------------
 
 
+class _Pacer:
+    """The timing of a polling loop: a checked timeout, its deadline and a growing interval."""
+
+    def __init__(
+        self,
+        timeout: float | None,
+        poll_interval: float,
+        max_poll_interval: float,
+        clock: Callable[[], float],
+    ) -> None:
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0
+        ):
+            raise ValidationError(
+                f"timeout must be a number of seconds >= 0, or None; got {timeout!r}"
+            )
+        self._clock = clock
+        self.start = clock()
+        self._deadline = None if timeout is None else self.start + timeout
+        self._interval = max(poll_interval, 0.01)
+        self._max_interval = max_poll_interval
+
+    def pause(self) -> Sleep | None:
+        """The sleep before the next poll (capped at the deadline); None once it has passed."""
+        now = self._clock()
+        if self._deadline is not None and now >= self._deadline:
+            return None
+        delay = (
+            self._interval if self._deadline is None else min(self._interval, self._deadline - now)
+        )
+        self._interval = min(self._interval * _POLL_GROWTH, self._max_interval)
+        return Sleep(delay)
+
+
 def wait_flow(
     job_id: str,
     *,
@@ -159,13 +193,8 @@ def wait_flow(
     clock: Callable[[], float],
 ) -> Flow[JobModel]:
     """Poll until the job is final; return its last model or raise (timeout, failure)."""
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0
-    ):
-        raise ValidationError(f"timeout must be a number of seconds >= 0, or None; got {timeout!r}")
-    start = clock()
-    deadline = None if timeout is None else start + timeout
-    interval = max(poll_interval, 0.01)
+    pacer = _Pacer(timeout, poll_interval, max_poll_interval, clock)
+    start = pacer.start
     last: str | None = None
     while True:
         model: JobModel = yield ops.get_job_call(job_id)
@@ -178,8 +207,8 @@ def wait_flow(
         if _outcome(model) != "pending":
             _check_outcome(model)
             return model
-        now = clock()
-        if deadline is not None and now >= deadline:
+        pause = pacer.pause()
+        if pause is None:
             raise JobTimeoutError(
                 f"job {job_id} still {last} after {timeout:g} s (it goes on; wait again or "
                 "cancel it)",
@@ -187,9 +216,7 @@ def wait_flow(
                 timeout=float(timeout or 0.0),
                 last_status=last,
             )
-        delay = interval if deadline is None else min(interval, deadline - now)
-        yield Sleep(delay)
-        interval = min(interval * _POLL_GROWTH, max_poll_interval)
+        yield pause
 
 
 def result_flow(
@@ -251,11 +278,9 @@ def wait_all_flow(
     max_poll_interval: float = MAX_POLL_INTERVAL,
 ) -> Flow[list[str]]:
     """Poll jobs until all are final; return their final statuses (failures are not raised)."""
-    start = clock()
-    deadline = None if timeout is None else start + timeout
+    pacer = _Pacer(timeout, poll_interval, max_poll_interval, clock)
     statuses: dict[str, str] = {}
     pending = list(dict.fromkeys(job_ids))
-    interval = max(poll_interval, 0.01)
     while pending:
         still: list[str] = []
         for job_id in pending:
@@ -266,16 +291,15 @@ def wait_all_flow(
         pending = still
         if not pending:
             break
-        now = clock()
-        if deadline is not None and now >= deadline:
+        pause = pacer.pause()
+        if pause is None:
             raise JobTimeoutError(
                 f"{len(pending)} job(s) still running after {timeout:g} s, e.g. {pending[0]}",
                 job_id=pending[0],
                 timeout=float(timeout or 0.0),
                 last_status=statuses[pending[0]],
             )
-        yield Sleep(interval if deadline is None else min(interval, deadline - now))
-        interval = min(interval * _POLL_GROWTH, max_poll_interval)
+        yield pause
     return [statuses[job_id] for job_id in job_ids]
 
 
@@ -306,10 +330,16 @@ class JobQuery:
     backend: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
-    tags: tuple[str, ...] | None = None
+    tags: Sequence[str] | None = None
+    """Jobs carrying all these tags; a bare string is one tag (stored as a tuple)."""
     session_id: str | None = None
     descending: bool = True
     page_size: int = _PAGE_SIZE
+
+    def __post_init__(self) -> None:
+        tags = self.tags
+        normalised = (tags,) if isinstance(tags, str) else tuple(tags) if tags else None
+        object.__setattr__(self, "tags", normalised)
 
     def pages(self) -> Generator[Call[Any] | JobModel, Any, None]:
         """Yields list calls (send back the page) and the jobs to hand out (send None).

@@ -17,18 +17,8 @@ from qiskit_runtime_rest.errors import ValidationError
 from qiskit_runtime_rest.options import (
     MAX_TAG_LENGTH,
     MAX_TAGS,
-    DynamicalDecouplingOptions,
     EstimatorOptions,
-    ExecutionOptions,
-    LayerNoiseLearningOptions,
-    MeasureNoiseLearningOptions,
-    PecOptions,
-    ResilienceOptions,
     SamplerOptions,
-    SimulatorOptions,
-    TranspilationOptions,
-    TwirlingOptions,
-    ZneOptions,
 )
 from qiskit_runtime_rest.pubs import (
     EstimatorPub,
@@ -48,6 +38,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_M = TypeVar("_M", gm.SamplerOptions, gm.EstimatorOptions)
 _MAX_ID_LENGTH = 100  # backend and session_id limits of the spec
 
 
@@ -56,129 +47,17 @@ def _u(value: _T | None) -> _T | Unset:
     return UNSET if value is None else value
 
 
-def _list(value: Sequence[_T] | None) -> list[_T] | Unset:
-    return UNSET if value is None else list(value)
-
-
-def _nested(value: Any, convert: Any) -> Any:
-    """Convert a nested option (or dict); unset and empty ones are left out, as in the JSON."""
-    empty = not value if isinstance(value, dict) else value is None or value.is_empty()
-    return UNSET if empty else convert(value)
-
-
 # -- options -> generated option models ----------------------------------------------------------
 
 
-def _dd_model(o: DynamicalDecouplingOptions) -> gm.DynamicalDecouplingOptions:
-    return gm.DynamicalDecouplingOptions(
-        enable=_u(o.enable),
-        sequence_type=_u(o.sequence_type),
-        extra_slack_distribution=_u(o.extra_slack_distribution),
-        scheduling_method=_u(o.scheduling_method),
-        skip_reset_qubits=_u(o.skip_reset_qubits),
-    )
-
-
-def _execution_model(o: ExecutionOptions) -> gm.ExecutionOptions:
-    return gm.ExecutionOptions(
-        init_qubits=_u(o.init_qubits), rep_delay=_u(o.rep_delay), meas_type=_u(o.meas_type)
-    )
-
-
-def _twirling_model(o: TwirlingOptions) -> gm.TwirlingOptions:
-    return gm.TwirlingOptions(
-        enable_gates=_u(o.enable_gates),
-        enable_measure=_u(o.enable_measure),
-        num_randomizations=_u(o.num_randomizations),
-        shots_per_randomization=_u(o.shots_per_randomization),
-        strategy=_u(o.strategy),
-    )
-
-
-def _simulator_model(o: SimulatorOptions) -> gm.SimulatorOptions:
-    noise_model: gm.SimulatorOptionsNoiseModelType0 | Unset = UNSET
-    if o.noise_model:  # an empty dict is left out, like every empty option
-        noise_model = gm.SimulatorOptionsNoiseModelType0.from_dict(o.noise_model)
-    coupling_map: list[list[int]] | Unset = UNSET
-    if o.coupling_map is not None:
-        coupling_map = [list(edge) for edge in o.coupling_map]
-    return gm.SimulatorOptions(
-        seed_simulator=_u(o.seed_simulator),
-        noise_model=noise_model,
-        coupling_map=coupling_map,
-        basis_gates=_list(o.basis_gates),
-    )
-
-
-def _transpilation_model(o: TranspilationOptions) -> gm.TranspilationOptions:
-    return gm.TranspilationOptions(optimization_level=_u(o.optimization_level))
-
-
-def _zne_model(o: ZneOptions) -> gm.ZneOptions:
-    extrapolator: Any = o.extrapolator
-    if extrapolator is not None and not isinstance(extrapolator, str):
-        extrapolator = list(extrapolator)
-    factors: Any = o.extrapolated_noise_factors
-    if factors is not None and not isinstance(factors, str):
-        factors = list(factors)
-    return gm.ZneOptions(
-        amplifier=_u(o.amplifier),
-        noise_factors=_list(o.noise_factors),
-        extrapolator=_u(extrapolator),
-        extrapolated_noise_factors=_u(factors),
-    )
-
-
-def _pec_model(o: PecOptions) -> gm.PecOptions:
-    return gm.PecOptions(max_overhead=_u(o.max_overhead), noise_gain=_u(o.noise_gain))
-
-
-def _measure_learning_model(o: MeasureNoiseLearningOptions) -> gm.MeasureNoiseLearningOptions:
-    return gm.MeasureNoiseLearningOptions(
-        num_randomizations=_u(o.num_randomizations),
-        shots_per_randomization=_u(o.shots_per_randomization),
-    )
-
-
-def _layer_learning_model(o: LayerNoiseLearningOptions) -> gm.LayerNoiseLearningOptions:
-    return gm.LayerNoiseLearningOptions(
-        max_layers_to_learn=_u(o.max_layers_to_learn),
-        shots_per_randomization=_u(o.shots_per_randomization),
-        num_randomizations=_u(o.num_randomizations),
-        layer_pair_depths=_list(o.layer_pair_depths),
-    )
-
-
-def _resilience_model(o: ResilienceOptions) -> gm.ResilienceOptions:
-    return gm.ResilienceOptions(
-        measure_mitigation=_u(o.measure_mitigation),
-        measure_noise_learning=_nested(o.measure_noise_learning, _measure_learning_model),
-        zne_mitigation=_u(o.zne_mitigation),
-        zne=_nested(o.zne, _zne_model),
-        pec_mitigation=_u(o.pec_mitigation),
-        pec=_nested(o.pec, _pec_model),
-        layer_noise_learning=_nested(o.layer_noise_learning, _layer_learning_model),
-    )
-
-
-def _experimental(options: SamplerOptions | EstimatorOptions) -> dict[str, Any] | None:
-    experimental = options.to_params_options().get("experimental")
-    return experimental if isinstance(experimental, dict) else None
+def _options_model(params_options: dict[str, Any], model: type[_M]) -> _M | Unset:
+    """The generated options model of ``params.options``; an empty one is left out."""
+    return model.from_dict(params_options) if params_options else UNSET
 
 
 def sampler_options_model(options: SamplerOptions) -> gm.SamplerOptions:
     """The generated ``SamplerOptions`` equal to ``options.to_params_options()``."""
-    o = options.resolved()
-    experimental = _experimental(options)
-    return gm.SamplerOptions(
-        default_shots=_u(o.default_shots),
-        dynamical_decoupling=_nested(o.dynamical_decoupling, _dd_model),
-        execution=_nested(o.execution, _execution_model),
-        twirling=_nested(o.twirling, _twirling_model),
-        simulator=_nested(o.simulator, _simulator_model),
-        transpilation=_nested(o.transpilation, _transpilation_model),
-        experimental=_nested(experimental, gm.SamplerOptionsExperimental.from_dict),
-    )
+    return gm.SamplerOptions.from_dict(options.to_params_options())
 
 
 def estimator_options_model(options: EstimatorOptions) -> gm.EstimatorOptions:
@@ -186,20 +65,7 @@ def estimator_options_model(options: EstimatorOptions) -> gm.EstimatorOptions:
 
     ``resilience_level`` is left out: it belongs in ``params`` (see ``to_params_fields``).
     """
-    o = options.resolved()
-    experimental = _experimental(options)
-    return gm.EstimatorOptions(
-        default_precision=_u(o.default_precision),
-        default_shots=_u(o.default_shots),
-        seed_estimator=_u(o.seed_estimator),
-        dynamical_decoupling=_nested(o.dynamical_decoupling, _dd_model),
-        execution=_nested(o.execution, _execution_model),
-        twirling=_nested(o.twirling, _twirling_model),
-        resilience=_nested(o.resilience, _resilience_model),
-        simulator=_nested(o.simulator, _simulator_model),
-        transpilation=_nested(o.transpilation, _transpilation_model),
-        experimental=_nested(experimental, gm.EstimatorOptionsExperimental.from_dict),
-    )
+    return gm.EstimatorOptions.from_dict(options.to_params_options())
 
 
 # -- PUBs -> generated PUB items ------------------------------------------------------------
@@ -367,12 +233,11 @@ def build_sampler_request(
         raise ValidationError(f"a Sampler job takes SamplerOptions, got {type(options).__name__}")
     items = [_sampler_pub_item(as_sampler_pub(pub)) for pub in _check_pubs(pubs)]
     fields = _job_kwargs(backend, options, session_id, tags, instance_hgp)
-    params_options = options.to_params_options()
     params = gm.SamplerParams(
         pubs=items,
         version=2,
         support_qiskit=_u(support_qiskit),
-        options=sampler_options_model(options) if params_options else UNSET,
+        options=_options_model(options.to_params_options(), gm.SamplerOptions),
     )
     return gm.SamplerJobRequest(
         program_id="sampler",
@@ -400,13 +265,12 @@ def build_estimator_request(
         )
     items = [_estimator_pub_item(as_estimator_pub(pub)) for pub in _check_pubs(pubs)]
     fields = _job_kwargs(backend, options, session_id, tags, instance_hgp)
-    params_options = options.to_params_options()
     params = gm.EstimatorParams(
         pubs=items,
         version=2,
         support_qiskit=_u(support_qiskit),
-        resilience_level=_u(options.resilience_level),
-        options=estimator_options_model(options) if params_options else UNSET,
+        resilience_level=options.to_params_fields().get("resilience_level", UNSET),
+        options=_options_model(options.to_params_options(), gm.EstimatorOptions),
     )
     return gm.EstimatorJobRequest(
         program_id="estimator",

@@ -8,8 +8,9 @@ What is retried:
 * a **429** answer, for every request (the service documents that a rate-limited request had
   no effect), after the ``Retry-After`` delay; a ``Retry-After`` longer than
   ``max_retry_after`` is not waited for: the :class:`RateLimitError` is raised at once;
-* a connection failure that proves the request was **never sent** (connect error or timeout,
-  pool timeout), for every request;
+* a failure that proves the request was **never sent** (connect error or timeout, pool
+  timeout, or a 5xx/connection failure of the IAM token request made for it), for every
+  request;
 * **5xx** answers (except 501 and 505), dropped connections and read/write timeouts, only for
   requests that are safe to repeat: GET, PUT, DELETE and PATCH (``accepting_jobs: false`` is
   idempotent). ``POST /jobs`` has its own reconciliation (see
@@ -36,7 +37,7 @@ from qiskit_runtime_rest.errors import (
 )
 from qiskit_runtime_rest.transport import request_was_sent
 
-__all__ = ["NO_RETRY", "RetryPolicy"]
+__all__ = ["RetryPolicy"]
 
 logger = logging.getLogger("qiskit_runtime_rest")
 
@@ -74,7 +75,9 @@ class RetryPolicy:
         if isinstance(exc, APIConnectionError):
             return idempotent or not request_was_sent(exc)
         if isinstance(exc, ServerError):
-            return idempotent and exc.status_code not in _NOT_RETRIED_5XX
+            return (idempotent or not request_was_sent(exc)) and (
+                exc.status_code not in _NOT_RETRIED_5XX
+            )
         return False
 
     def backoff(self, attempt: int, exc: BaseException | None = None) -> float:
@@ -158,7 +161,3 @@ class RetryPolicy:
         return tenacity.AsyncRetrying(
             sleep=sleep, **self._tenacity_kwargs(idempotent=idempotent, name=name)
         )
-
-
-NO_RETRY = RetryPolicy(max_attempts=1)
-"""A policy that never retries."""

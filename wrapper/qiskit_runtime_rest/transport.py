@@ -50,6 +50,7 @@ from qiskit_runtime_rest.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RuntimeRestError,
     ServerError,
 )
 
@@ -274,6 +275,7 @@ def error_from_response(response: httpx.Response) -> APIError:
         "method": request.method,
         "path": request.url.path,
         "body": body if body is not None else _clip(text) if text else None,
+        "auth_request": is_auth_request,
     }
     if is_auth_request and 400 <= status < 500 and status != 429:
         return AuthenticationError(f"IAM token request failed: {message}", **kwargs)
@@ -290,21 +292,31 @@ def error_from_response(response: httpx.Response) -> APIError:
 def map_transport_error(exc: httpx.TransportError) -> APIConnectionError:
     """The SDK error for an httpx transport failure (keep ``exc`` as its ``__cause__``)."""
     try:
-        where = f"{exc.request.method} {exc.request.url.path}"
+        request = exc.request
     except RuntimeError:
-        where = "request"
+        where, auth_request = "request", False
+    else:
+        where = f"{request.method} {request.url.path}"
+        auth_request = bool(request.extensions.get(AUTH_REQUEST_EXTENSION))
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{where} timed out ({type(exc).__name__}: {_clip(detail)})")
-    return APIConnectionError(f"{where} failed: {type(exc).__name__}: {_clip(detail)}")
+        return APITimeoutError(
+            f"{where} timed out ({type(exc).__name__}: {_clip(detail)})", auth_request=auth_request
+        )
+    return APIConnectionError(
+        f"{where} failed: {type(exc).__name__}: {_clip(detail)}", auth_request=auth_request
+    )
 
 
 def request_was_sent(exc: BaseException) -> bool:
     """Whether a failed request may have reached the server (and had an effect).
 
-    Only connection set-up failures (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``)
-    prove that nothing was sent. An HTTP error answer means the request arrived.
+    A failed credential (IAM token) request proves that the API request was never sent, as do
+    connection set-up failures (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``). An HTTP
+    error answer of the API itself means the request arrived.
     """
+    if isinstance(exc, RuntimeRestError) and exc.auth_request:
+        return False
     if isinstance(exc, APIConnectionError):
         cause = exc.__cause__
         return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
