@@ -93,8 +93,30 @@ def _relevance(error: ValidationError) -> tuple[int, int]:
     return (len(error.absolute_path), 0 if error.validator in ("anyOf", "oneOf") else 1)
 
 
+def _selected_branch(error: ValidationError) -> list[ValidationError]:
+    """For a ``oneOf`` with a ``discriminator``, the errors of the branch that the instance's
+    tag selects (empty when there is no such branch): a samplex item with a bad argument should
+    hear about its argument, not that it lacks the fields of a circuit item."""
+    schema = error.schema
+    if error.validator != "oneOf" or not isinstance(schema, Mapping):
+        return []
+    disc = schema.get("discriminator")
+    if not isinstance(disc, Mapping) or not isinstance(error.instance, Mapping):
+        return []
+    prop = disc.get("propertyName")
+    tag = error.instance.get(prop)
+    for i, branch in enumerate(schema.get("oneOf", [])):
+        const = branch.get("properties", {}).get(prop, {}).get("const")
+        if const is not None and const == tag:
+            return [c for c in error.context or () if list(c.relative_schema_path)[:1] == [i]]
+    return []
+
+
 def describe_error(error: ValidationError, prefix: str = "body") -> str:
-    """A one-line message: ``<where>: <what>``, descending into union branches."""
+    """A one-line message: ``<where>: <what>``, descending into union branches (into the branch
+    a discriminator selects, when there is one)."""
+    while branch := _selected_branch(error):
+        error = max(branch, key=_relevance)
     best = best_match([error], key=_relevance)
     where = _format_path(prefix, list(best.absolute_path))
     message = best.message
@@ -216,7 +238,8 @@ class Operation:
             validator = branch
         else:
             validator = self.body_validator
-        error = best_match(validator.iter_errors(body), key=_relevance)
+        # The most relevant error at the top; describe_error chooses among its branches.
+        error = max(validator.iter_errors(body), key=_relevance, default=None)
         if error is not None:
             raise ApiError(
                 400, f"Invalid request: {describe_error(error)}", code=REQUEST_VALIDATION_CODE

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from .backend_list import BackendList
     from .backend_properties import BackendProperties
     from .backend_status import BackendStatus
+    from .chunk_part import ChunkPart
+    from .chunk_span import ChunkSpan
+    from .circuit_item import CircuitItem
     from .clops import Clops
     from .create_session_request import CreateSessionRequest
     from .dynamical_decoupling_options import DynamicalDecouplingOptions
@@ -41,6 +44,11 @@ if TYPE_CHECKING:
     from .execution_mode import ExecutionMode
     from .execution_options import ExecutionOptions
     from .execution_options_meas_type import ExecutionOptionsMeasType
+    from .executor_job_request import ExecutorJobRequest
+    from .executor_options import ExecutorOptions
+    from .executor_params import ExecutorParams
+    from .experimental_options import ExperimentalOptions
+    from .f64_tensor import F64Tensor
     from .gate_properties import GateProperties
     from .instance_usage import InstanceUsage
     from .job import Job
@@ -54,10 +62,13 @@ if TYPE_CHECKING:
     from .job_usage import JobUsage
     from .layer_noise_learning_options import LayerNoiseLearningOptions
     from .log_level import LogLevel
+    from .meas_level import MeasLevel
     from .measure_noise_learning_options import MeasureNoiseLearningOptions
+    from .named_tensors import NamedTensors
     from .nduv import Nduv
     from .observables_type_1 import ObservablesType1
     from .parameter_values_type_2 import ParameterValuesType2
+    from .pauli_lindblad_map import PauliLindbladMap
     from .pec_options import PecOptions
     from .plain_primitive_result import PlainPrimitiveResult
     from .plain_primitive_result_metadata import PlainPrimitiveResultMetadata
@@ -65,19 +76,33 @@ if TYPE_CHECKING:
     from .plain_pub_result_data import PlainPubResultData
     from .plain_pub_result_metadata import PlainPubResultMetadata
     from .processor_type import ProcessorType
+    from .qasm_3_circuits import Qasm3Circuits
     from .qpy_circuit import QpyCircuit
+    from .qpy_circuits import QpyCircuits
+    from .quantum_program import QuantumProgram
+    from .quantum_program_item_metadata import QuantumProgramItemMetadata
+    from .quantum_program_item_result import QuantumProgramItemResult
+    from .quantum_program_metadata import QuantumProgramMetadata
+    from .quantum_program_result import QuantumProgramResult
     from .replace_job_tags_request import ReplaceJobTagsRequest
     from .resilience_options import ResilienceOptions
     from .sampler_job_request import SamplerJobRequest
     from .sampler_options import SamplerOptions
     from .sampler_options_experimental import SamplerOptionsExperimental
     from .sampler_params import SamplerParams
+    from .samplex import Samplex
+    from .samplex_arguments import SamplexArguments
+    from .samplex_item import SamplexItem
+    from .scheduler_timing import SchedulerTiming
     from .session import Session
     from .session_message import SessionMessage
     from .session_timestamp import SessionTimestamp
     from .simulator_options import SimulatorOptions
     from .simulator_options_noise_model_type_0 import SimulatorOptionsNoiseModelType0
     from .sort_order import SortOrder
+    from .stretch_value import StretchValue
+    from .tensor import Tensor
+    from .tensor_dtype import TensorDtype
     from .transpilation_options import TranspilationOptions
     from .twirling_options import TwirlingOptions
     from .twirling_options_strategy import TwirlingOptionsStrategy
@@ -105,6 +130,9 @@ _MODULES: dict[str, str] = {
     "BackendList": ".backend_list",
     "BackendProperties": ".backend_properties",
     "BackendStatus": ".backend_status",
+    "ChunkPart": ".chunk_part",
+    "ChunkSpan": ".chunk_span",
+    "CircuitItem": ".circuit_item",
     "Clops": ".clops",
     "CreateSessionRequest": ".create_session_request",
     "DynamicalDecouplingOptions": ".dynamical_decoupling_options",
@@ -121,6 +149,11 @@ _MODULES: dict[str, str] = {
     "ExecutionMode": ".execution_mode",
     "ExecutionOptions": ".execution_options",
     "ExecutionOptionsMeasType": ".execution_options_meas_type",
+    "ExecutorJobRequest": ".executor_job_request",
+    "ExecutorOptions": ".executor_options",
+    "ExecutorParams": ".executor_params",
+    "ExperimentalOptions": ".experimental_options",
+    "F64Tensor": ".f64_tensor",
     "GateProperties": ".gate_properties",
     "InstanceUsage": ".instance_usage",
     "Job": ".job",
@@ -134,10 +167,13 @@ _MODULES: dict[str, str] = {
     "JobUsage": ".job_usage",
     "LayerNoiseLearningOptions": ".layer_noise_learning_options",
     "LogLevel": ".log_level",
+    "MeasLevel": ".meas_level",
     "MeasureNoiseLearningOptions": ".measure_noise_learning_options",
+    "NamedTensors": ".named_tensors",
     "Nduv": ".nduv",
     "ObservablesType1": ".observables_type_1",
     "ParameterValuesType2": ".parameter_values_type_2",
+    "PauliLindbladMap": ".pauli_lindblad_map",
     "PecOptions": ".pec_options",
     "PlainPrimitiveResult": ".plain_primitive_result",
     "PlainPrimitiveResultMetadata": ".plain_primitive_result_metadata",
@@ -145,19 +181,33 @@ _MODULES: dict[str, str] = {
     "PlainPubResultData": ".plain_pub_result_data",
     "PlainPubResultMetadata": ".plain_pub_result_metadata",
     "ProcessorType": ".processor_type",
+    "Qasm3Circuits": ".qasm_3_circuits",
     "QpyCircuit": ".qpy_circuit",
+    "QpyCircuits": ".qpy_circuits",
+    "QuantumProgram": ".quantum_program",
+    "QuantumProgramItemMetadata": ".quantum_program_item_metadata",
+    "QuantumProgramItemResult": ".quantum_program_item_result",
+    "QuantumProgramMetadata": ".quantum_program_metadata",
+    "QuantumProgramResult": ".quantum_program_result",
     "ReplaceJobTagsRequest": ".replace_job_tags_request",
     "ResilienceOptions": ".resilience_options",
     "SamplerJobRequest": ".sampler_job_request",
     "SamplerOptions": ".sampler_options",
     "SamplerOptionsExperimental": ".sampler_options_experimental",
     "SamplerParams": ".sampler_params",
+    "Samplex": ".samplex",
+    "SamplexArguments": ".samplex_arguments",
+    "SamplexItem": ".samplex_item",
+    "SchedulerTiming": ".scheduler_timing",
     "Session": ".session",
     "SessionMessage": ".session_message",
     "SessionTimestamp": ".session_timestamp",
     "SimulatorOptions": ".simulator_options",
     "SimulatorOptionsNoiseModelType0": ".simulator_options_noise_model_type_0",
     "SortOrder": ".sort_order",
+    "StretchValue": ".stretch_value",
+    "Tensor": ".tensor",
+    "TensorDtype": ".tensor_dtype",
     "TranspilationOptions": ".transpilation_options",
     "TwirlingOptions": ".twirling_options",
     "TwirlingOptionsStrategy": ".twirling_options_strategy",
@@ -184,6 +234,9 @@ __all__ = (
     "BackendList",
     "BackendProperties",
     "BackendStatus",
+    "ChunkPart",
+    "ChunkSpan",
+    "CircuitItem",
     "Clops",
     "CreateSessionRequest",
     "DynamicalDecouplingOptions",
@@ -200,6 +253,11 @@ __all__ = (
     "ExecutionMode",
     "ExecutionOptions",
     "ExecutionOptionsMeasType",
+    "ExecutorJobRequest",
+    "ExecutorOptions",
+    "ExecutorParams",
+    "ExperimentalOptions",
+    "F64Tensor",
     "GateProperties",
     "InstanceUsage",
     "Job",
@@ -213,10 +271,13 @@ __all__ = (
     "JobUsage",
     "LayerNoiseLearningOptions",
     "LogLevel",
+    "MeasLevel",
     "MeasureNoiseLearningOptions",
+    "NamedTensors",
     "Nduv",
     "ObservablesType1",
     "ParameterValuesType2",
+    "PauliLindbladMap",
     "PecOptions",
     "PlainPrimitiveResult",
     "PlainPrimitiveResultMetadata",
@@ -224,19 +285,33 @@ __all__ = (
     "PlainPubResultData",
     "PlainPubResultMetadata",
     "ProcessorType",
+    "Qasm3Circuits",
     "QpyCircuit",
+    "QpyCircuits",
+    "QuantumProgram",
+    "QuantumProgramItemMetadata",
+    "QuantumProgramItemResult",
+    "QuantumProgramMetadata",
+    "QuantumProgramResult",
     "ReplaceJobTagsRequest",
     "ResilienceOptions",
     "SamplerJobRequest",
     "SamplerOptions",
     "SamplerOptionsExperimental",
     "SamplerParams",
+    "Samplex",
+    "SamplexArguments",
+    "SamplexItem",
+    "SchedulerTiming",
     "Session",
     "SessionMessage",
     "SessionTimestamp",
     "SimulatorOptions",
     "SimulatorOptionsNoiseModelType0",
     "SortOrder",
+    "StretchValue",
+    "Tensor",
+    "TensorDtype",
     "TranspilationOptions",
     "TwirlingOptions",
     "TwirlingOptionsStrategy",

@@ -12,7 +12,7 @@ T = TypeVar("T", bound="JobProgram")
 class JobProgram:
     """
     Attributes:
-        id (str): sampler or estimator.
+        id (str): sampler, estimator or executor (an open set).
     """
 
     id: str

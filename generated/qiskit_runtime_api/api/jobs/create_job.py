@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_container import ErrorContainer
 from ...models.estimator_job_request import EstimatorJobRequest
+from ...models.executor_job_request import ExecutorJobRequest
 from ...models.job_create_response import JobCreateResponse
 from ...models.sampler_job_request import SamplerJobRequest
 from ...types import UNSET, Response, Unset
@@ -14,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: EstimatorJobRequest | SamplerJobRequest,
+    body: EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest,
     parent_job_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -26,7 +27,7 @@ def _get_kwargs(
         "url": "/jobs",
     }
 
-    if isinstance(body, SamplerJobRequest):
+    if isinstance(body, SamplerJobRequest) or isinstance(body, EstimatorJobRequest):
         _kwargs["json"] = body.to_dict()
     else:
         _kwargs["json"] = body.to_dict()
@@ -105,19 +106,22 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: EstimatorJobRequest | SamplerJobRequest,
+    body: EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest,
     parent_job_id: str | Unset = UNSET,
 ) -> Response[ErrorContainer | JobCreateResponse]:
-    """Submit a Sampler or Estimator job
+    """Submit a Sampler, Estimator or executor job
 
-     Submits a primitive job, optionally into a session or batch (`session_id`). Rate limited
-    (documented: 5 jobs per minute per user). A 429 or 409 answer means the job was **not**
-    created, so the request may be repeated after `Retry-After`.
+     Submits a primitive job (`program_id` `sampler` or `estimator`) or a quantum program
+    (`program_id` `executor`, what qiskit-ibm-runtime's `Executor` and its client-side
+    `executor_sampler.Sampler` / `executor_estimator.Estimator` send), optionally into a
+    session or batch (`session_id`). Rate limited (documented: 5 jobs per minute per user).
+    A 429 or 409 answer means the job was **not** created, so the request may be repeated
+    after `Retry-After`.
 
     Args:
         parent_job_id (str | Unset):
-        body (EstimatorJobRequest | SamplerJobRequest): A Sampler or an Estimator job;
-            `program_id` tells which.
+        body (EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest): A Sampler, Estimator
+            or executor job; `program_id` tells which.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,19 +146,22 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: EstimatorJobRequest | SamplerJobRequest,
+    body: EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest,
     parent_job_id: str | Unset = UNSET,
 ) -> ErrorContainer | JobCreateResponse | None:
-    """Submit a Sampler or Estimator job
+    """Submit a Sampler, Estimator or executor job
 
-     Submits a primitive job, optionally into a session or batch (`session_id`). Rate limited
-    (documented: 5 jobs per minute per user). A 429 or 409 answer means the job was **not**
-    created, so the request may be repeated after `Retry-After`.
+     Submits a primitive job (`program_id` `sampler` or `estimator`) or a quantum program
+    (`program_id` `executor`, what qiskit-ibm-runtime's `Executor` and its client-side
+    `executor_sampler.Sampler` / `executor_estimator.Estimator` send), optionally into a
+    session or batch (`session_id`). Rate limited (documented: 5 jobs per minute per user).
+    A 429 or 409 answer means the job was **not** created, so the request may be repeated
+    after `Retry-After`.
 
     Args:
         parent_job_id (str | Unset):
-        body (EstimatorJobRequest | SamplerJobRequest): A Sampler or an Estimator job;
-            `program_id` tells which.
+        body (EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest): A Sampler, Estimator
+            or executor job; `program_id` tells which.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,19 +181,22 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: EstimatorJobRequest | SamplerJobRequest,
+    body: EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest,
     parent_job_id: str | Unset = UNSET,
 ) -> Response[ErrorContainer | JobCreateResponse]:
-    """Submit a Sampler or Estimator job
+    """Submit a Sampler, Estimator or executor job
 
-     Submits a primitive job, optionally into a session or batch (`session_id`). Rate limited
-    (documented: 5 jobs per minute per user). A 429 or 409 answer means the job was **not**
-    created, so the request may be repeated after `Retry-After`.
+     Submits a primitive job (`program_id` `sampler` or `estimator`) or a quantum program
+    (`program_id` `executor`, what qiskit-ibm-runtime's `Executor` and its client-side
+    `executor_sampler.Sampler` / `executor_estimator.Estimator` send), optionally into a
+    session or batch (`session_id`). Rate limited (documented: 5 jobs per minute per user).
+    A 429 or 409 answer means the job was **not** created, so the request may be repeated
+    after `Retry-After`.
 
     Args:
         parent_job_id (str | Unset):
-        body (EstimatorJobRequest | SamplerJobRequest): A Sampler or an Estimator job;
-            `program_id` tells which.
+        body (EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest): A Sampler, Estimator
+            or executor job; `program_id` tells which.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -209,19 +219,22 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: EstimatorJobRequest | SamplerJobRequest,
+    body: EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest,
     parent_job_id: str | Unset = UNSET,
 ) -> ErrorContainer | JobCreateResponse | None:
-    """Submit a Sampler or Estimator job
+    """Submit a Sampler, Estimator or executor job
 
-     Submits a primitive job, optionally into a session or batch (`session_id`). Rate limited
-    (documented: 5 jobs per minute per user). A 429 or 409 answer means the job was **not**
-    created, so the request may be repeated after `Retry-After`.
+     Submits a primitive job (`program_id` `sampler` or `estimator`) or a quantum program
+    (`program_id` `executor`, what qiskit-ibm-runtime's `Executor` and its client-side
+    `executor_sampler.Sampler` / `executor_estimator.Estimator` send), optionally into a
+    session or batch (`session_id`). Rate limited (documented: 5 jobs per minute per user).
+    A 429 or 409 answer means the job was **not** created, so the request may be repeated
+    after `Retry-After`.
 
     Args:
         parent_job_id (str | Unset):
-        body (EstimatorJobRequest | SamplerJobRequest): A Sampler or an Estimator job;
-            `program_id` tells which.
+        body (EstimatorJobRequest | ExecutorJobRequest | SamplerJobRequest): A Sampler, Estimator
+            or executor job; `program_id` tells which.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_container import ErrorContainer
 from ...models.plain_primitive_result import PlainPrimitiveResult
+from ...models.quantum_program_result import QuantumProgramResult
 from ...models.typed_primitive_result import TypedPrimitiveResult
 from ...types import Response
 
@@ -28,10 +29,14 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult | None:
+) -> (
+    Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult | None
+):
     if response.status_code == 200:
 
-        def _parse_response_200(data: object) -> PlainPrimitiveResult | TypedPrimitiveResult:
+        def _parse_response_200(
+            data: object,
+        ) -> PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -40,11 +45,19 @@ def _parse_response(
                 return componentsschemas_job_result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_job_result_type_1 = PlainPrimitiveResult.from_dict(data)
+
+                return componentsschemas_job_result_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_job_result_type_1 = PlainPrimitiveResult.from_dict(data)
+            componentsschemas_job_result_type_2 = QuantumProgramResult.from_dict(data)
 
-            return componentsschemas_job_result_type_1
+            return componentsschemas_job_result_type_2
 
         response_200 = _parse_response_200(response.json())
 
@@ -92,7 +105,9 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult]:
+) -> Response[
+    Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -105,12 +120,15 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult]:
+) -> Response[
+    Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult
+]:
     """Get a job's final result
 
-     The result's encoding depends on the job's `params.support_qiskit`: `true` gives the
-    Qiskit-typed form (`PrimitiveResult`), absent or `false` the plain JSON form. Answers 204 when
-    there is no result (yet).
+     Sampler and Estimator jobs: the result's encoding depends on the job's
+    `params.support_qiskit`: `true` gives the Qiskit-typed form (`PrimitiveResult`), absent or
+    `false` the plain JSON form. Executor jobs: a `QuantumProgramResult` (schema version
+    `v2.0`), one entry per item of the program. Answers 204 when there is no result (yet).
 
     Args:
         job_id (str):
@@ -120,7 +138,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult]
+        Response[Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult]
     """
 
     kwargs = _get_kwargs(
@@ -138,12 +156,15 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult | None:
+) -> (
+    Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult | None
+):
     """Get a job's final result
 
-     The result's encoding depends on the job's `params.support_qiskit`: `true` gives the
-    Qiskit-typed form (`PrimitiveResult`), absent or `false` the plain JSON form. Answers 204 when
-    there is no result (yet).
+     Sampler and Estimator jobs: the result's encoding depends on the job's
+    `params.support_qiskit`: `true` gives the Qiskit-typed form (`PrimitiveResult`), absent or
+    `false` the plain JSON form. Executor jobs: a `QuantumProgramResult` (schema version
+    `v2.0`), one entry per item of the program. Answers 204 when there is no result (yet).
 
     Args:
         job_id (str):
@@ -153,7 +174,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult
+        Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult
     """
 
     return sync_detailed(
@@ -166,12 +187,15 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult]:
+) -> Response[
+    Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult
+]:
     """Get a job's final result
 
-     The result's encoding depends on the job's `params.support_qiskit`: `true` gives the
-    Qiskit-typed form (`PrimitiveResult`), absent or `false` the plain JSON form. Answers 204 when
-    there is no result (yet).
+     Sampler and Estimator jobs: the result's encoding depends on the job's
+    `params.support_qiskit`: `true` gives the Qiskit-typed form (`PrimitiveResult`), absent or
+    `false` the plain JSON form. Executor jobs: a `QuantumProgramResult` (schema version
+    `v2.0`), one entry per item of the program. Answers 204 when there is no result (yet).
 
     Args:
         job_id (str):
@@ -181,7 +205,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult]
+        Response[Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult]
     """
 
     kwargs = _get_kwargs(
@@ -197,12 +221,15 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult | None:
+) -> (
+    Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult | None
+):
     """Get a job's final result
 
-     The result's encoding depends on the job's `params.support_qiskit`: `true` gives the
-    Qiskit-typed form (`PrimitiveResult`), absent or `false` the plain JSON form. Answers 204 when
-    there is no result (yet).
+     Sampler and Estimator jobs: the result's encoding depends on the job's
+    `params.support_qiskit`: `true` gives the Qiskit-typed form (`PrimitiveResult`), absent or
+    `false` the plain JSON form. Executor jobs: a `QuantumProgramResult` (schema version
+    `v2.0`), one entry per item of the program. Answers 204 when there is no result (yet).
 
     Args:
         job_id (str):
@@ -212,7 +239,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorContainer | PlainPrimitiveResult | TypedPrimitiveResult
+        Any | ErrorContainer | PlainPrimitiveResult | QuantumProgramResult | TypedPrimitiveResult
     """
 
     return (
