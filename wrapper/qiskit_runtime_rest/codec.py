@@ -8,7 +8,9 @@ Two result forms exist (see the service facts, section 9):
   Sampler registers and numbers / nested lists for Estimator fields.
 
 Arrays travel as ``{"__type__": "ndarray", "__value__": base64(zlib(.npy bytes))}``; pickled
-(object-dtype) arrays are never produced or accepted. Every decoding problem raises
+(object-dtype) arrays are never produced or accepted. Executor jobs (quantum programs) use a third
+array form, the tensor ``{"data": base64(zlib(raw little-endian bytes)), "shape", "dtype"}`` with
+bit-packed booleans (:func:`encode_tensor`, :func:`decode_tensor`). Every decoding problem raises
 :class:`ResultDecodeError` whose message starts with the path of the bad node in the payload.
 Only numpy is imported here; qiskit is needed only by the ``to_qiskit()`` methods of the results.
 """
@@ -46,11 +48,13 @@ __all__ = [
     "decode_datetime",
     "decode_ndarray",
     "decode_result",
+    "decode_tensor",
     "decode_typed",
     "encode_datetime",
     "encode_execution_spans",
     "encode_ndarray",
     "encode_result",
+    "encode_tensor",
     "encode_typed",
 ]
 
@@ -277,6 +281,101 @@ def decode_ndarray(value: Any, *, path: str = "") -> npt.NDArray[Any]:
             _fail(path, "not a rectangular list of numbers")
         return array
     _fail(path, f"expected a base64 string or a list, got {_kind(value)}")
+
+
+# -- tensors (executor jobs) -------------------------------------------------------------------
+
+TENSOR_DTYPES: Mapping[str, np.dtype[Any]] = {
+    name: np.dtype(spec)
+    for name, spec in {
+        "bool": "?",
+        "f16": "<f2",
+        "f32": "<f4",
+        "f64": "<f8",
+        "i8": "i1",
+        "i16": "<i2",
+        "i32": "<i4",
+        "i64": "<i8",
+        "u8": "u1",
+        "u16": "<u2",
+        "u32": "<u4",
+        "u64": "<u8",
+        "c64": "<c8",
+        "c128": "<c16",
+    }.items()
+}
+"""Tensor ``dtype`` names and the numpy types they hold on the wire (little-endian)."""
+_TENSOR_NAMES = {(dtype.kind, dtype.itemsize): name for name, dtype in TENSOR_DTYPES.items()}
+
+
+def encode_tensor(arr: npt.ArrayLike) -> dict[str, Any]:
+    """``{"data": base64(zlib(bytes)), "shape": [...], "dtype": name}`` of an array.
+
+    Elements are written in C order, little-endian; booleans are bit-packed (the flattened array,
+    least significant bit first). Raises :class:`ValidationError` for dtypes a tensor cannot
+    hold (strings, objects, ...).
+    """
+    array = np.asarray(arr)
+    name = _TENSOR_NAMES.get((array.dtype.kind, array.dtype.itemsize))
+    if name is None:
+        raise ValidationError(
+            f"arrays of dtype {array.dtype} cannot be sent as tensors; use one of "
+            f"{', '.join(TENSOR_DTYPES)}"
+        )
+    if name == "bool":
+        raw = np.packbits(array.reshape(-1), bitorder="little").tobytes()
+    else:
+        raw = np.ascontiguousarray(array, dtype=TENSOR_DTYPES[name]).tobytes()
+    data = base64.standard_b64encode(zlib.compress(raw)).decode("ascii")
+    return {"data": data, "shape": [int(n) for n in array.shape], "dtype": name}
+
+
+def decode_tensor(
+    node: Any, *, path: str = "", default_dtype: str | None = None
+) -> npt.NDArray[Any]:
+    """Decode a tensor object (see :func:`encode_tensor`) into a new writable array.
+
+    ``default_dtype`` is used when the object has no ``dtype`` (``f64`` for circuit
+    arguments). The compressed data is inflated no further than its shape and dtype need (and
+    never past :data:`MAX_ARRAY_BYTES`), so a small body cannot expand into gigabytes. Raises
+    :class:`ResultDecodeError`, naming ``path``, for anything malformed.
+    """
+    if not isinstance(node, Mapping):
+        _fail(path, f"expected a tensor object {{data, shape, dtype}}, got {_kind(node)}")
+    text = _get(node, "data", path)
+    if not isinstance(text, str):
+        _fail(_join(path, "data"), f"expected a base64 string, got {_kind(text)}")
+    shape = _as_shape(_get(node, "shape", path), _join(path, "shape"))
+    name = node.get("dtype", default_dtype)
+    if name not in TENSOR_DTYPES:
+        _fail(_join(path, "dtype"), f"unknown dtype {name!r}; one of {', '.join(TENSOR_DTYPES)}")
+    dtype = TENSOR_DTYPES[name]
+    count = math.prod(shape)
+    expected = (count + 7) // 8 if name == "bool" else count * dtype.itemsize
+    if expected > MAX_ARRAY_BYTES:
+        _fail(
+            path,
+            f"shape {list(shape)} of {name} needs {expected} bytes, more than the "
+            f"{MAX_ARRAY_BYTES}-byte limit of one array (codec.MAX_ARRAY_BYTES)",
+        )
+    try:
+        compressed = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        _fail(_join(path, "data"), f"invalid base64 ({exc})")
+    inflater = zlib.decompressobj()
+    raw = _inflate(inflater, compressed, expected + 1, _join(path, "data"))
+    if len(raw) != expected or not inflater.eof:
+        held = "more than" if len(raw) > expected else f"{len(raw)} bytes, not"
+        if len(raw) == expected:  # the right size, but the stream does not end there
+            held = "an unterminated stream, not"
+        _fail(
+            _join(path, "data"),
+            f"holds {held} the {expected} bytes that shape {list(shape)} of {name} needs",
+        )
+    if name == "bool":
+        bits = np.unpackbits(np.frombuffer(raw, dtype=np.uint8), count=count, bitorder="little")
+        return bits.astype(bool).reshape(shape)
+    return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
 
 
 def encode_datetime(dt: datetime) -> dict[str, str]:
