@@ -21,6 +21,9 @@ def test_import_loads_no_heavy_module() -> None:
         "httpx",
         "numpy",
         "qiskit",
+        "qiskit_ibm_runtime",
+        "samplomatic",
+        "pydantic",
         "qiskit_runtime_emulator",
         "qiskit_runtime_api",
         "tenacity",
@@ -34,6 +37,28 @@ def test_runtime_does_not_need_numpy_or_qiskit() -> None:
         "import sys\n"
         "from qiskit_runtime_rest import Runtime, SamplerOptions\n"
         "heavy = ('numpy', 'qiskit', 'qiskit_runtime_emulator')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    assert _run(code) == "[]"
+
+
+def test_quantum_programs_need_neither_qiskit_nor_samplomatic() -> None:
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from qiskit_runtime_rest.programs import CircuitItem, QuantumProgram, "
+        "decode_program_result\n"
+        "qasm = 'OPENQASM 3.0; input float[64] t; bit[1] c; qubit[1] q; rx(t) q[0]; "
+        "c[0] = measure q[0];'\n"
+        "program = QuantumProgram([CircuitItem(qasm, np.zeros((2, 3)))], shots=10)\n"
+        "params = program.to_params()\n"
+        "from qiskit_runtime_rest.codec import encode_tensor\n"
+        "bits = encode_tensor(np.zeros((2, 3, 10, 1), bool))\n"
+        "doc = {'schema_version': 'v2.0', 'data': [{'results': {'c': bits}, 'metadata': {}}], "
+        "'metadata': {'chunk_timing': []}}\n"
+        "assert decode_program_result(doc, program)[0]['c'].shape == (2, 3, 10, 1)\n"
+        "heavy = ('qiskit', 'qiskit_ibm_runtime', 'samplomatic', 'pydantic', "
+        "'qiskit_runtime_emulator')\n"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     assert _run(code) == "[]"
