@@ -529,3 +529,27 @@ def test_corrupt_qpy_is_a_clear_error() -> None:
 
     with pytest.raises(InvalidParams, match=r"quantum_program\.circuits\.b64_data: "):
         validate_program(_edit("sampler-plain", change), BACKEND)
+
+
+def test_a_noise_model_can_be_plugged_in() -> None:
+    from qiskit_aer.noise import NoiseModel, ReadoutError
+
+    noise = NoiseModel()
+    noise.add_all_qubit_readout_error(ReadoutError([[0.7, 0.3], [0.3, 0.7]]))
+    prepared = validate_program(executor_data.request("sampler-plain")["params"], BACKEND)
+    prepared = pickle.loads(pickle.dumps(prepared))
+    noisy = decode_with_qiskit(
+        run_program(prepared, seed=2, noise_model=pickle.loads(pickle.dumps(noise)))
+    )
+    counts = noisy[0].data.meas.get_counts()
+    # Readout flips each bit with probability 0.3: 01 and 10 appear (42 % of shots expected).
+    assert counts.get("01", 0) + counts.get("10", 0) > 20, counts
+
+
+def test_argument_tensors_may_not_inflate_past_the_limit() -> None:
+    from qiskit_runtime_emulator.quantum_programs import MAX_TENSOR_BYTES
+
+    shape = [MAX_TENSOR_BYTES // 8 + 1, 1]
+    params = _edit("executor-rx-sweep", _set([QP, "items", 0, "circuit_arguments", "shape"], shape))
+    with pytest.raises(InvalidParams, match=f"more than the {MAX_TENSOR_BYTES}-byte limit"):
+        validate_program(params, BACKEND)

@@ -55,7 +55,7 @@ from qiskit_runtime_rest.codec import decode_tensor, encode_tensor
 from qiskit_runtime_rest.errors import ResultDecodeError
 
 from qiskit_runtime_emulator.backends import FakeBackend
-from qiskit_runtime_emulator.circuits import reduce_circuit
+from qiskit_runtime_emulator.circuits import ReducedCircuit, reduce_circuit
 from qiskit_runtime_emulator.errors import json_kind
 from qiskit_runtime_emulator.executor import (
     MAX_TOTAL_SHOTS,
@@ -72,6 +72,7 @@ from qiskit_runtime_emulator.executor import (
 
 __all__ = [
     "MAX_QPY_BYTES",
+    "MAX_TENSOR_BYTES",
     "SCHEMA_VERSION",
     "CircuitItemSpec",
     "PreparedProgram",
@@ -83,6 +84,8 @@ __all__ = [
 SCHEMA_VERSION = "v2.0"
 MAX_QPY_BYTES = 256 << 20
 """Largest decompressed QPY payload of one program (256 MiB)."""
+MAX_TENSOR_BYTES = 64 << 20
+"""Largest decompressed argument tensor (64 MiB): compressed data may not expand beyond it."""
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
@@ -188,7 +191,9 @@ def _shape(value: Any, path: str) -> tuple[int, ...]:
 
 def _tensor(value: Any, path: str, *, default_dtype: str | None = None) -> npt.NDArray[Any]:
     try:
-        return decode_tensor(value, path=path, default_dtype=default_dtype)
+        return decode_tensor(
+            value, path=path, default_dtype=default_dtype, max_bytes=MAX_TENSOR_BYTES
+        )
     except ResultDecodeError as exc:
         raise InvalidParams("", str(exc)) from None
 
@@ -563,6 +568,12 @@ def _item_failure(exc: Exception, width: int, index: int) -> ExecutionError:
     )
 
 
+def _unreduced(circuit: Any) -> ReducedCircuit:
+    count = circuit.num_qubits
+    columns = np.arange(circuit.num_parameters, dtype=np.intp)
+    return ReducedCircuit(circuit, tuple(range(count)), columns, count)
+
+
 def _sample_registers(
     circuit: Any,
     values: FloatArray,
@@ -577,7 +588,9 @@ def _sample_registers(
     from qiskit.exceptions import QiskitError
 
     shape = tuple(values.shape[:-1])
-    reduced = reduce_circuit(circuit)
+    # Idle qubits are dropped before a noiseless simulation; a noise model names physical
+    # qubits, so with one the circuit keeps all of them.
+    reduced = reduce_circuit(circuit) if noise_model is None else _unreduced(circuit)
     bindings, repeat = _bindings(reduced, values)
     sampler: Any
     if _use_aer():

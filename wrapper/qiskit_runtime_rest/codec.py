@@ -331,14 +331,15 @@ def encode_tensor(arr: npt.ArrayLike) -> dict[str, Any]:
 
 
 def decode_tensor(
-    node: Any, *, path: str = "", default_dtype: str | None = None
+    node: Any, *, path: str = "", default_dtype: str | None = None, max_bytes: int | None = None
 ) -> npt.NDArray[Any]:
     """Decode a tensor object (see :func:`encode_tensor`) into a new writable array.
 
     ``default_dtype`` is used when the object has no ``dtype`` (``f64`` for circuit
-    arguments). The compressed data is inflated no further than its shape and dtype need (and
-    never past :data:`MAX_ARRAY_BYTES`), so a small body cannot expand into gigabytes. Raises
-    :class:`ResultDecodeError`, naming ``path``, for anything malformed.
+    arguments). The compressed data is inflated no further than its shape and dtype need, and
+    never past ``max_bytes`` (default and at most :data:`MAX_ARRAY_BYTES`), so a small body
+    cannot expand into gigabytes. Raises :class:`ResultDecodeError`, naming ``path``, for
+    anything malformed or too large.
     """
     if not isinstance(node, Mapping):
         _fail(path, f"expected a tensor object {{data, shape, dtype}}, got {_kind(node)}")
@@ -352,11 +353,12 @@ def decode_tensor(
     dtype = TENSOR_DTYPES[name]
     count = math.prod(shape)
     expected = (count + 7) // 8 if name == "bool" else count * dtype.itemsize
-    if expected > MAX_ARRAY_BYTES:
+    limit = MAX_ARRAY_BYTES if max_bytes is None else min(max_bytes, MAX_ARRAY_BYTES)
+    if expected > limit:
         _fail(
             path,
             f"shape {list(shape)} of {name} needs {expected} bytes, more than the "
-            f"{MAX_ARRAY_BYTES}-byte limit of one array (codec.MAX_ARRAY_BYTES)",
+            f"{limit}-byte limit of one array",
         )
     try:
         compressed = base64.b64decode(text, validate=True)
