@@ -209,6 +209,8 @@ def test_samplex_outputs_come_as_arrays() -> None:
     assert first["_meas"].shape == (7, 2, 64, 5)
     assert first["measurement_flips._meas"].shape == (7, 2, 1, 5)
     assert "ItemResult(" in repr(first)
+    again = decode_program_result(executor_data.result("estimator-level1"))
+    assert again[0] == first and again[1] != first
 
 
 def test_item_metadata_is_typed() -> None:

@@ -425,6 +425,22 @@ class ItemResult(Mapping[str, npt.NDArray[Any]]):
         fields = ", ".join(f"{k}=<{v.dtype}{list(v.shape)}>" for k, v in self.data.items())
         return f"ItemResult({fields})"
 
+    def __eq__(self, other: object) -> bool:
+        # Mapping's own __eq__ would compare the arrays with ==, whose truth is ambiguous.
+        if not isinstance(other, ItemResult):
+            return NotImplemented
+        return (
+            self.data.keys() == other.data.keys()
+            and all(
+                a.dtype == b.dtype and np.array_equal(a, b)
+                for a, b in ((self.data[k], other.data[k]) for k in self.data)
+            )
+            and (self.scheduler_timing, self.stretch_values)
+            == (other.scheduler_timing, other.stretch_values)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
     def bit_array(self, name: str) -> BitArray:
         """Register ``name`` as a :class:`~.results.BitArray` (like a Sampler result's)."""
         bits = self.data[name]
