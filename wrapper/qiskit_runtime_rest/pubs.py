@@ -582,7 +582,8 @@ class _Pub:
         """Number of elements of the PUB's shape (1 for shape ``()``)."""
         return math.prod(self.shape)
 
-    def _wire_values(self) -> dict[str, str] | None:
+    def encoded_values(self) -> dict[str, str] | None:
+        """The parameter values in wire form (a typed ndarray node), encoded once; None if none."""
         if self.parameter_values is None:
             return None
         if self._encoded_values is None:  # encoded once: a large sweep costs a compression
@@ -625,7 +626,7 @@ class SamplerPub(_Pub):
 
     def to_wire(self) -> list[Any]:
         """``[circuit]``, ``[circuit, values]`` or ``[circuit, values|null, shots]``."""
-        wire: list[Any] = [self.wire_circuit, self._wire_values(), self.shots]
+        wire: list[Any] = [self.wire_circuit, self.encoded_values(), self.shots]
         while len(wire) > 1 and wire[-1] is None:
             wire.pop()
         return wire
@@ -692,7 +693,12 @@ class EstimatorPub(_Pub):
 
     def to_wire(self) -> list[Any]:
         """``[circuit, observables]``, then ``values|null`` and ``precision`` when set."""
-        wire: list[Any] = [self.wire_circuit, self.observables, self._wire_values(), self.precision]
+        wire: list[Any] = [
+            self.wire_circuit,
+            self.observables,
+            self.encoded_values(),
+            self.precision,
+        ]
         while len(wire) > 2 and wire[-1] is None:
             wire.pop()
         return wire
