@@ -195,9 +195,10 @@ def model(cls: type[T], generated: Callable[..., object]) -> Parser[T]:
             raise _Unreadable(f"expected a {cls.__name__} body, got HTTP {response.status_code}")
         problem = _mismatch(parsed, ("model", cls))
         if problem is not None:
+            where, bad = problem
             raise _Unreadable(
                 f"the {cls.__name__} body does not match the documented shape "
-                f"({problem.lstrip('.')})"
+                f"({where.lstrip('.')}: unexpected {type(bad).__name__} {bad!r:.60})"
             )
         return parsed
 
@@ -281,33 +282,37 @@ def _fields(cls: type) -> tuple[tuple[str, Plan], ...]:
     return tuple((f.name, _plan(hints[f.name])) for f in attrs.fields(cls))
 
 
-def _mismatch(value: object, plan: Plan) -> str | None:
-    """Where ``value`` breaks ``plan`` (``.field[index]: reason``), or None if it conforms."""
+def _mismatch(value: object, plan: Plan) -> tuple[str, object] | None:
+    """Where ``value`` breaks ``plan``: the path to the bad value (``.field[index]``) and the
+    value; None if it conforms. (Messages are written by the caller: union branches that do not
+    match cost no formatting.)"""
     kind = plan[0]
+    if kind == "union":
+        for branch in plan[1]:
+            if branch[0] == "type":  # the common case (str | Unset), without a call
+                if isinstance(value, branch[1]):
+                    return None
+            elif _mismatch(value, branch) is None:
+                return None
+        return ("", value)
     if kind == "type":
         ok = isinstance(value, plan[1])
     elif kind == "model":
         if not isinstance(value, plan[1]):
-            return f": expected {plan[1].__name__}, got {type(value).__name__}"
+            return ("", value)
         for name, field in _fields(plan[1]):
             problem = _mismatch(getattr(value, name), field)
             if problem is not None:
-                return f".{name}{problem}"
+                return (f".{name}{problem[0]}", problem[1])
         return None
-    elif kind == "union":
-        for branch in plan[1]:
-            if _mismatch(value, branch) is None:
-                return None
-        ok = False
     elif kind == "list" or kind == "dict":
-        expected = list if kind == "list" else dict
-        if not isinstance(value, expected):
-            return f": expected {'an array' if kind == 'list' else 'an object'}, got {value!r:.60}"
+        if not isinstance(value, list if kind == "list" else dict):
+            return ("", value)
         items = enumerate(value) if isinstance(value, list) else value.items()
         for key, item in items:
             problem = _mismatch(item, plan[1])
             if problem is not None:
-                return f"[{key!r}]{problem}"
+                return (f"[{key!r}]{problem[0]}", problem[1])
         return None
     elif kind == "in":
         ok = value in plan[1]
@@ -323,7 +328,7 @@ def _mismatch(value: object, plan: Plan) -> str | None:
         ok = value is None
     else:
         ok = True
-    return None if ok else f": unexpected {type(value).__name__} {value!r:.60}"
+    return None if ok else ("", value)
 
 
 # -- the engines ------------------------------------------------------------------------------
