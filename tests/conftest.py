@@ -4,7 +4,10 @@
 * ``fresh_emulator``: a server of its own, for fault, TTL and isolation tests;
 * ``make_emulator``: a factory for servers with other settings (stopped after the test);
 * ``api`` / ``legacy_api``: :class:`EmulatorClient` objects (httpx, authenticated) on the shared
-  server's current and legacy roots.
+  server's current and legacy roots;
+* ``clean_env``: no ``QISKIT_IBM_*`` / ``IAM_URL`` variables and a HOME without saved accounts.
+
+The scripted fake service and the fake clock of the SDK's unit tests are in ``tests/fakes.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from qiskit_runtime_rest import Runtime
 from qiskit_runtime_rest.retry import RetryPolicy
 
 FINAL = {"Completed", "Failed", "Cancelled", "Cancelled - Ran too long"}
+_ENV_VARS = (
+    "QISKIT_IBM_TOKEN",
+    "QISKIT_IBM_INSTANCE",
+    "QISKIT_IBM_URL",
+    "QISKIT_IBM_CHANNEL",
+    "IAM_URL",
+)
 
 
 class EmulatorClient:
@@ -205,3 +215,12 @@ def _no_spec_violations(request: pytest.FixtureRequest) -> Iterator[None]:
     before = server.state.violation_count
     yield
     assert server.state.violation_count == before, server.state.response_violations
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
+    """No QISKIT_IBM_* / IAM_URL variables, and a HOME without saved accounts."""
+    for var in _ENV_VARS:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    yield

@@ -13,20 +13,18 @@ from qiskit_runtime_rest.auth import (
 )
 from qiskit_runtime_rest.transport import Timeouts, build_http_client
 
-from tests.test_client_fakes import (
+from tests.fakes import (
     API_KEY,
     BASE,
     IAM,
     FakeService,
     b64url,
-    clean_env,
     job_json,
     make_async_runtime,
     make_jwt,
     make_runtime,
 )
 
-__all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")
 
 
@@ -240,9 +238,10 @@ def test_iam_failure_retries_a_non_idempotent_call(
 ) -> None:
     service = FakeService().on("GET", "/jobs/job-1", job_json())
     service.on("POST", "/jobs/job-1/cancel", 204)
-    with make_runtime(service, retry=RetryPolicy(initial_backoff=0.0)) as rt:
+    auth = IAMAuth(API_KEY, IAM)
+    with make_runtime(service, retry=RetryPolicy(initial_backoff=0.0), auth=auth) as rt:
         job = rt.job("job-1")
-        rt._auth.invalidate()  # the cancel needs a new token...
+        auth.invalidate()  # the cancel needs a new token...
         _iam_failing_once(service, monkeypatch, reply)  # ...and IAM fails once
         job.cancel()  # POST /cancel was never sent: retried although not idempotent
     assert service.iam_calls == 3

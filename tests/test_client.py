@@ -16,6 +16,7 @@ from qiskit_runtime_rest import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    JobTimeoutError,
     MalformedResponseError,
     NotFoundError,
     PermissionDeniedError,
@@ -27,22 +28,20 @@ from qiskit_runtime_rest import (
     Timeouts,
     ValidationError,
 )
-from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest.jobs import is_idempotency_tag
 from qiskit_runtime_rest.transport import error_from_response, parse_retry_after
 
-from tests.test_client_fakes import (
+from tests.fakes import (
     API_KEY,
     BASE,
     CRN,
     FakeService,
-    clean_env,
+    FakeTime,
     job_json,
     make_async_runtime,
     make_runtime,
 )
 
-__all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")
 
 BELL = (
@@ -149,10 +148,12 @@ def test_long_timeout_for_submissions_and_results_only() -> None:
     service.on("GET", "/jobs/job-1", record("get", job_json(status="Completed")))
     service.on("GET", "/jobs/job-1/results", record("results", 204))
     timeout = Timeouts(connect=1.0, read=2.0, write=3.0, pool=4.0, submit=99.0)
-    with make_runtime(service, timeout=timeout) as rt:
+    t = FakeTime()
+    with make_runtime(service, timeout=timeout, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.sampler("fake_backend").run([SamplerPub(BELL)])
         job.status()
-        rt._engine.call(ops.get_job_results_call("job-1"))
+        with pytest.raises(JobTimeoutError, match="not available"):  # 204: no result stored
+            job.result()
     assert timeouts["get"] == {"connect": 1.0, "read": 2.0, "write": 3.0, "pool": 4.0}
     assert timeouts["submit"] == {"connect": 1.0, "read": 99.0, "write": 99.0, "pool": 4.0}
     assert timeouts["results"]["read"] == 99.0
@@ -291,8 +292,7 @@ def test_429_is_retried_after_retry_after() -> None:
     )
     service = FakeService().on("GET", "/jobs/job-1", limited, job_json())
     sleeps: list[float] = []
-    with make_runtime(service) as rt:
-        rt._engine.sleep = sleeps.append
+    with make_runtime(service, sleep=sleeps.append) as rt:
         assert rt.job("job-1").id == "job-1"
     assert sleeps == [2.0]
     assert len(service.api_requests()) == 2
@@ -301,10 +301,13 @@ def test_429_is_retried_after_retry_after() -> None:
 def test_retry_after_longer_than_the_cap_is_not_waited_for() -> None:
     limited = httpx.Response(429, headers={"Retry-After": "3600"})
     service = FakeService().on("GET", "/jobs/job-1", limited, job_json())
-    with make_runtime(service, retry=RetryPolicy(max_retry_after=30)) as rt:
-        rt._engine.sleep = lambda s: pytest.fail(f"slept {s}")
-        with pytest.raises(RateLimitError) as info:
-            rt.job("job-1")
+    never = lambda s: pytest.fail(f"slept {s}")  # noqa: E731
+    policy = RetryPolicy(max_retry_after=30)
+    with (
+        make_runtime(service, retry=policy, sleep=never) as rt,
+        pytest.raises(RateLimitError) as info,
+    ):
+        rt.job("job-1")
     assert info.value.retry_after == 3600.0
 
 
@@ -312,8 +315,7 @@ def test_503_is_retried_for_get_with_backoff() -> None:
     service = FakeService().on("GET", "/jobs/job-1", 503, 502, job_json())
     sleeps: list[float] = []
     policy = RetryPolicy(initial_backoff=0.5, max_backoff=8.0, jitter=False)
-    with make_runtime(service, retry=policy) as rt:
-        rt._engine.sleep = sleeps.append
+    with make_runtime(service, retry=policy, sleep=sleeps.append) as rt:
         rt.job("job-1")
     assert sleeps == [0.5, 1.0]
 
@@ -526,9 +528,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(caplog: pytest.LogCaptureFixtur
         texts = [
             repr(rt),
             str(rt),
-            repr(rt._auth),
             repr(rt.account),
-            repr(rt._engine.api),
             str(info.value),
             repr(info.value),
         ]

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from qiskit_runtime_rest import AsyncRuntime, ValidationError
 
-from tests.test_client_fakes import API_KEY, BASE, CRN, FAST_RETRY, IAM, FakeService
+from tests.fakes import API_KEY, BASE, CRN, FAST_RETRY, IAM, FakeService
 
 VERSIONS = {"versions": [{"version": "2026-04-15", "status": "live"}]}
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from qiskit_runtime_rest import Runtime, ValidationError
+from qiskit_runtime_rest import APIConnectionError, RetryPolicy, Runtime, ValidationError
 from qiskit_runtime_rest.accounts import (
     Account,
     default_accounts_file,
@@ -17,11 +18,11 @@ from qiskit_runtime_rest.accounts import (
     select_saved_account,
 )
 
-from tests.test_client_fakes import CRN, clean_env
+from tests.fakes import CRN, RawRequest, RawServer, http_answer, job_json, make_jwt
 
-__all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")
 
+NO_RETRY = RetryPolicy(max_attempts=1)
 EU_CRN = "crn:v1:bluemix:public:quantum-computing:eu-de:a/abc:inst-2::"
 
 
@@ -253,14 +254,33 @@ def test_proxies_from_saved_form_are_honoured(monkeypatch: pytest.MonkeyPatch) -
         )
 
 
+class ProxyRecorder:
+    """A loopback HTTP proxy that answers for every host itself and records the targets (an
+    HTTP proxy gets absolute-form targets: ``GET http://host/path``)."""
+
+    def __init__(self) -> None:
+        self.server = RawServer(self.respond)
+
+    def respond(self, request: RawRequest, conn: Any, stop: Any) -> None:
+        if request.path == "/identity/token":
+            now = time.time()
+            conn.sendall(http_answer(200, {"access_token": make_jwt(now, now + 3600)}))
+        else:
+            conn.sendall(http_answer(200, job_json("j1")))
+
+    def targets(self) -> list[str]:
+        return [r.target for r in self.server.requests]
+
+
 def test_single_proxy_url_is_used_for_all_traffic() -> None:
-    rt = Runtime(token="K", instance=CRN, proxies="http://proxy.example:3128")
-    try:
-        client = rt._engine.api.get_httpx_client()
-        transport = client._transport_for_url(httpx.URL("https://iam.cloud.ibm.com/identity/token"))
-        assert "proxy" in type(transport._pool).__name__.lower()  # type: ignore[attr-defined]
-    finally:
-        rt.close()
+    proxy = ProxyRecorder()
+    settings = {"url": "http://runtime.example/api/v1", "iam_url": "http://iam.example"}
+    with proxy.server, Runtime(token="K", instance=CRN, proxies=proxy.server.url, **settings) as rt:
+        rt.job("j1")
+    assert proxy.targets() == [
+        "http://iam.example/identity/token",
+        "http://runtime.example/api/v1/jobs/j1?exclude_params=true",
+    ]
 
 
 def test_authorization_cannot_be_overridden_by_extra_headers() -> None:
@@ -270,20 +290,23 @@ def test_authorization_cannot_be_overridden_by_extra_headers() -> None:
         Runtime(token="A", api_key="B", instance=CRN)
 
 
-def test_https_proxy_environment_variable_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTTPS_PROXY", "http://envproxy.example:8080")
+def test_http_proxy_environment_variables_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = ProxyRecorder()
+    monkeypatch.setenv("HTTP_PROXY", proxy.server.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    with Runtime(token="K", instance=CRN) as rt:
-        client = rt._engine.api.get_httpx_client()
-        for url in ("https://quantum.cloud.ibm.com/api/v1/jobs", "https://iam.cloud.ibm.com/x"):
-            transport = client._transport_for_url(httpx.URL(url))
-            assert "proxy" in type(transport._pool).__name__.lower()  # type: ignore[attr-defined]
-    # trust_env=False (what Runtime.local() uses) ignores it
-    with Runtime(token="K", instance=CRN, trust_env=False) as rt:
-        client = rt._engine.api.get_httpx_client()
-        transport = client._transport_for_url(httpx.URL("https://iam.cloud.ibm.com/x"))
-        assert "proxy" not in type(transport._pool).__name__.lower()  # type: ignore[attr-defined]
+    settings = {"url": "http://runtime.example/api/v1", "iam_url": "http://iam.example"}
+    with proxy.server:
+        with Runtime(token="K", instance=CRN, **settings) as rt:
+            rt.job("j1")
+        assert len(proxy.targets()) == 2  # the IAM and the API request went through the proxy
+        # trust_env=False (what Runtime.local() uses) ignores it: the hosts do not exist
+        with (
+            Runtime(token="K", instance=CRN, trust_env=False, retry=NO_RETRY, **settings) as rt,
+            pytest.raises(APIConnectionError),
+        ):
+            rt.job("j1")
+        assert len(proxy.targets()) == 2
 
 
 def test_wrong_transport_type_is_refused() -> None:

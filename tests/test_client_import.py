@@ -1,9 +1,12 @@
-"""``import qiskit_runtime_rest`` stays light: no httpx, numpy, qiskit or emulator until used."""
+"""``import qiskit_runtime_rest`` stays light: no httpx, numpy, qiskit or emulator until used;
+and the wrapper's modules import each other without cycles."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import qiskit_runtime_rest
@@ -26,7 +29,6 @@ def test_import_loads_no_heavy_module() -> None:
         "pydantic",
         "qiskit_runtime_emulator",
         "qiskit_runtime_api",
-        "tenacity",
     ]
     code = f"import sys, qiskit_runtime_rest\nprint([m for m in {heavy!r} if m in sys.modules])"
     assert _run(code) == "[]"
@@ -78,3 +80,59 @@ def test_local_without_the_emulator_gives_a_clear_error(monkeypatch: pytest.Monk
     monkeypatch.setitem(sys.modules, "qiskit_runtime_emulator.server", None)
     with pytest.raises(ImportError, match=r"pip install 'qiskit-runtime-rest\[local\]'"):
         Runtime.local()
+
+
+def _wrapper_imports() -> dict[str, set[str]]:
+    """Which wrapper modules each wrapper module imports, anywhere in it (module level, inside
+    functions, under ``TYPE_CHECKING``)."""
+    package = Path(qiskit_runtime_rest.__file__).parent
+    modules = {p.stem for p in package.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name in modules:
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse((package / f"{name}.py").read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                if parts[0] != "qiskit_runtime_rest":
+                    continue
+                if len(parts) > 1:
+                    edges.add(parts[1])
+                else:  # from qiskit_runtime_rest import x: a module, or a name of the package
+                    edges |= {a.name if a.name in modules else "__init__" for a in node.names}
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    parts = alias.name.split(".")
+                    if parts[0] == "qiskit_runtime_rest":
+                        edges.add(parts[1] if len(parts) > 1 else "__init__")
+        graph[name] = edges - {name}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of ``graph`` (as a path that returns to its start), or None."""
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return None
+        for child in sorted(graph.get(node, ())):
+            found = visit(child, [*path, node])
+            if found:
+                return found
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        found = visit(start, [])
+        if found:
+            return found
+    return None
+
+
+def test_the_wrapper_has_no_import_cycle() -> None:
+    graph = _wrapper_imports()
+    assert "errors" in graph["transport"]  # the graph is really read
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
+    assert _cycle({**graph, "errors": {"transport"}}) is not None  # and a cycle is found

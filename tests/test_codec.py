@@ -35,7 +35,7 @@ from qiskit_runtime_rest.results import (
     SamplerPubResult,
 )
 
-# -- golden vectors (service-facts.md section 9.1, 8.3 and 9.2) -------------------------------
+# -- golden vectors (the JobResult schema of spec/qiskit-runtime.yaml) -------------------------
 
 SAMPLER_GOLDEN = (
     '{"__type__": "PrimitiveResult", "__value__": {"pub_results": [{"__type__": "SamplerPubResult",'

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import numpy as np
 import pytest
 from qiskit_runtime_emulator.faults import FaultConfig
@@ -21,6 +23,7 @@ from qiskit_runtime_rest import (
     SamplerOptions,
     SamplerPub,
 )
+from qiskit_runtime_rest.auth import IAMAuth
 from qiskit_runtime_rest.jobs import is_idempotency_tag
 
 from tests.conftest import connect, knobs
@@ -148,20 +151,43 @@ def test_fetch_list_tag_and_delete(rt: Runtime) -> None:
         rt.job(job.id)
 
 
-def test_token_refresh_before_expiry_and_after_a_401(rt: Runtime) -> None:
-    auth: Any = rt._auth
-    rt.backend_status(BACKEND)
-    fetched = auth.fetch_count
-    real_clock = auth._clock
-    auth._clock = lambda: real_clock() + 3000  # 80 % of the emulator's 1 h lifetime passed
-    try:
+class Skewed:
+    """A wall clock that can be moved forward; the IAM token's age is read from it."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.ahead
+
+
+class StaleOnce(httpx.HTTPTransport):
+    """The network, except that once ``stale`` is set, the next API request carries a token
+    the service refuses (as it would a revoked one)."""
+
+    stale = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        token = request.headers.get("Authorization")
+        if self.stale and token:
+            self.stale = False
+            request.headers["Authorization"] = token[:-4] + "AAAA"
+        return super().handle_request(request)
+
+
+def test_token_refresh_before_expiry_and_after_a_401(emulator: EmulatorServer) -> None:
+    clock, network = Skewed(), StaleOnce()
+    auth = IAMAuth(emulator.api_key, emulator.iam_url, clock=clock)
+    with connect(emulator, auth=auth, transport=network) as rt:
         rt.backend_status(BACKEND)
-    finally:
-        auth._clock = real_clock
-    assert auth.fetch_count == fetched + 1
-    auth._token = "not.a-valid.token"  # the service answers 401: one refresh, then success
-    rt.backend_status(BACKEND)
-    assert auth.fetch_count == fetched + 2
+        fetched = auth.fetch_count
+        clock.ahead = 3000  # 80 % of the emulator's 1 h lifetime passed
+        rt.backend_status(BACKEND)
+        assert auth.fetch_count == fetched + 1
+        clock.ahead = 0
+        network.stale = True  # the service answers 401: one refresh, then success
+        rt.backend_status(BACKEND)
+        assert auth.fetch_count == fetched + 2 and not network.stale
 
 
 def test_backends_usage_versions(rt: Runtime) -> None:

@@ -23,43 +23,17 @@ from qiskit_runtime_rest import (
     ValidationError,
 )
 from qiskit_runtime_rest.codec import encode_result
-from qiskit_runtime_rest.jobs import JobQuery, classify_status, iter_jobs, new_idempotency_tag
+from qiskit_runtime_rest.jobs import JobQuery, classify_status, new_idempotency_tag
 
-from tests.test_client_fakes import (
+from tests.fakes import (
     FakeService,
-    clean_env,
+    FakeTime,
     job_json,
     make_async_runtime,
     make_runtime,
 )
 
-__all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")
-
-
-class FakeTime:
-    """A clock that advances only when the engine sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
-def fake_time(rt: Any) -> FakeTime:
-    t = FakeTime()
-    rt._engine.clock = t.clock
-    rt._engine.sleep = t.asleep if hasattr(rt, "aclose") else t.sleep
-    return t
 
 
 def result_json() -> dict[str, Any]:
@@ -109,9 +83,9 @@ def test_wait_polls_with_capped_backoff_and_reports_status_changes() -> None:
     statuses = ["Queued"] * 3 + ["Running"] * 8 + ["Completed"]
     service = FakeService().on("GET", "/jobs/job-1", *[job_json(status=s) for s in statuses])
     seen: list[str] = []
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.job("job-1")
-        t = fake_time(rt)
         assert (
             job.wait(poll_interval=0.5, max_poll_interval=2.0, on_status=seen.append) == "Completed"
         )
@@ -123,9 +97,9 @@ def test_wait_polls_with_capped_backoff_and_reports_status_changes() -> None:
 
 def test_wait_never_sleeps_past_the_deadline_and_raises_a_typed_timeout() -> None:
     service = FakeService().on("GET", "/jobs/job-1", job_json(status="Running"))
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.job("job-1")
-        t = fake_time(rt)
         with pytest.raises(JobTimeoutError) as info:
             job.wait(timeout=3.0, poll_interval=1.0)
     err = info.value
@@ -138,9 +112,9 @@ def test_wait_never_sleeps_past_the_deadline_and_raises_a_typed_timeout() -> Non
 def test_wait_timeout_none_waits_until_final() -> None:
     replies = [job_json(status="Running")] * 50 + [job_json(status="Completed")]
     service = FakeService().on("GET", "/jobs/job-1", *replies)
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.job("job-1")
-        t = fake_time(rt)
         assert job.wait(timeout=None) == "Completed"
     assert max(t.sleeps) == 5.0  # the default cap
 
@@ -184,12 +158,12 @@ def test_cancelled_job_raises_cancelled() -> None:
 def test_unknown_status_keeps_polling_and_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     replies = [job_json(status="Mystery")] * 3 + [job_json(status="Completed")]
     service = FakeService().on("GET", "/jobs/job-1", *replies)
+    t = FakeTime()
     with (
         caplog.at_level(logging.WARNING, logger="qiskit_runtime_rest"),
-        make_runtime(service) as rt,
+        make_runtime(service, clock=t.clock, sleep=t.sleep) as rt,
     ):
         job = rt.job("job-1")
-        fake_time(rt)
         assert job.wait() == "Completed"
     assert sum("Mystery" in r.getMessage() for r in caplog.records) <= 1
 
@@ -198,9 +172,9 @@ def test_progress_goes_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     service = FakeService().on(
         "GET", "/jobs/job-1", *[job_json(status="Queued")] * 2, job_json(status="Completed")
     )
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.job("job-1")
-        fake_time(rt)
         capsys.readouterr()
         job.wait(progress=True)
         job.wait()  # off by default
@@ -216,9 +190,9 @@ def test_result_waits_then_decodes_and_is_not_cached() -> None:
     service = FakeService()
     service.on("GET", "/jobs/job-1", job_json(status="Running"), job_json(status="Completed"))
     service.on("GET", "/jobs/job-1/results", 204, result_json())
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.job("job-1")
-        fake_time(rt)
         first = job.result()
         second = job.result()
     assert first[0].data.meas.get_counts() == {"00": 2, "11": 2}
@@ -230,9 +204,9 @@ def test_result_missing_after_completion_gives_up() -> None:
     service = FakeService()
     service.on("GET", "/jobs/job-1", job_json(status="Completed"))
     service.on("GET", "/jobs/job-1/results", 204)
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.job("job-1")
-        fake_time(rt)
         with pytest.raises(JobTimeoutError, match="not available"):
             job.result()
 
@@ -307,15 +281,15 @@ def _pages(total: int) -> Any:
 
 
 def test_jobs_auto_paginate_lazily() -> None:
-    service = FakeService().on("GET", "/jobs", _pages(5))
+    service = FakeService().on("GET", "/jobs", _pages(450))
     with make_runtime(service) as rt:
-        it = iter_jobs(rt._engine, JobQuery(page_size=2))
+        it = rt.jobs()
         first = next(it)
         assert first.id == "j0" and len(service.api_requests()) == 1
         rest = [j.id for j in it]
-    assert rest == ["j1", "j2", "j3", "j4"]
+    assert rest == [f"j{i}" for i in range(1, 450)]
     offsets = [r.url.params["offset"] for r in service.api_requests()]
-    assert offsets == ["0", "2", "4"]
+    assert offsets == ["0", "200", "400"]
 
 
 def test_jobs_limit_and_filters() -> None:
@@ -346,30 +320,18 @@ def test_jobs_limit_and_filters() -> None:
     assert [r.url.params["limit"] for r in service.api_requests()[1:]] == ["200"] * 3
 
 
-def test_jobs_does_not_repeat_a_job_when_the_list_shifts() -> None:
-    pages = [
-        {"jobs": [job_json("a"), job_json("b")], "limit": 2, "offset": 0, "count": 4},
-        {"jobs": [job_json("b"), job_json("c")], "limit": 2, "offset": 2, "count": 4},
-        {"jobs": [], "limit": 2, "offset": 4, "count": 4},
-    ]
-    service = FakeService().on("GET", "/jobs", *pages)
-    with make_runtime(service) as rt:
-        ids = [j.id for j in iter_jobs(rt._engine, JobQuery(page_size=2))]
-    assert ids == ["a", "b", "c"]
-
-
 def test_wait_all_returns_final_statuses_without_raising() -> None:
     service = FakeService()
     service.on("GET", "/jobs/a", job_json("a", "Running"), job_json("a", "Completed"))
     service.on("GET", "/jobs/b", job_json("b", "Failed"))
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         jobs = [rt.job("a"), rt.job("b")]
-        fake_time(rt)
         assert rt.wait_all(jobs) == ["Completed", "Failed"]
     service.on("GET", "/jobs/c", job_json("c", "Running"))
-    with make_runtime(service) as rt:
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
         job = rt.job("c")
-        fake_time(rt)
         with pytest.raises(JobTimeoutError):
             rt.wait_all([job], timeout=2.0)
 
@@ -404,9 +366,9 @@ async def test_async_job_wait_result_and_listing() -> None:
     service.on("GET", "/jobs/job-1/results", result_json())
     service.on("GET", "/jobs", _pages(3))
     service.on("PUT", "/jobs/job-1/tags", 204)
-    async with make_async_runtime(service) as rt:
+    t = FakeTime()
+    async with make_async_runtime(service, clock=t.clock, sleep=t.asleep) as rt:
         job = await rt.job("job-1")
-        t = fake_time(rt)
         assert await job.wait() == "Completed"
         result = await job.result()
         assert result[0].data.meas.get_counts() == {"00": 2, "11": 2}
@@ -424,9 +386,9 @@ async def test_async_timeout_and_failure() -> None:
     service = FakeService()
     service.on("GET", "/jobs/a", job_json("a", "Queued"))
     service.on("GET", "/jobs/b", job_json("b", "Failed", reason="boom", reason_code=1000))
-    async with make_async_runtime(service) as rt:
+    t = FakeTime()
+    async with make_async_runtime(service, clock=t.clock, sleep=t.asleep) as rt:
         a, b = await rt.job("a"), await rt.job("b")
-        fake_time(rt)
         with pytest.raises(JobTimeoutError):
             await a.wait(timeout=1.0)
         with pytest.raises(JobFailedError, match="boom"):

@@ -20,16 +20,14 @@ from qiskit_runtime_rest import (
     ValidationError,
 )
 
-from tests.test_client_fakes import (
+from tests.fakes import (
     API_KEY,
     FakeService,
-    clean_env,
     make_async_runtime,
     make_runtime,
     session_json,
 )
 
-__all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")
 
 BELL = (

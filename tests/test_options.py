@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from inspect import get_annotations
 from typing import Any
 
 import attrs
@@ -14,6 +15,9 @@ from hypothesis import strategies as st
 from qiskit_runtime_api.models import EstimatorJobRequest, SamplerJobRequest
 from qiskit_runtime_rest.errors import ValidationError
 from qiskit_runtime_rest.options import (
+    MAX_EXECUTION_TIME,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
     DynamicalDecouplingOptions,
     EnvironmentOptions,
     EstimatorOptions,
@@ -22,6 +26,7 @@ from qiskit_runtime_rest.options import (
     MeasureNoiseLearningOptions,
     PecOptions,
     ResilienceOptions,
+    Rule,
     SamplerOptions,
     SimulatorOptions,
     TranspilationOptions,
@@ -534,42 +539,40 @@ def test_from_dict_raises_only_validation_errors(cls: Any, data: Any) -> None:
         cls.from_dict(data)
 
 
-def valid_values(spec: Any) -> st.SearchStrategy[Any]:
-    """Values a field's checker accepts (built from the checker's own parameters)."""
-    kind = type(spec).__name__
-    if kind == "_Bool":
+def valid_values(rule: Rule) -> st.SearchStrategy[Any]:
+    """Values a field's rule accepts (built from the rule's own constraints)."""
+    if rule.one_or_many:
+        one = attrs.evolve(rule, one_or_many=False)
+        return valid_values(one) | st.lists(valid_values(one), min_size=1, max_size=3)
+    if rule.auto:
+        return st.just("auto") | valid_values(attrs.evolve(rule, auto=False))
+    kind = rule.kind
+    if kind == "boolean":
         return st.booleans()
-    if kind == "_Int":
-        return st.integers(spec.minimum, spec.maximum if spec.maximum is not None else 10**6)
-    if kind == "_Float":
-        low = spec.minimum if spec.minimum is not None else -1e6
-        return st.floats(low, 1e6, exclude_min=spec.exclusive)
-    if kind == "_Choice":
-        return st.sampled_from(spec.values)
-    if kind == "_Str":
-        return st.text(min_size=spec.min_length, max_size=spec.max_length or 10)
-    if kind == "_AutoOr":
-        return st.just("auto") | valid_values(spec.inner)
-    if kind == "_Seq":
-        return st.lists(
-            valid_values(spec.item), min_size=spec.min_length, max_size=spec.max_length or 4
-        )
-    if kind == "_OneOrMany":
-        return valid_values(spec.item) | st.lists(valid_values(spec.item), min_size=1, max_size=3)
-    if kind in ("_JsonObject", "_NoiseModel"):
+    if kind == "integer":
+        low = int(rule.minimum) if rule.minimum is not None else -(10**6)
+        return st.integers(low, int(rule.maximum) if rule.maximum is not None else 10**6)
+    if kind == "number":
+        low = rule.minimum if rule.minimum is not None else -1e6
+        return st.floats(low, 1e6, exclude_min=rule.exclusive)
+    if kind == "string":
+        if rule.enum is not None:
+            return st.sampled_from(rule.enum)
+        return st.text(min_size=max(rule.min_length, 1), max_size=rule.max_length or 10)
+    if kind == "array":
+        item = valid_values(rule.items or Rule("object"))
+        return st.lists(item, min_size=rule.min_items, max_size=rule.max_items or 4)
+    if kind == "object":
         return st.dictionaries(st.text(max_size=5), json_values, max_size=3)
-    if kind == "_CouplingMap":
-        return st.lists(st.lists(st.integers(0, 20), min_size=2, max_size=2), max_size=4)
-    if kind == "_Nested":
-        return st.from_type(spec.cls)
-    raise AssertionError(f"no strategy for {kind}")
+    assert rule.options is not None
+    return st.from_type(rule.options)
 
 
 @st.composite
 def valid_options(draw: st.DrawFn, cls: Any) -> Any:
     kwargs = {}
     for f in attrs.fields(cls):
-        value = draw(st.none() | valid_values(f.metadata["spec"]))
+        value = draw(st.none() | valid_values(f.metadata["rule"]))
         if value is not None:
             kwargs[f.name] = value
     try:  # a few cross-field rules (ZNE factors, PEC with ZNE, ...) still reject some draws
@@ -598,3 +601,114 @@ def test_generated_models_match_to_params_options(options: Any) -> None:
     assert {k: body[k] for k in options.to_job_fields() if k != "tags"} == {
         k: v for k, v in options.to_job_fields().items() if k != "tags"
     }
+
+
+# -- the rules are the spec's ----------------------------------------------------------------------
+
+# Where an option's schema lives when it is not a property of its class's schema: job-level
+# options go to the job body (``CreateJobRequest``), ``environment`` is the SDK's grouping of them.
+JOB_FIELDS = {
+    ("EnvironmentOptions", "log_level"): ("SamplerJobRequest", "log_level"),
+    ("EnvironmentOptions", "job_tags"): ("SamplerJobRequest", "tags"),
+    ("EnvironmentOptions", "private"): ("SamplerJobRequest", "private"),
+    ("_PrimitiveOptions", "max_execution_time"): ("SamplerJobRequest", "cost"),
+}
+# Checks the SDK makes beyond the spec, each with its reason.
+STRICTER = {
+    # an empty list cannot be extrapolated; the extrapolators need 2 or more (ZneOptions._check)
+    ("ZneOptions", "noise_factors", "min_items"),
+    # an edge of a coupling map is a pair of qubits
+    ("SimulatorOptions", "coupling_map", "min_items"),
+    ("SimulatorOptions", "coupling_map", "max_items"),
+    # a gate name is never empty
+    ("SimulatorOptions", "basis_gates", "min_length"),
+    # a job may not run for 0 seconds
+    ("_PrimitiveOptions", "max_execution_time", "minimum"),
+}
+
+
+def _schema(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with its ``$ref`` resolved (and a nullable type reduced to the type)."""
+    from tests.spec_schema import load_spec
+
+    while "$ref" in node:
+        node = load_spec()["components"]["schemas"][node["$ref"].rpartition("/")[2]]
+    kind = node.get("type")
+    if isinstance(kind, list):
+        node = {**node, "type": next(k for k in kind if k != "null")}
+    return node
+
+
+def _rule_problems(rule: Rule, node: dict[str, Any], where: tuple[str, str]) -> list[str]:
+    """How ``rule`` differs from the schema ``node``."""
+    node = _schema(node)
+    problems: list[str] = []
+    branches = [_schema(b) for b in node.get("anyOf", [])]
+    if branches:
+        auto = [b for b in branches if b.get("enum") == ["auto"]]
+        rest = [b for b in branches if b.get("enum") != ["auto"]]
+        if rule.auto != bool(auto):
+            problems.append("auto")
+        if rule.one_or_many:  # one value, or an array of them
+            return _rule_problems(attrs.evolve(rule, one_or_many=False), rest[0], where)
+        node = rest[0]
+    if rule.kind == "options":
+        assert rule.options is not None
+        return [] if node.get("title") == rule.options.__name__ else ["nested class"]
+    if rule.kind != node.get("type"):
+        problems.append(f"type {rule.kind} != {node.get('type')}")
+    expected = {
+        "minimum": node.get("minimum", node.get("exclusiveMinimum")),
+        "maximum": node.get("maximum"),
+        "exclusive": "exclusiveMinimum" in node,
+        # compared as sets; a case-insensitive rule sends the upper-case spellings
+        "enum": {e.upper() if rule.upper else e for e in node["enum"]} if "enum" in node else None,
+        "min_items": node.get("minItems", 0),
+        "max_items": node.get("maxItems"),
+        "min_length": node.get("minLength", 0),
+        "max_length": node.get("maxLength"),
+    }
+    for name, value in expected.items():
+        mine = getattr(rule, name)
+        mine = set(mine) if name == "enum" and mine is not None else mine
+        if mine != value and (*where, name) not in STRICTER:
+            problems.append(f"{name} {mine!r} != {value!r}")
+    if rule.items is not None or "items" in node:
+        if rule.items is None or "items" not in node:
+            problems.append("items")
+        else:
+            problems += [f"items {p}" for p in _rule_problems(rule.items, node["items"], where)]
+    return problems
+
+
+def test_option_rules_are_those_of_the_spec() -> None:
+    from tests.spec_schema import load_spec
+
+    schemas = load_spec()["components"]["schemas"]
+    checked = 0
+    for cls in [*OPTION_CLASSES, EnvironmentOptions]:
+        for f in attrs.fields(cls):
+            owner = next(c.__name__ for c in cls.__mro__ if f.name in get_annotations(c))
+            where = (owner, f.name)
+            if f.name in ("experimental", "environment"):
+                continue  # free-form JSON; the SDK's grouping of job fields (checked below)
+            schema, prop = JOB_FIELDS.get(where, (cls.__name__, f.name))
+            properties = schemas[schema]["properties"]
+            assert prop in properties, f"{cls.__name__}.{f.name} is not in the spec"
+            problems = _rule_problems(f.metadata["rule"], properties[prop], where)
+            assert not problems, f"{cls.__name__}.{f.name}: {problems}"
+            checked += 1
+    assert checked > 50
+    job = schemas["SamplerJobRequest"]["properties"]
+    assert _schema(job["tags"])["maxItems"] == MAX_TAGS
+    assert _schema(job["tags"])["items"]["maxLength"] == MAX_TAG_LENGTH
+    assert _schema(job["cost"])["maximum"] == MAX_EXECUTION_TIME
+    assert _schema(job["backend"])["maxLength"] == _schema(job["session_id"])["maxLength"] == 100
+
+
+def test_a_rule_differing_from_the_spec_is_reported() -> None:
+    from tests.spec_schema import load_spec
+
+    spec = load_spec()["components"]["schemas"]["SamplerOptions"]["properties"]
+    assert _rule_problems(Rule("integer", minimum=2), spec["default_shots"], ("x", "y"))
+    assert not _rule_problems(Rule("integer", minimum=1), spec["default_shots"], ("x", "y"))

@@ -27,6 +27,7 @@ from qiskit_runtime_rest import (
     NotFoundError,
     SamplerPub,
 )
+from qiskit_runtime_rest.auth import IAMAuth
 
 from tests.conftest import connect
 
@@ -109,13 +110,20 @@ def test_wrong_instance(emulator: EmulatorServer) -> None:
         assert job.id not in [j.id for j in two.jobs(limit=50)]
 
 
-def _lagging_clock(rt: Any) -> int:
-    """Set the SDK's token clock a minute back (it then believes its token is fresh, while the
-    emulator's clock says it expired); return how many tokens it fetched so far."""
-    auth = rt._auth
-    real_clock = auth._clock
-    auth._clock = lambda: real_clock() - 60
-    return int(auth.fetch_count)
+class LaggingClock:
+    """A wall clock that can be set a minute back: the SDK then believes its token is fresh,
+    while the emulator's clock says it expired."""
+
+    def __init__(self) -> None:
+        self.lag = 0.0
+
+    def __call__(self) -> float:
+        return time.time() - self.lag
+
+
+def _lagging_auth(server: EmulatorServer) -> tuple[IAMAuth, LaggingClock]:
+    clock = LaggingClock()
+    return IAMAuth(server.api_key, server.iam_url, clock=clock), clock
 
 
 def _check_refresh(recorder: StatusRecorder, before: int, fetched: int, first: int) -> None:
@@ -130,26 +138,29 @@ def _check_refresh(recorder: StatusRecorder, before: int, fetched: int, first: i
 
 def test_expired_token_is_refused_then_refreshed_once_sync() -> None:
     server, recorder = recorded_emulator(EmulatorConfig(strict_responses=True, token_lifetime=2))
-    with server, connect(server) as rt:
-        rt.usage()  # the first token
-        first = _lagging_clock(rt)
-        time.sleep(2.5)
-        before = len(recorder.seen)
-        assert rt.usage().instance_id == server.crn
-        _check_refresh(recorder, before, rt._auth.fetch_count, first)  # type: ignore[attr-defined]
+    with server:
+        auth, clock = _lagging_auth(server)
+        with connect(server, auth=auth) as rt:
+            rt.usage()  # the first token
+            first, clock.lag = auth.fetch_count, 60.0
+            time.sleep(2.5)
+            before = len(recorder.seen)
+            assert rt.usage().instance_id == server.crn
+            _check_refresh(recorder, before, auth.fetch_count, first)
 
 
 def test_expired_token_is_refused_then_refreshed_once_async() -> None:
     server, recorder = recorded_emulator(EmulatorConfig(strict_responses=True, token_lifetime=2))
 
     async def main() -> None:
-        async with connect(server, AsyncRuntime) as rt:
+        auth, clock = _lagging_auth(server)
+        async with connect(server, AsyncRuntime, auth=auth) as rt:
             await rt.usage()
-            first = _lagging_clock(rt)
+            first, clock.lag = auth.fetch_count, 60.0
             await asyncio.sleep(2.5)
             before = len(recorder.seen)
             assert (await rt.usage()).instance_id == server.crn
-            _check_refresh(recorder, before, rt._auth.fetch_count, first)
+            _check_refresh(recorder, before, auth.fetch_count, first)
 
     with server:
         asyncio.run(main())
@@ -158,11 +169,13 @@ def test_expired_token_is_refused_then_refreshed_once_async() -> None:
 def test_proactive_refresh_avoids_the_401() -> None:
     """With its clock right, the SDK renews a 2-second token before it expires: no 401 at all."""
     server, recorder = recorded_emulator(EmulatorConfig(strict_responses=True, token_lifetime=2))
-    with server, connect(server) as rt:
-        deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:  # two lifetimes of polling
-            rt.usage()
-            time.sleep(0.1)
-        statuses = recorder.statuses("/instances/usage")
-        assert statuses and set(statuses) == {200}, statuses
-        assert rt._auth.fetch_count >= 3  # type: ignore[attr-defined]
+    with server:
+        auth = IAMAuth(server.api_key, server.iam_url)
+        with connect(server, auth=auth) as rt:
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline:  # two lifetimes of polling
+                rt.usage()
+                time.sleep(0.1)
+    statuses = recorder.statuses("/instances/usage")
+    assert statuses and set(statuses) == {200}, statuses
+    assert auth.fetch_count >= 3

@@ -47,18 +47,16 @@ from qiskit_runtime_rest import (
 from qiskit_runtime_rest import transport as transport_module
 from qiskit_runtime_rest.codec import encode_result
 
-from tests.test_client_fakes import (
+from tests.fakes import (
     API_KEY,
     BASE,
     CRN,
     IAM,
     FakeService,
-    clean_env,
     job_json,
     session_json,
 )
 
-__all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env", "result_limit")
 
 

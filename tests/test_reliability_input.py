@@ -40,9 +40,7 @@ from qiskit_runtime_rest import codec as codec_module
 from qiskit_runtime_rest.codec import decode_ndarray, decode_result, encode_result
 from qiskit_runtime_rest.payloads import build_job_request
 
-from tests.test_client_fakes import FakeService, clean_env, job_json, make_runtime
-
-__all__ = ["clean_env"]
+from tests.fakes import FakeService, job_json, make_runtime
 
 BELL = (
     'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; '

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import traceback
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,9 +40,7 @@ from qiskit_runtime_rest import (
     SamplerPub,
 )
 
-from tests.test_client_fakes import BASE, CRN, IAM, FakeService, clean_env, job_json
-
-__all__ = ["clean_env"]
+from tests.fakes import BASE, CRN, IAM, FakeService, job_json
 
 API_KEY = "SECRET-APIKEY-q9Zt4u7Wb2Xy5Lm8"
 LEGACY_TOKEN = "SECRET-LEGACYTOKEN-k3Vn6Rp1Hs0Dj"
@@ -81,6 +80,32 @@ class Texts:
             return exc
         raise AssertionError(f"{where}: no error")
 
+    def reachable(self, where: str, root: object, depth: int = 4) -> None:
+        """The reprs of every object reachable from ``root`` through attributes, mappings and
+        sequences (the SDK's internals included: no repr may show a secret)."""
+        seen: set[int] = set()
+        stack: list[tuple[str, object, int]] = [(where, root, 0)]
+        while stack and len(seen) < 3000:
+            path, obj, level = stack.pop()
+            if id(obj) in seen or isinstance(obj, type | types.ModuleType | types.FunctionType):
+                continue
+            seen.add(id(obj))
+            plain = (str, bytes, int, float, bool, type(None), dict, list, tuple, set, frozenset)
+            if not isinstance(obj, plain):  # the data objects hold is not what they show
+                self.add(path, repr(obj))
+            if level == depth or isinstance(obj, str | bytes | int | float | bool | None):
+                continue
+            if isinstance(obj, dict):
+                children = [(f"{path}[{k!r}]", v) for k, v in obj.items()]
+            elif isinstance(obj, list | tuple | set | frozenset):
+                children = [(f"{path}[{i}]", v) for i, v in enumerate(obj)]
+            else:
+                names = list(getattr(obj, "__dict__", {}))
+                for cls in type(obj).__mro__:
+                    names += [n for n in getattr(cls, "__slots__", ()) if hasattr(obj, n)]
+                children = [(f"{path}.{n}", getattr(obj, n)) for n in names]
+            stack += [(child, value, level + 1) for child, value in children]
+
     def scan(self, secrets: tuple[str, ...]) -> None:
         assert self.items
         for where, text in self.items:
@@ -115,14 +140,27 @@ def runtime(server: EmulatorServer, cls: Any = Runtime, **kwargs: Any) -> Any:
     return cls(**settings)
 
 
+class StaleOnce(httpx.HTTPTransport):
+    """The network, except that once ``stale`` is set, the next API request carries a token
+    the service refuses (as it would a revoked one)."""
+
+    stale = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        token = request.headers.get("Authorization")
+        if self.stale and token:
+            self.stale = False
+            request.headers["Authorization"] = token[:-4] + "AAAA"
+        return super().handle_request(request)
+
+
 def drive_sync(server: EmulatorServer, texts: Texts) -> None:
-    with runtime(server) as rt:
+    network = StaleOnce()
+    with runtime(server, transport=network) as rt:
         texts.add("Runtime repr", rt)
         texts.add("Runtime str", str(rt))
-        texts.add("auth repr", rt._auth)
         texts.add("account repr", rt.account)
-        texts.add("generated client repr", rt._engine.api)
-        texts.add("httpx client repr", rt._engine.api.get_httpx_client())
+        texts.reachable("Runtime", rt)
         texts.add("backends", rt.backends())
         sampler = rt.sampler(BACKEND)
         texts.add("sampler repr", sampler)
@@ -154,8 +192,9 @@ def drive_sync(server: EmulatorServer, texts: Texts) -> None:
         rt.sampler(BACKEND).run([SamplerPub(BELL, shots=5)]).wait(timeout=60)
         server.set_faults(None)
         # a 401 on a stale token, then a refresh
-        rt._auth._token = rt._auth._token[:-4] + "AAAA"
+        network.stale = True
         texts.add("after refresh", rt.usage())
+        assert not network.stale
     # a refused IAM exchange
     with runtime(server, token=WRONG_KEY) as bad:
         exc = texts.error("IAM refusal", bad.usage)
@@ -170,7 +209,7 @@ def drive_sync(server: EmulatorServer, texts: Texts) -> None:
     legacy = runtime(server, token=LEGACY_TOKEN, **legacy_settings)
     with legacy:
         texts.add("legacy repr", legacy)
-        texts.add("legacy auth repr", legacy._auth)
+        texts.reachable("legacy Runtime", legacy)
         legacy.sampler(BACKEND).run([SamplerPub(BELL, shots=5)]).wait(timeout=60)
         texts.error("legacy 404", lambda: legacy.job("doesnotexist0000000"))
     with runtime(server, token=WRONG_KEY, **legacy_settings) as bad_legacy:
@@ -180,7 +219,7 @@ def drive_sync(server: EmulatorServer, texts: Texts) -> None:
 async def drive_async(server: EmulatorServer, texts: Texts) -> None:
     async with runtime(server, AsyncRuntime) as rt:
         texts.add("AsyncRuntime repr", rt)
-        texts.add("async generated client", rt._engine.api)
+        texts.reachable("AsyncRuntime", rt)
         async with rt.batch(BACKEND) as batch:
             texts.add("async batch", batch)
             job = await batch.sampler().run([SamplerPub(BELL, shots=10)])
@@ -273,7 +312,7 @@ def test_echoed_credentials_are_hidden_in_errors(caplog: pytest.LogCaptureFixtur
         exc = texts.error("IAM echo", lambda: rt.job("ok"))
         assert isinstance(exc, AuthenticationError) and "<hidden>" in str(exc)
     service.on("POST", "/sessions", {"id": "s"})  # (unused) keeps the service shape
-    from tests.test_client_fakes import API_KEY as GOOD_KEY
+    from tests.fakes import API_KEY as GOOD_KEY
 
     with Runtime(token=GOOD_KEY, transport=service.transport(), **settings) as rt:
         rt.job("ok")

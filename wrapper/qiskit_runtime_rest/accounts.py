@@ -28,10 +28,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+import attrs
 
 from qiskit_runtime_rest.errors import ValidationError
 
@@ -101,21 +102,21 @@ def normalize_proxies(value: Any) -> Proxies | None:
     raise ValidationError("proxies must be a proxy URL or a mapping of URL patterns to proxy URLs")
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Account:
     """Resolved connection settings. ``token`` and ``proxies`` never appear in the repr."""
 
     channel: str
-    token: str = field(repr=False)
+    token: str = attrs.field(repr=False)
     instance: str | None = None
     url: str | None = None
     iam_url: str | None = None
     verify: bool | str = True
-    proxies: Proxies | None = field(default=None, repr=False)
+    proxies: Proxies | None = attrs.field(default=None, repr=False)
     private_endpoint: bool = False
     source: str = "arguments"
 
-    def __post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:
         if self.channel not in CHANNELS:
             raise ValidationError(
                 f"unknown channel {self.channel!r}; expected one of {', '.join(CHANNELS)}"

@@ -1,15 +1,17 @@
 """Credentials as :class:`httpx.Auth` objects: IAM bearer tokens with refresh, legacy tokens.
 
 * :class:`IAMAuth` exchanges an IBM Cloud API key for an IAM access token (``POST
-  {iam_url}/identity/token``), reads the token's ``iat``/``exp`` claims (a JWT, decoded without
-  checking its signature) and fetches a new token once 80 % of its lifetime has passed. The token
-  request is yielded from the auth flow, so it goes through the same :class:`httpx.Client` as the
-  API calls (same proxies, TLS verification, retries and typed errors).
+  {iam_url}/identity/token``, https://cloud.ibm.com/docs/account?topic=account-iamtoken_from_apikey),
+  reads the token's ``iat``/``exp`` claims (a JWT, decoded without checking its signature) and
+  fetches a new token once 80 % of its lifetime has passed. The token request is yielded from
+  the auth flow (httpx's generator protocol, so the flow can be driven by hand in tests), and
+  goes through the same :class:`httpx.Client` as the API calls (same proxies, TLS verification,
+  deadlines, retries and typed errors).
 * :class:`BearerTokenAuth` sends a token the caller already has (no refresh).
 * :class:`LegacyTokenAuth` sends the legacy ``x-access-token`` header.
 
-The client refreshes once more when the service answers 401 (see ``invalidate``). No token or
-API key ever appears in a ``repr``, a message or a log record.
+The engine fetches a new token once more when the service answers 401 (``invalidate``). No
+token or API key ever appears in a ``repr``, a message or a log record.
 
 Concurrent refreshes are not serialised: two threads (or tasks) that find the token expired at
 the same moment both ask IAM for one, which is harmless. No lock is held across a request.

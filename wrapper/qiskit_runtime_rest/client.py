@@ -19,7 +19,15 @@ from __future__ import annotations
 import logging
 import os
 import platform
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -31,7 +39,8 @@ from qiskit_runtime_rest._core import AsyncEngine, Engine
 from qiskit_runtime_rest.accounts import Account, resolve_account
 from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth, RuntimeAuth
 from qiskit_runtime_rest.errors import ValidationError
-from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, aiter_jobs, iter_jobs
+from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, Pacer, aiter_jobs, iter_jobs
+from qiskit_runtime_rest.jobs import wait_all_flow as _wait_all_flow
 from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Opening, Session
 from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
 from qiskit_runtime_rest.retry import RetryPolicy
@@ -93,6 +102,7 @@ class _RuntimeBase:
         iam_url: str | None = None,
         api_key: str | None = None,
         access_token: str | None = None,
+        auth: RuntimeAuth | None = None,
         verify: bool | str | None = None,
         proxies: str | Mapping[str, Any] | None = None,
         private_endpoint: bool | None = None,
@@ -105,6 +115,8 @@ class _RuntimeBase:
         trust_env: bool = True,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         max_concurrency: int = MAX_CONCURRENT_REQUESTS,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Any] | None = None,
         _sources: tuple[bool, bool] = (True, True),
     ) -> None:
         if token and api_key and token != api_key:
@@ -129,7 +141,9 @@ class _RuntimeBase:
         self._account = account
         self._timeouts = Timeouts.coerce(timeout)
         self._retry = retry or RetryPolicy()
-        self._auth = self._make_auth(account, bool(access_token))
+        if auth is not None and not isinstance(auth, RuntimeAuth):
+            raise ValidationError("auth must be a qiskit_runtime_rest.auth.RuntimeAuth")
+        self._auth = auth or self._make_auth(account, bool(access_token))
         self._headers = self._make_headers(account, api_version, headers)
         self._trust_env = trust_env
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
@@ -138,10 +152,26 @@ class _RuntimeBase:
             raise ValidationError("max_concurrency must be a positive integer")
         self._max_concurrency = max_concurrency
         self._owned_server: Any = None
-        self._connect(transport)
+        self._connect(transport, clock, sleep)
 
-    def _connect(self, transport: Any) -> None:
+    def _connect(self, transport: Any, clock: Any, sleep: Any) -> None:
         raise NotImplementedError
+
+    def _engine_kwargs(self, clock: Callable[[], float] | None, sleep: Any) -> dict[str, Any]:
+        from qiskit_runtime_api.client import Client
+
+        kwargs: dict[str, Any] = {
+            "api": Client(base_url=self.url),
+            "auth": self._auth,
+            "retry": self._retry,
+            "timeouts": self._timeouts,
+            "legacy_instance": self._account.legacy_instance,
+        }
+        if clock is not None:
+            kwargs["clock"] = clock
+        if sleep is not None:
+            kwargs["sleep"] = sleep
+        return kwargs
 
     @staticmethod
     def _make_auth(account: Account, access_token: bool) -> RuntimeAuth:
@@ -314,40 +344,43 @@ class Runtime(_RuntimeBase):
             the regional API host of the CRN).
         iam_url: IAM root override (default ``https://iam.cloud.ibm.com``, or ``IAM_URL``).
         access_token: a ready IAM bearer token instead of an API key (never refreshed).
+        auth: the credentials to send instead of those built from ``token``: an
+            :class:`~qiskit_runtime_rest.auth.IAMAuth` with its own clock or refresh fraction,
+            say (``token`` is still required, to resolve the account).
         verify: TLS verification: a bool or a CA bundle path.
         proxies: one proxy URL, or ``{pattern: proxy URL}`` (qiskit-ibm-runtime's form too).
         name, filename: which saved account, in which file.
-        timeout: a :class:`Timeouts`, or seconds for reads and writes.
+        timeout: a :class:`Timeouts`, or seconds for each request (and each read and write).
         retry: the :class:`RetryPolicy` of transient failures.
         api_version: the ``IBM-API-Version`` header (None to leave it out).
         headers: extra headers for every API request.
         transport: an ``httpx.BaseTransport`` replacing the network (tests).
         max_concurrency: AsyncRuntime only: requests in flight at once (default 16); more
             concurrent calls wait their turn.
+        clock, sleep: the monotonic clock and the sleep (a coroutine function for AsyncRuntime)
+            that waits, polls, backoffs and deadlines use; replaceable in tests and simulations.
     """
 
-    def _connect(self, transport: Any) -> None:
-        from qiskit_runtime_api.client import Client
-
+    def _connect(
+        self,
+        transport: httpx.BaseTransport | None,
+        clock: Callable[[], float] | None,
+        sleep: Callable[[float], object] | None,
+    ) -> None:
         if transport is not None and not isinstance(transport, httpx.BaseTransport):
             raise TypeError("Runtime takes an httpx.BaseTransport")
         http = build_http_client(**self._http_kwargs(), transport=transport)
-        api = Client(base_url=self.url).set_httpx_client(http)
-        self._engine = Engine(api, self._auth, self._retry)
+        self._engine = Engine(http, **self._engine_kwargs(clock, sleep))
 
     # -- primitives and modes -------------------------------------------------------------------
 
     def sampler(self, backend: str, options: SamplerOptions | None = None) -> Sampler:
         """A Sampler in job mode (each ``run()`` is a job of its own)."""
-        return Sampler(
-            self._engine, backend, options, legacy_instance=self._account.legacy_instance
-        )
+        return Sampler(self._engine, backend, options)
 
     def estimator(self, backend: str, options: EstimatorOptions | None = None) -> Estimator:
         """An Estimator in job mode."""
-        return Estimator(
-            self._engine, backend, options, legacy_instance=self._account.legacy_instance
-        )
+        return Estimator(self._engine, backend, options)
 
     def session(
         self,
@@ -363,7 +396,6 @@ class Runtime(_RuntimeBase):
             self._engine,
             backend,
             max_time=max_time,
-            legacy_instance=self._account.legacy_instance,
             close_on_exit=close_on_exit,
             cancel_on_error=cancel_on_error,
         )
@@ -381,32 +413,29 @@ class Runtime(_RuntimeBase):
             self._engine,
             backend,
             max_time=max_time,
-            legacy_instance=self._account.legacy_instance,
             close_on_exit=close_on_exit,
             cancel_on_error=cancel_on_error,
         )
 
     def session_from_id(self, session_id: str) -> Session:
         """Attach to an existing session (ValidationError if it is a batch)."""
-        return Session._attach(
-            self._engine, session_id, legacy_instance=self._account.legacy_instance
-        )
+        return Session._attach(self._engine, session_id)
 
     def batch_from_id(self, session_id: str) -> Batch:
         """Attach to an existing batch (ValidationError if it is a dedicated session)."""
-        return Batch._attach(
-            self._engine, session_id, legacy_instance=self._account.legacy_instance
-        )
+        return Batch._attach(self._engine, session_id)
 
     def session_details(self, session_id: str) -> SessionModel:
         """The session object (state, accepting_jobs, TTLs, timestamps...)."""
-        return self._engine.call(ops.get_session_call(session_id))
+        return self._engine.send(ops.get_session(session_id))
 
     # -- jobs ----------------------------------------------------------------------------------
 
     def job(self, job_id: str) -> Job:
         """A handle on an existing job (fetched once, so a wrong id fails here)."""
-        return Job._from_model(self._engine, self._engine.call(ops.get_job_call(job_id)))
+        return Job._from_model(
+            self._engine, self._engine.send(ops.get_job(job_id, exclude_params=True))
+        )
 
     def jobs(
         self,
@@ -438,34 +467,32 @@ class Runtime(_RuntimeBase):
     def wait_all(self, jobs: Iterable[Job], timeout: float | None = 3600.0) -> list[str]:
         """Wait for every job to finish; return their final statuses (failures included, not
         raised). Raises ``JobTimeoutError`` for the first job still running at the deadline."""
-        from qiskit_runtime_rest.jobs import wait_all_flow
-
-        return self._engine.drive(
-            wait_all_flow([j.id for j in jobs], timeout=timeout, clock=self._engine.clock)
-        )
+        pacer = Pacer(timeout, self._engine.clock)
+        flow = _wait_all_flow([j.id for j in jobs], pacer)
+        return self._engine.run(flow, pacer.hard_deadline)
 
     # -- backends and instance -------------------------------------------------------------------
 
     def backends(self) -> list[BackendDevice]:
         """The backends this instance can use."""
-        return list(self._engine.call(ops.list_backends_call()).devices)
+        return list(self._engine.send(ops.list_backends()).devices)
 
     def backend_status(self, name: str) -> BackendStatus:
-        return self._engine.call(ops.get_backend_status_call(name))
+        return self._engine.send(ops.get_backend_status(name))
 
     def backend_configuration(self, name: str) -> BackendConfiguration:
-        return self._engine.call(ops.get_backend_configuration_call(name))
+        return self._engine.send(ops.get_backend_configuration(name))
 
     def backend_properties(self, name: str) -> BackendProperties:
-        return self._engine.call(ops.get_backend_properties_call(name))
+        return self._engine.send(ops.get_backend_properties(name))
 
     def usage(self) -> InstanceUsage:
         """Usage of the instance in the current period."""
-        return self._engine.call(ops.get_instance_usage_call())
+        return self._engine.send(ops.get_instance_usage())
 
     def versions(self) -> VersionList:
         """API versions the service understands."""
-        return self._engine.call(ops.list_versions_call())
+        return self._engine.send(ops.list_versions())
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -492,32 +519,30 @@ class AsyncRuntime(_RuntimeBase):
     """The asyncio client: the same constructor as :class:`Runtime` (``transport`` is an
     ``httpx.AsyncBaseTransport``), coroutines instead of blocking calls."""
 
-    def _connect(self, transport: Any) -> None:
-        from qiskit_runtime_api.client import Client
-
+    def _connect(
+        self,
+        transport: httpx.AsyncBaseTransport | None,
+        clock: Callable[[], float] | None,
+        sleep: Callable[[float], Awaitable[object]] | None,
+    ) -> None:
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
             raise TypeError("AsyncRuntime takes an httpx.AsyncBaseTransport")
         http = build_async_http_client(
             **self._http_kwargs(), transport=transport, max_concurrency=self._max_concurrency
         )
-        api = Client(base_url=self.url).set_async_httpx_client(http)
         self._engine = AsyncEngine(
-            api, self._auth, self._retry, max_concurrency=self._max_concurrency
+            http, max_concurrency=self._max_concurrency, **self._engine_kwargs(clock, sleep)
         )
 
     # -- primitives and modes -------------------------------------------------------------------
 
     def sampler(self, backend: str, options: SamplerOptions | None = None) -> AsyncSampler:
         """An AsyncSampler in job mode."""
-        return AsyncSampler(
-            self._engine, backend, options, legacy_instance=self._account.legacy_instance
-        )
+        return AsyncSampler(self._engine, backend, options)
 
     def estimator(self, backend: str, options: EstimatorOptions | None = None) -> AsyncEstimator:
         """An AsyncEstimator in job mode."""
-        return AsyncEstimator(
-            self._engine, backend, options, legacy_instance=self._account.legacy_instance
-        )
+        return AsyncEstimator(self._engine, backend, options)
 
     def session(
         self,
@@ -534,7 +559,6 @@ class AsyncRuntime(_RuntimeBase):
                 self._engine,
                 backend,
                 max_time=max_time,
-                legacy_instance=self._account.legacy_instance,
                 close_on_exit=close_on_exit,
                 cancel_on_error=cancel_on_error,
             )
@@ -556,7 +580,6 @@ class AsyncRuntime(_RuntimeBase):
                 self._engine,
                 backend,
                 max_time=max_time,
-                legacy_instance=self._account.legacy_instance,
                 close_on_exit=close_on_exit,
                 cancel_on_error=cancel_on_error,
             )
@@ -565,24 +588,22 @@ class AsyncRuntime(_RuntimeBase):
 
     async def session_from_id(self, session_id: str) -> AsyncSession:
         """Attach to an existing session (ValidationError if it is a batch)."""
-        return await AsyncSession._attach(
-            self._engine, session_id, legacy_instance=self._account.legacy_instance
-        )
+        return await AsyncSession._attach(self._engine, session_id)
 
     async def batch_from_id(self, session_id: str) -> AsyncBatch:
         """Attach to an existing batch (ValidationError if it is a dedicated session)."""
-        return await AsyncBatch._attach(
-            self._engine, session_id, legacy_instance=self._account.legacy_instance
-        )
+        return await AsyncBatch._attach(self._engine, session_id)
 
     async def session_details(self, session_id: str) -> SessionModel:
-        return await self._engine.call(ops.get_session_call(session_id))
+        return await self._engine.send(ops.get_session(session_id))
 
     # -- jobs ----------------------------------------------------------------------------------
 
     async def job(self, job_id: str) -> AsyncJob:
         """A handle on an existing job (fetched once, so a wrong id fails here)."""
-        return AsyncJob._from_model(self._engine, await self._engine.call(ops.get_job_call(job_id)))
+        return AsyncJob._from_model(
+            self._engine, await self._engine.send(ops.get_job(job_id, exclude_params=True))
+        )
 
     def jobs(
         self,
@@ -613,31 +634,29 @@ class AsyncRuntime(_RuntimeBase):
 
     async def wait_all(self, jobs: Iterable[AsyncJob], timeout: float | None = 3600.0) -> list[str]:
         """Wait for every job to finish; return their final statuses (like ``Runtime.wait_all``)."""
-        from qiskit_runtime_rest.jobs import wait_all_flow
-
-        return await self._engine.drive(
-            wait_all_flow([j.id for j in jobs], timeout=timeout, clock=self._engine.clock)
-        )
+        pacer = Pacer(timeout, self._engine.clock)
+        flow = _wait_all_flow([j.id for j in jobs], pacer)
+        return await self._engine.run(flow, pacer.hard_deadline)
 
     # -- backends and instance -------------------------------------------------------------------
 
     async def backends(self) -> list[BackendDevice]:
-        return list((await self._engine.call(ops.list_backends_call())).devices)
+        return list((await self._engine.send(ops.list_backends())).devices)
 
     async def backend_status(self, name: str) -> BackendStatus:
-        return await self._engine.call(ops.get_backend_status_call(name))
+        return await self._engine.send(ops.get_backend_status(name))
 
     async def backend_configuration(self, name: str) -> BackendConfiguration:
-        return await self._engine.call(ops.get_backend_configuration_call(name))
+        return await self._engine.send(ops.get_backend_configuration(name))
 
     async def backend_properties(self, name: str) -> BackendProperties:
-        return await self._engine.call(ops.get_backend_properties_call(name))
+        return await self._engine.send(ops.get_backend_properties(name))
 
     async def usage(self) -> InstanceUsage:
-        return await self._engine.call(ops.get_instance_usage_call())
+        return await self._engine.send(ops.get_instance_usage())
 
     async def versions(self) -> VersionList:
-        return await self._engine.call(ops.list_versions_call())
+        return await self._engine.send(ops.list_versions())
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """The wire codec of primitive results, shared by the emulator (encodes) and the SDK (decodes).
 
-Two result forms exist (see the service facts, section 9):
+Two result forms exist (the ``JobResult`` schema of ``spec/qiskit-runtime.yaml``):
 
 * the qiskit-typed form, ``{"__type__": "PrimitiveResult", "__value__": {...}}``, which jobs
-  submitted with ``support_qiskit: true`` return and qiskit-ibm-runtime's ``RuntimeDecoder`` reads;
+  submitted with ``support_qiskit: true`` return and qiskit-ibm-runtime's ``RuntimeDecoder``
+  reads (``qiskit_ibm_runtime/utils/json.py`` in https://github.com/Qiskit/qiskit-ibm-runtime);
 * the plain-JSON form, ``{"results": [...], "metadata": {...}}``, with hex-string samples for
   Sampler registers and numbers / nested lists for Estimator fields.
 
@@ -23,8 +24,7 @@ import io
 import json
 import math
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NoReturn, TypeAlias
 
@@ -99,11 +99,10 @@ this, e.g. more than ~60 million shots of a 127-bit register in one PUB.
 
 
 def _fail(path: str, message: str) -> NoReturn:
+    """Raise ResultDecodeError at ``path`` (joined as ``f"{path}.{key}"`` from the root ``""``,
+    so a leading dot is dropped here)."""
+    path = path.lstrip(".")
     raise ResultDecodeError(f"{path}: {message}" if path else message)
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
 
 
 def _kind(value: Any) -> str:
@@ -123,15 +122,6 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-@contextmanager
-def _at(path: str) -> Iterator[None]:
-    """Prefix errors raised by the result classes' own checks with the payload path."""
-    try:
-        yield
-    except ResultDecodeError as exc:
-        _fail(path, str(exc))
-
-
 def _get(obj: Mapping[str, Any], key: str, path: str) -> Any:
     if key not in obj:
         _fail(path, f"missing key {key!r}")
@@ -148,24 +138,17 @@ def _as_int(value: Any, path: str, *, maximum: int | None = None) -> int:
     return value
 
 
-def _as_shape(value: Any, path: str) -> tuple[int, ...]:
-    if not isinstance(value, list | tuple):
-        _fail(path, f"expected an array of integers, got {_kind(value)}")
-    return tuple(_as_int(n, f"{path}[{i}]") for i, n in enumerate(value))
-
-
-def _typed_body(node: Any, types: Iterable[str], path: str) -> tuple[str, Mapping[str, Any]]:
-    """Check ``node`` is ``{"__type__": one of types, "__value__": {...}}``; return both parts."""
-    allowed = sorted(types)
+def _typed_body(node: Any, types: Collection[str], path: str) -> Mapping[str, Any]:
+    """Check ``node`` is ``{"__type__": one of types, "__value__": {...}}``; return the value."""
     if not isinstance(node, Mapping):
-        _fail(path, f"expected a typed {'/'.join(allowed)} object, got {_kind(node)}")
+        _fail(path, f"expected a typed {'/'.join(sorted(types))} object, got {_kind(node)}")
     kind = node.get("__type__")
-    if kind not in allowed:
-        _fail(path, f"expected __type__ {' or '.join(map(repr, allowed))}, got {kind!r}")
+    if kind not in types:
+        _fail(path, f"expected __type__ {' or '.join(map(repr, sorted(types)))}, got {kind!r}")
     body = node.get("__value__")
     if not isinstance(body, Mapping):
         _fail(path, f"__value__ of {kind} must be an object, got {_kind(body)}")
-    return kind, body
+    return body
 
 
 # -- ndarray and datetime ----------------------------------------------------------------------
@@ -180,15 +163,6 @@ def encode_ndarray(arr: npt.ArrayLike) -> dict[str, str]:
     np.save(buffer, array, allow_pickle=False)
     text = base64.standard_b64encode(zlib.compress(buffer.getvalue())).decode("ascii")
     return {"__type__": "ndarray", "__value__": text}
-
-
-def _inflate(inflater: Any, data: bytes, limit: int, path: str) -> bytes:
-    """At most ``limit`` (> 0) more bytes of a zlib stream fed ``data``."""
-    try:
-        out: bytes = inflater.decompress(data, limit)
-    except zlib.error as exc:
-        _fail(path, f"corrupted or truncated zlib stream ({exc})")
-    return out
 
 
 def _npy_header(head: bytes, path: str) -> tuple[tuple[int, ...], bool, np.dtype[Any], int]:
@@ -215,7 +189,7 @@ def _npy_header(head: bytes, path: str) -> tuple[tuple[int, ...], bool, np.dtype
         _fail(path, "pickled (object-dtype) arrays are not accepted")
     if dtype.kind == "V":
         _fail(path, f"structured or void dtype {dtype} is not accepted")
-    if any(n < 0 for n in shape):
+    if min(shape, default=0) < 0:
         _fail(path, f"negative dimension in .npy shape {tuple(shape)}")
     return tuple(shape), bool(fortran), dtype, stream.tell()
 
@@ -229,21 +203,24 @@ def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
     # (plus one, to detect a stream that holds more): a zlib bomb never inflates past the declared
     # size nor the cap, and no byte is inflated twice (small arrays take a single call).
     inflater = zlib.decompressobj()
-    head = _inflate(inflater, raw, _NPY_HEADER_PEEK, path)
-    shape, fortran, dtype, offset = _npy_header(head, path)
-    count = math.prod(shape)  # Python ints: np.prod could wrap around for absurd shapes
-    expected = count * dtype.itemsize
-    if offset + expected > MAX_ARRAY_BYTES:
-        _fail(
-            path,
-            f".npy shape {shape} of {dtype} needs {expected} bytes, more than the "
-            f"{MAX_ARRAY_BYTES}-byte limit of one array (codec.MAX_ARRAY_BYTES)",
-        )
-    wanted = offset + expected + 1 - len(head)
-    if wanted > 0 and not inflater.eof:
-        data = head + _inflate(inflater, inflater.unconsumed_tail, wanted, path)
-    else:
-        data = head
+    try:
+        head = inflater.decompress(raw, _NPY_HEADER_PEEK)
+        shape, fortran, dtype, offset = _npy_header(head, path)
+        count = math.prod(shape)  # Python ints: np.prod could wrap around for absurd shapes
+        expected = count * dtype.itemsize
+        if offset + expected > MAX_ARRAY_BYTES:
+            _fail(
+                path,
+                f".npy shape {shape} of {dtype} needs {expected} bytes, more than the "
+                f"{MAX_ARRAY_BYTES}-byte limit of one array (codec.MAX_ARRAY_BYTES)",
+            )
+        wanted = offset + expected + 1 - len(head)
+        if wanted > 0 and not inflater.eof:
+            data = head + inflater.decompress(inflater.unconsumed_tail, wanted)
+        else:
+            data = head
+    except zlib.error as exc:
+        _fail(path, f"corrupted or truncated zlib stream ({exc})")
     complete = inflater.eof
     if len(data) > offset + expected:
         _fail(
@@ -441,12 +418,18 @@ def decode_typed(obj: Any, *, path: str = "") -> Any:
     dicts, with their contents decoded.
     """
     if isinstance(obj, list):
-        return [decode_typed(item, path=f"{path}[{i}]") for i, item in enumerate(obj)]
+        items = []
+        for i, item in enumerate(obj):
+            items.append(decode_typed(item, path=f"{path}[{i}]"))
+        return items
     if not isinstance(obj, Mapping):
         return obj
     kind = obj.get("__type__")
     if not isinstance(kind, str) or "__value__" not in obj:
-        return {key: decode_typed(value, path=_join(path, str(key))) for key, value in obj.items()}
+        decoded = {}
+        for key, item in obj.items():
+            decoded[key] = decode_typed(item, path=f"{path}.{key}")
+        return decoded
     value = obj["__value__"]
     if kind == "ndarray":
         if isinstance(value, str) and value in _EXTRAPOLATORS:
@@ -471,14 +454,17 @@ def decode_typed(obj: Any, *, path: str = "") -> Any:
         except TypeError:  # unhashable members: keep the list rather than fail
             return items
     if kind == "BitArray":
-        return _decode_bit_array(obj, path)
+        return _decode_field(obj, path)
     if kind == "DataBin":
         return _decode_data_bin(obj, path)
     if kind in _PUB_RESULT_TYPES:
         return _decode_pub_result(obj, path)
     if kind == "PrimitiveResult":
         return _decode_typed_result(obj, path)
-    return {key: decode_typed(item, path=path) for key, item in obj.items()}
+    decoded = {}
+    for key, item in obj.items():
+        decoded[key] = decode_typed(item, path=path)
+    return decoded
 
 
 def encode_execution_spans(spans: Iterable[ExecutionSpan]) -> dict[str, Any]:
@@ -607,76 +593,75 @@ def encode_result(
 # -- decoding results --------------------------------------------------------------------------
 
 
-def _numeric(array: npt.NDArray[Any], path: str) -> npt.NDArray[Any]:
-    if array.dtype.kind not in _NUMERIC_KINDS:
-        _fail(path, f"expected numbers, got an array of dtype {array.dtype}")
-    return array
-
-
-def _uint8_bits(array: npt.NDArray[Any], num_bits: int, path: str) -> npt.NDArray[np.uint8]:
+def _decode_field(value: Any, path: str) -> FieldValue:
+    """A DataBin field: a typed ``BitArray`` node, or a (typed or plain) numeric ndarray."""
+    kind = value.get("__type__") if isinstance(value, Mapping) else "ndarray"
+    if kind == "ndarray":
+        array = decode_ndarray(value, path=path)
+        if array.dtype.kind not in _NUMERIC_KINDS:
+            _fail(path, f"expected numbers, got an array of dtype {array.dtype}")
+        return array
+    if kind != "BitArray":
+        _fail(path, f"expected a BitArray or ndarray, got __type__ {kind!r}")
+    body = _typed_body(value, ("BitArray",), path)
+    num_bits = _as_int(_get(body, "num_bits", path), f"{path}.num_bits", maximum=_MAX_NUM_BITS)
+    array_path = f"{path}.array"
+    array = decode_ndarray(_get(body, "array", path), path=array_path)
     if array.dtype != np.uint8:
         # Plain JSON lists decode as int64; accept them when every value is a byte.
         if array.dtype.kind not in "iu" or (
             array.size and (int(array.min()) < 0 or int(array.max()) > 255)
         ):
-            _fail(path, f"a BitArray needs uint8 bytes, got dtype {array.dtype}")
+            _fail(array_path, f"a BitArray needs uint8 bytes, got dtype {array.dtype}")
         array = array.astype(np.uint8)
     if array.ndim < 2:
-        _fail(path, f"a BitArray needs axes (..., shots, bytes), got shape {array.shape}")
+        _fail(array_path, f"a BitArray needs axes (..., shots, bytes), got shape {array.shape}")
     nbytes = (num_bits + 7) // 8
     if array.shape[-1] != nbytes:
         _fail(
-            path,
+            array_path,
             f"shape {array.shape} has {array.shape[-1]} bytes per shot, but num_bits={num_bits} "
             f"needs {nbytes}",
         )
-    return array
+    return BitArray(array, num_bits)
 
 
-def _decode_bit_array(node: Any, path: str) -> BitArray:
-    _, body = _typed_body(node, ("BitArray",), path)
-    num_bits = _as_int(_get(body, "num_bits", path), _join(path, "num_bits"), maximum=_MAX_NUM_BITS)
-    array_path = _join(path, "array")
-    array = decode_ndarray(_get(body, "array", path), path=array_path)
-    with _at(path):
-        return BitArray(_uint8_bits(array, num_bits, array_path), num_bits)
-
-
-def _decode_field(value: Any, path: str) -> FieldValue:
-    if isinstance(value, Mapping):
-        kind = value.get("__type__")
-        if kind == "BitArray":
-            return _decode_bit_array(value, path)
-        if kind == "ndarray":
-            return _numeric(decode_ndarray(value, path=path), path)
-        _fail(path, f"expected a BitArray or ndarray, got __type__ {kind!r}")
-    return _numeric(decode_ndarray(value, path=path), path)
-
-
-def _check_shape(name: str, value: FieldValue, shape: tuple[int, ...], path: str) -> None:
-    if isinstance(value, BitArray):
-        if value.shape != shape:
+def _check_shapes(fields: Mapping[str, FieldValue], shape: tuple[int, ...], path: str) -> None:
+    """Every field of a DataBin starts with its shape (``path`` leads to the fields)."""
+    for name, value in fields.items():
+        if isinstance(value, BitArray):
+            if value.shape != shape:
+                _fail(
+                    f"{path}.{name}",
+                    f"BitArray {name!r} has pub shape {value.shape} (array shape "
+                    f"{value.array.shape}), but the DataBin shape is {shape}",
+                )
+        elif tuple(value.shape[: len(shape)]) != shape:
             _fail(
-                path,
-                f"BitArray {name!r} has pub shape {value.shape} (array shape "
-                f"{value.array.shape}), but the DataBin shape is {shape}",
+                f"{path}.{name}",
+                f"ndarray {name!r} has shape {value.shape}, not led by DataBin shape {shape}",
             )
-    elif tuple(value.shape[: len(shape)]) != shape:
-        _fail(path, f"ndarray {name!r} has shape {value.shape}, not led by DataBin shape {shape}")
 
 
 def _decode_data_bin(node: Any, path: str) -> DataBin:
-    _, body = _typed_body(node, ("DataBin",), path)
+    body = _typed_body(node, ("DataBin",), path)
     fields = _get(body, "fields", path)
-    fields_path = _join(path, "fields")
+    fields_path = f"{path}.fields"
     if not isinstance(fields, Mapping):
         _fail(fields_path, f"expected an object, got {_kind(fields)}")
-    shape = _as_shape(_get(body, "shape", path), _join(path, "shape"))
+    dims = _get(body, "shape", path)
+    if not isinstance(dims, list | tuple):
+        _fail(f"{path}.shape", f"expected an array of integers, got {_kind(dims)}")
+    shape: tuple[int, ...] = ()
+    for i, n in enumerate(dims):
+        shape += (_as_int(n, f"{path}.shape[{i}]"),)
     names: list[str] = list(fields)
     if "field_names" in body:
         declared = body["field_names"]
-        names_path = _join(path, "field_names")
-        if not isinstance(declared, list) or not all(isinstance(n, str) for n in declared):
+        names_path = f"{path}.field_names"
+        if not isinstance(declared, list) or not all(
+            map(isinstance, declared, [str] * len(declared))
+        ):
             _fail(names_path, "expected an array of strings")
         if len(set(declared)) != len(declared) or set(declared) != set(fields):
             _fail(names_path, f"{declared} does not match the fields {names}")
@@ -684,21 +669,18 @@ def _decode_data_bin(node: Any, path: str) -> DataBin:
     types: list[Any] | None = None
     if body.get("field_types") is not None:
         types = body["field_types"]
-        types_path = _join(path, "field_types")
         if not isinstance(types, list) or len(types) != len(names):
-            _fail(types_path, f"expected an array of {len(names)} type names")
+            _fail(f"{path}.field_types", f"expected an array of {len(names)} type names")
     decoded: dict[str, FieldValue] = {}
     for i, name in enumerate(names):
-        field_path = _join(fields_path, name)
-        value = _decode_field(fields[name], field_path)
+        value = _decode_field(fields[name], f"{fields_path}.{name}")
         if types is not None:
             actual = "BitArray" if isinstance(value, BitArray) else "ndarray"
             if types[i] in ("BitArray", "ndarray") and types[i] != actual:
                 _fail(f"{path}.field_types[{i}]", f"says {types[i]!r}, but {name!r} is {actual}")
-        _check_shape(name, value, shape, field_path)
         decoded[name] = value
-    with _at(path):
-        return DataBin(decoded, shape)
+    _check_shapes(decoded, shape, fields_path)
+    return DataBin(decoded, shape)
 
 
 def _decode_metadata(value: Any, path: str) -> dict[str, Any]:
@@ -713,21 +695,24 @@ def _decode_metadata(value: Any, path: str) -> dict[str, Any]:
 
 
 def _decode_pub_result(node: Any, path: str) -> PubResult:
-    kind, body = _typed_body(node, _PUB_RESULT_TYPES, path)
-    data = _decode_data_bin(_get(body, "data", path), _join(path, "data"))
-    metadata = _decode_metadata(body.get("metadata"), _join(path, "metadata"))
+    kind = node.get("__type__") if isinstance(node, Mapping) else None
+    body = _typed_body(node, _PUB_RESULT_TYPES, path)
+    data = _decode_data_bin(_get(body, "data", path), f"{path}.data")
+    metadata = _decode_metadata(body.get("metadata"), f"{path}.metadata")
     cls = SamplerPubResult if kind == "SamplerPubResult" else PubResult
     return cls(data, metadata)
 
 
 def _decode_typed_result(node: Any, path: str) -> PrimitiveResult:
-    _, body = _typed_body(node, ("PrimitiveResult",), path)
+    body = _typed_body(node, ("PrimitiveResult",), path)
     items = _get(body, "pub_results", path)
-    items_path = _join(path, "pub_results")
+    items_path = f"{path}.pub_results"
     if not isinstance(items, list):
         _fail(items_path, f"expected an array, got {_kind(items)}")
-    pubs = [_decode_pub_result(item, f"{items_path}[{i}]") for i, item in enumerate(items)]
-    metadata = _decode_metadata(body.get("metadata"), _join(path, "metadata"))
+    pubs = []
+    for i, item in enumerate(items):
+        pubs.append(_decode_pub_result(item, f"{items_path}[{i}]"))
+    metadata = _decode_metadata(body.get("metadata"), f"{path}.metadata")
     return PrimitiveResult(pubs, metadata)
 
 
@@ -743,10 +728,8 @@ def _bad_sample(flat: list[str], nbytes: int) -> tuple[int, str]:
 
 
 def _decode_plain_register(value: Mapping[str, Any], path: str) -> BitArray:
-    num_bits = _as_int(
-        _get(value, "num_bits", path), _join(path, "num_bits"), maximum=_MAX_NUM_BITS
-    )
-    samples_path = _join(path, "samples")
+    num_bits = _as_int(_get(value, "num_bits", path), f"{path}.num_bits", maximum=_MAX_NUM_BITS)
+    samples_path = f"{path}.samples"
     samples = _get(value, "samples", path)
     if not isinstance(samples, list):
         _fail(samples_path, f"expected an array of hex strings, got {_kind(samples)}")
@@ -798,13 +781,13 @@ def _common_prefix(shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
 def _decode_plain_pub(item: Any, path: str) -> PubResult:
     if not isinstance(item, Mapping):
         _fail(path, f"expected an object, got {_kind(item)}")
-    data_path = _join(path, "data")
+    data_path = f"{path}.data"
     data = _get(item, "data", path)
     if not isinstance(data, Mapping):
         _fail(data_path, f"expected an object, got {_kind(data)}")
     fields: dict[str, FieldValue] = {}
     for name, value in data.items():
-        field_path = _join(data_path, str(name))
+        field_path = f"{data_path}.{name}"
         if isinstance(value, Mapping) and "__type__" not in value:
             fields[name] = _decode_plain_register(value, field_path)
         else:
@@ -816,12 +799,10 @@ def _decode_plain_pub(item: Any, path: str) -> PubResult:
         shape = tuple(fields["evs"].shape)
     else:
         shape = _common_prefix([tuple(v.shape) for v in fields.values()])
-    for name, value in fields.items():
-        _check_shape(name, value, shape, _join(data_path, name))
-    metadata = _decode_metadata(item.get("metadata"), _join(path, "metadata"))
+    _check_shapes(fields, shape, data_path)
+    metadata = _decode_metadata(item.get("metadata"), f"{path}.metadata")
     cls = SamplerPubResult if registers else PubResult
-    with _at(data_path):
-        return cls(DataBin(fields, shape), metadata)
+    return cls(DataBin(fields, shape), metadata)
 
 
 def _decode_plain_result(payload: Mapping[str, Any]) -> PrimitiveResult:

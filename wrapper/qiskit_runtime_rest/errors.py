@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -56,27 +58,13 @@ class MalformedResponseError(RuntimeRestError):
         self.status_code = status_code
 
 
+@attrs.frozen
 class ErrorDetail:
     """One entry of the service's ``errors`` list: ``code`` may be a string or a number."""
 
-    __slots__ = ("code", "message", "more_info")
-
-    def __init__(self, code: str | int | None, message: str, more_info: str | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.more_info = more_info
-
-    def __repr__(self) -> str:
-        return f"ErrorDetail(code={self.code!r}, message={self.message!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ErrorDetail) and (self.code, self.message, self.more_info) == (
-            other.code,
-            other.message,
-            other.more_info,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
+    code: str | int | None
+    message: str
+    more_info: str | None = attrs.field(default=None, repr=False)
 
 
 class APIError(RuntimeRestError):
@@ -146,11 +134,16 @@ class ServerError(APIError):
 
 
 class APIConnectionError(RuntimeRestError):
-    """The request never got an HTTP answer (DNS, refused or dropped connection, TLS)."""
+    """The request never got an HTTP answer (DNS, refused or dropped connection, TLS).
 
-    def __init__(self, message: str, *, auth_request: bool = False) -> None:
+    ``sent`` is False when the request certainly never reached the server (a refused connection,
+    a connect timeout, no time left before sending), so repeating it cannot duplicate anything.
+    """
+
+    def __init__(self, message: str, *, auth_request: bool = False, sent: bool = True) -> None:
         super().__init__(message)
         self.auth_request = auth_request
+        self.sent = sent
 
 
 class APITimeoutError(APIConnectionError):

@@ -1,21 +1,23 @@
-"""Job handles: status, waiting, results, cancellation, logs, metrics and tags.
+"""Job handles: status, waiting, results, cancellation, logs, metrics, tags, and listings.
 
 :class:`Job` and :class:`AsyncJob` are twins; their logic (status classification, the polling
-loop, result retrieval, tag handling) is written once, as flows run by the sync or async engine.
+loop, result retrieval, tag handling, paging) is written once, as flows
+(:mod:`qiskit_runtime_rest._core`) run by the sync or async engine.
 
 **Statuses.** ``status()`` returns the service's own string (``Queued``, ``Running``,
 ``Completed``, ``Cancelled``, ``Cancelled - Ran too long``, ``Failed``, or anything new). It is
 compared case-insensitively; an unknown value is treated as "not finished yet" (logged once) and
 never crashes. A job cancelled for running too long (``Cancelled - Ran too long`` or reason code
-1305) counts as **failed**.
+1305, see https://quantum.cloud.ibm.com/docs/errors) counts as **failed**.
 
 **Waiting.** ``wait()`` polls with a capped backoff (``poll_interval``, then x1.5 per poll, at
 most ``max_poll_interval``), never sleeping past the deadline. The default timeout is
-:data:`DEFAULT_WAIT_TIMEOUT` (one hour); ``timeout=None`` waits forever. A timeout raises
-:class:`~qiskit_runtime_rest.errors.JobTimeoutError` (the job itself goes on); a failed job
-raises :class:`~qiskit_runtime_rest.errors.JobFailedError`, a cancelled one
-:class:`~qiskit_runtime_rest.errors.JobCancelledError`. ``on_status`` is called with every new
-status; ``progress=True`` prints status changes to stderr.
+:data:`DEFAULT_WAIT_TIMEOUT` (one hour); ``timeout=None`` waits forever. The timeout bounds the
+whole call, every request (retries and token refreshes included) and the result download: once
+it has passed, :class:`~qiskit_runtime_rest.errors.JobTimeoutError` is raised (the job itself
+goes on). A failed job raises :class:`~qiskit_runtime_rest.errors.JobFailedError`, a cancelled
+one :class:`~qiskit_runtime_rest.errors.JobCancelledError`. ``on_status`` is called with every
+new status; ``progress=True`` prints status changes to stderr.
 
 **Results.** ``result()`` waits, downloads ``GET /jobs/{id}/results`` and decodes it with
 :func:`qiskit_runtime_rest.codec.decode_result`. Nothing is cached: every call downloads the
@@ -32,14 +34,16 @@ import logging
 import re
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+import attrs
 
 from qiskit_runtime_rest import _operations as ops
-from qiskit_runtime_rest._core import AsyncEngine, Call, Engine, Flow, Sleep
+from qiskit_runtime_rest._core import AsyncEngine, Engine, Flow, Sleep
 from qiskit_runtime_rest.errors import (
+    APITimeoutError,
     JobCancelledError,
     JobFailedError,
     JobTimeoutError,
@@ -55,12 +59,20 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
     "AsyncJob",
+    "Cursor",
     "Job",
+    "JobPage",
     "JobQuery",
     "Outcome",
+    "Pacer",
     "classify_status",
     "is_idempotency_tag",
     "new_idempotency_tag",
+    "result_flow",
+    "tags_flow",
+    "update_tags_flow",
+    "wait_all_flow",
+    "wait_flow",
 ]
 
 logger = logging.getLogger("qiskit_runtime_rest")
@@ -89,6 +101,17 @@ def is_idempotency_tag(tag: str) -> bool:
     return bool(_IDEMPOTENCY_TAG.match(tag))
 
 
+def tag_list(tags: Iterable[str]) -> list[str]:
+    """Tags as a list of strings (a bare string is refused rather than split into letters)."""
+    if isinstance(tags, str | bytes) or not isinstance(tags, Iterable):
+        raise ValidationError(f"tags must be an iterable of strings, not {type(tags).__name__}")
+    out = list(tags)
+    for tag in out:
+        if not isinstance(tag, str) or not tag:
+            raise ValidationError(f"tags must be non-empty strings, got {tag!r:.100}")
+    return out
+
+
 def classify_status(status: str, reason_code: int | None = None) -> Outcome:
     """Map a wire status (any case, possibly unknown) to what it means for the caller."""
     s = status.strip().lower()
@@ -106,22 +129,22 @@ def classify_status(status: str, reason_code: int | None = None) -> Outcome:
     return "pending"
 
 
-def _reason_code(model: JobModel) -> int | None:
-    code = getattr(model.state, "reason_code", None)
-    return code if isinstance(code, int) else None
-
-
 def _outcome(model: JobModel) -> Outcome:
-    return classify_status(model.status, _reason_code(model))
+    code = model.state.reason_code
+    return classify_status(model.status, code if isinstance(code, int) else None)
 
 
-def _check_outcome(model: JobModel) -> None:
-    """Raise for a failed or cancelled job."""
-    outcome = _outcome(model)
+def _settled(model: JobModel) -> bool:
+    """Whether the job is final: True when completed; raises when it failed or was cancelled."""
+    state = model.state
+    code = state.reason_code if isinstance(state.reason_code, int) else None
+    outcome = classify_status(model.status, code)
+    if outcome == "pending":
+        return False
+    if outcome == "cancelled":
+        raise JobCancelledError(f"job {model.id} was cancelled", job_id=model.id)
     if outcome == "failed":
-        state = model.state
         reason = state.reason if isinstance(state.reason, str) else None
-        code = _reason_code(model)
         solution = state.reason_solution if isinstance(state.reason_solution, str) else None
         text = f"job {model.id} {model.status}"
         if code is not None or reason:
@@ -136,8 +159,7 @@ def _check_outcome(model: JobModel) -> None:
             reason_code=code,
             reason_solution=solution,
         )
-    if outcome == "cancelled":
-        raise JobCancelledError(f"job {model.id} was cancelled", job_id=model.id)
+    return True
 
 
 def _user_tags(model: JobModel) -> list[str]:
@@ -148,15 +170,20 @@ def _user_tags(model: JobModel) -> list[str]:
 # -- flows ------------------------------------------------------------------------------------
 
 
-class _Pacer:
-    """The timing of a polling loop: a checked timeout, its deadline and a growing interval."""
+class Pacer:
+    """The timing of a wait: a checked timeout, its deadlines, and the growing poll interval.
+
+    Polling stops at ``deadline`` (a ``clock()`` value; None: no deadline), and every request of
+    the wait, retries and token refreshes included, ends by ``hard_deadline``, one
+    ``max_poll_interval`` later (so that a check started at the deadline can finish).
+    """
 
     def __init__(
         self,
         timeout: float | None,
-        poll_interval: float,
-        max_poll_interval: float,
         clock: Callable[[], float],
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
     ) -> None:
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0
@@ -164,127 +191,116 @@ class _Pacer:
             raise ValidationError(
                 f"timeout must be a number of seconds >= 0, or None; got {timeout!r}"
             )
-        self._clock = clock
+        self.clock = clock
         self.start = clock()
-        self._deadline = None if timeout is None else self.start + timeout
+        self.timeout = timeout
+        self.deadline: float | None = None
+        self.hard_deadline: float | None = None
+        if timeout is not None:
+            self.deadline = self.start + timeout
+            self.hard_deadline = self.deadline + max_poll_interval
         self._interval = max(poll_interval, 0.01)
         self._max_interval = max_poll_interval
 
-    def pause(self) -> Sleep | None:
-        """The sleep before the next poll (capped at the deadline); None once it has passed."""
-        now = self._clock()
-        if self._deadline is not None and now >= self._deadline:
+    def pause(self) -> float | None:
+        """Seconds to sleep before the next poll (capped at the deadline); None once it passed."""
+        now = self.clock()
+        if self.deadline is not None and now >= self.deadline:
             return None
         delay = (
-            self._interval if self._deadline is None else min(self._interval, self._deadline - now)
+            self._interval if self.deadline is None else min(self._interval, self.deadline - now)
         )
         self._interval = min(self._interval * _POLL_GROWTH, self._max_interval)
-        return Sleep(delay)
+        return delay
+
+    def expired(self) -> bool:
+        """Whether the wait is over (a request that timed out now is the wait's timeout)."""
+        return self.deadline is not None and self.clock() >= self.deadline
+
+    def timed_out(self, message: str, job_id: str, last_status: str | None) -> JobTimeoutError:
+        return JobTimeoutError(
+            f"{message} after {self.timeout:g} s (it goes on; wait again or cancel it)",
+            job_id=job_id,
+            timeout=float(self.timeout or 0.0),
+            last_status=last_status,
+        )
 
 
 def wait_flow(
     job_id: str,
+    pacer: Pacer,
     *,
-    timeout: float | None,
-    poll_interval: float,
-    max_poll_interval: float,
-    on_status: Callable[[str], object] | None,
-    progress: bool,
-    clock: Callable[[], float],
+    on_status: Callable[[str], object] | None = None,
+    progress: bool = False,
 ) -> Flow[JobModel]:
     """Poll until the job is final; return its last model or raise (timeout, failure)."""
-    pacer = _Pacer(timeout, poll_interval, max_poll_interval, clock)
-    start = pacer.start
     last: str | None = None
     while True:
-        model: JobModel = yield ops.get_job_call(job_id)
+        try:
+            model = yield from ops.get_job(job_id, exclude_params=True)
+        except APITimeoutError as exc:
+            if not pacer.expired():
+                raise
+            raise pacer.timed_out(f"job {job_id} still {last}", job_id, last) from exc
         if model.status != last:
             last = model.status
             if progress:
-                print(f"[{clock() - start:7.1f} s] job {job_id}: {last}", file=sys.stderr)
+                elapsed = pacer.clock() - pacer.start
+                print(f"[{elapsed:7.1f} s] job {job_id}: {last}", file=sys.stderr)
             if on_status is not None:
                 on_status(last)
-        if _outcome(model) != "pending":
-            _check_outcome(model)
+        if _settled(model):
             return model
         pause = pacer.pause()
         if pause is None:
-            raise JobTimeoutError(
-                f"job {job_id} still {last} after {timeout:g} s (it goes on; wait again or "
-                "cancel it)",
-                job_id=job_id,
-                timeout=float(timeout or 0.0),
-                last_status=last,
-            )
-        yield pause
+            raise pacer.timed_out(f"job {job_id} still {last}", job_id, last)
+        yield from Sleep(pause)
 
 
-def result_flow(
-    job_id: str,
-    *,
-    timeout: float | None,
-    poll_interval: float,
-    max_poll_interval: float,
-    clock: Callable[[], float],
-) -> Flow[PrimitiveResult]:
+def result_flow(job_id: str, pacer: Pacer, poll_interval: float) -> Flow[PrimitiveResult]:
     """Wait for the job, then download and decode its result.
 
     A final job whose result is not stored yet (204) is asked again a few times, with backoff.
     """
-    model = yield from wait_flow(
-        job_id,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        max_poll_interval=max_poll_interval,
-        on_status=None,
-        progress=False,
-        clock=clock,
-    )
+    model = yield from wait_flow(job_id, pacer)
     delay = max(poll_interval, 0.05)
     for _ in range(_RESULT_RETRIES):
-        payload: dict[str, Any] | None = yield ops.get_job_results_call(job_id)
+        try:
+            payload = yield from ops.get_job_results(job_id)
+        except APITimeoutError as exc:
+            if not pacer.expired():
+                raise
+            message = f"job {job_id} is {model.status} but its result did not arrive"
+            raise pacer.timed_out(message, job_id, model.status) from exc
         if payload is not None:
             from qiskit_runtime_rest.codec import decode_result
 
             return decode_result(payload)
         # 204: the job is final but its result is not stored yet.
-        yield Sleep(delay)
-        delay = min(delay * 2, max_poll_interval)
+        yield from Sleep(delay)
+        delay = min(delay * 2, MAX_POLL_INTERVAL)
     raise JobTimeoutError(
         f"job {job_id} is {model.status} but its result is still not available",
         job_id=job_id,
-        timeout=float(timeout or 0.0),
+        timeout=float(pacer.timeout or 0.0),
         last_status=model.status,
     )
 
 
-def tag_list(tags: Iterable[str]) -> list[str]:
-    """Tags as a list of strings (a bare string is refused rather than split into letters)."""
-    if isinstance(tags, str | bytes) or not isinstance(tags, Iterable):
-        raise ValidationError(f"tags must be an iterable of strings, not {type(tags).__name__}")
-    out = list(tags)
-    for tag in out:
-        if not isinstance(tag, str) or not tag:
-            raise ValidationError(f"tags must be non-empty strings, got {tag!r:.100}")
-    return out
-
-
-def wait_all_flow(
-    job_ids: Sequence[str],
-    *,
-    timeout: float | None,
-    clock: Callable[[], float],
-    poll_interval: float = DEFAULT_POLL_INTERVAL,
-    max_poll_interval: float = MAX_POLL_INTERVAL,
-) -> Flow[list[str]]:
+def wait_all_flow(job_ids: Sequence[str], pacer: Pacer) -> Flow[list[str]]:
     """Poll jobs until all are final; return their final statuses (failures are not raised)."""
-    pacer = _Pacer(timeout, poll_interval, max_poll_interval, clock)
     statuses: dict[str, str] = {}
     pending = list(dict.fromkeys(job_ids))
     while pending:
         still: list[str] = []
         for job_id in pending:
-            model: JobModel = yield ops.get_job_call(job_id)
+            try:
+                model = yield from ops.get_job(job_id, exclude_params=True)
+            except APITimeoutError as exc:
+                if not pacer.expired():
+                    raise
+                message = f"{len(pending)} job(s) still running, e.g. {job_id},"
+                raise pacer.timed_out(message, job_id, statuses.get(job_id)) from exc
             statuses[job_id] = model.status
             if _outcome(model) == "pending":
                 still.append(job_id)
@@ -293,136 +309,146 @@ def wait_all_flow(
             break
         pause = pacer.pause()
         if pause is None:
-            raise JobTimeoutError(
-                f"{len(pending)} job(s) still running after {timeout:g} s, e.g. {pending[0]}",
-                job_id=pending[0],
-                timeout=float(timeout or 0.0),
-                last_status=statuses[pending[0]],
-            )
-        yield pause
+            message = f"{len(pending)} job(s) still running, e.g. {pending[0]},"
+            raise pacer.timed_out(message, pending[0], statuses[pending[0]])
+        yield from Sleep(pause)
     return [statuses[job_id] for job_id in job_ids]
+
+
+def tags_flow(job_id: str) -> Flow[list[str]]:
+    """The user tags of a job (its idempotency tag left out)."""
+    model = yield from ops.get_job(job_id, exclude_params=True)
+    return _user_tags(model)
 
 
 def update_tags_flow(job_id: str, tags: Sequence[str]) -> Flow[None]:
     """Replace the user tags of a job, keeping its idempotency tag(s)."""
-    model: JobModel = yield ops.get_job_call(job_id)
+    from qiskit_runtime_api.models import ReplaceJobTagsRequest
+
+    model = yield from ops.get_job(job_id, exclude_params=True)
     current = model.tags if isinstance(model.tags, list) else []
     keep = [t for t in current if is_idempotency_tag(t)]
-    yield ops.replace_job_tags_call(job_id, [*tags, *keep])
-    return None
-
-
-def _tags_flow(job_id: str) -> Flow[list[str]]:
-    model: JobModel = yield ops.get_job_call(job_id)
-    return _user_tags(model)
+    yield from ops.replace_job_tags(job_id, body=ReplaceJobTagsRequest(tags=[*tags, *keep]))
 
 
 # -- listing ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class JobQuery:
-    """Filters of ``GET /jobs`` and the number of jobs wanted (None: all)."""
+def _query_tags(tags: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """A bare string is one tag; no tags is None."""
+    if isinstance(tags, str):
+        return (tags,)
+    return tuple(tags) if tags else None
 
-    limit: int | None = None
+
+def _non_negative(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValidationError(f"{attribute.name} must be an integer >= 0, or None; got {value!r}")
+
+
+@attrs.frozen
+class Cursor:
+    """Where the next page of a listing starts, and what was handed out already."""
+
+    offset: int = 0
+    remaining: int | None = None
+    seen: frozenset[str] = frozenset()
+
+
+@attrs.frozen
+class JobPage:
+    """One page of a listing: its new jobs, and the cursor of the next page (None: the end)."""
+
+    jobs: list[JobModel]
+    next: Cursor | None
+
+
+@attrs.frozen(kw_only=True)
+class JobQuery:
+    """Filters of ``GET /jobs`` and the number of jobs wanted (``limit``; None: all)."""
+
+    limit: int | None = attrs.field(default=None, validator=_non_negative)
     pending: bool | None = None
     program: str | None = None
     backend: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
-    tags: Sequence[str] | None = None
-    """Jobs carrying all these tags; a bare string is one tag (stored as a tuple)."""
+    tags: tuple[str, ...] | None = attrs.field(default=None, converter=_query_tags)
+    """Jobs carrying all these tags; a bare string is one tag."""
     session_id: str | None = None
     descending: bool = True
     page_size: int = _PAGE_SIZE
 
-    def __post_init__(self) -> None:
-        tags = self.tags
-        normalised = (tags,) if isinstance(tags, str) else tuple(tags) if tags else None
-        object.__setattr__(self, "tags", normalised)
+    def first(self) -> Cursor | None:
+        """The cursor of the first page (None when no job is wanted)."""
+        return None if self.limit == 0 else Cursor(remaining=self.limit)
 
-    def pages(self) -> Generator[Call[Any] | JobModel, Any, None]:
-        """Yields list calls (send back the page) and the jobs to hand out (send None).
+    def page(self, cursor: Cursor) -> Flow[JobPage]:
+        """Fetch the page at ``cursor``. Pages by ``offset``; a job seen on an earlier page (the
+        list moved while paging) is not handed out twice."""
+        from qiskit_runtime_api.types import UNSET
 
-        Pages by ``offset``; a job seen on an earlier page (the list moved while paging) is not
-        handed out twice.
-        """
-        if self.limit is not None and (
-            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 0
-        ):
-            raise ValidationError(f"limit must be an integer >= 0, or None; got {self.limit!r}")
-        remaining = self.limit
-        offset = 0
-        seen: set[str] = set()
-        while remaining is None or remaining > 0:
-            size = self.page_size if remaining is None else min(self.page_size, remaining)
-            page = yield ops.list_jobs_call(
-                limit=size,
-                offset=offset,
-                pending=self.pending,
-                program=self.program,
-                backend=self.backend,
-                created_after=self.created_after,
-                created_before=self.created_before,
-                tags=self.tags,
-                session_id=self.session_id,
-                descending=self.descending,
-            )
-            for model in page.jobs:
-                if model.id in seen:
-                    continue
+        remaining = cursor.remaining
+        size = self.page_size if remaining is None else min(self.page_size, remaining)
+        page = yield from ops.list_jobs(
+            limit=size,
+            offset=cursor.offset,
+            pending=UNSET if self.pending is None else self.pending,
+            program=self.program or UNSET,
+            backend=self.backend or UNSET,
+            created_after=self.created_after or UNSET,
+            created_before=self.created_before or UNSET,
+            tags=list(self.tags) if self.tags else UNSET,
+            session_id=self.session_id or UNSET,
+            sort="DESC" if self.descending else "ASC",
+            exclude_params=True,
+        )
+        seen = set(cursor.seen)
+        fresh: list[JobModel] = []
+        for model in page.jobs:
+            if model.id not in seen and (remaining is None or len(fresh) < remaining):
                 seen.add(model.id)
-                yield model
-                if remaining is not None:
-                    remaining -= 1
-                    if remaining == 0:
-                        return
-            offset += len(page.jobs)
-            count = page.count if isinstance(page.count, int) else None
-            if len(page.jobs) < size or (count is not None and offset >= count):
-                return
+                fresh.append(model)
+        remaining = None if remaining is None else remaining - len(fresh)
+        offset = cursor.offset + len(page.jobs)
+        count = page.count if isinstance(page.count, int) else None
+        if remaining == 0 or len(page.jobs) < size or (count is not None and offset >= count):
+            return JobPage(fresh, None)
+        return JobPage(fresh, Cursor(offset, remaining, frozenset(seen)))
 
 
 def iter_jobs(engine: Engine, query: JobQuery) -> Iterator[Job]:
     """Auto-paginating iterator of :class:`Job` handles."""
-    gen = query.pages()
-    value: Any = None
-    while True:
-        try:
-            item = gen.send(value)
-        except StopIteration:
-            return
-        if isinstance(item, Call):
-            value = engine.call(item)
-        else:
-            value = None
-            yield Job._from_model(engine, item)
+    cursor = query.first()
+    while cursor is not None:
+        page = engine.run(query.page(cursor))
+        for model in page.jobs:
+            yield Job._from_model(engine, model)
+        cursor = page.next
 
 
 async def aiter_jobs(engine: AsyncEngine, query: JobQuery) -> AsyncIterator[AsyncJob]:
     """Auto-paginating async iterator of :class:`AsyncJob` handles."""
-    gen = query.pages()
-    value: Any = None
-    while True:
-        try:
-            item = gen.send(value)
-        except StopIteration:
-            return
-        if isinstance(item, Call):
-            value = await engine.call(item)
-        else:
-            value = None
-            yield AsyncJob._from_model(engine, item)
+    cursor = query.first()
+    while cursor is not None:
+        page = await engine.run(query.page(cursor))
+        for model in page.jobs:
+            yield AsyncJob._from_model(engine, model)
+        cursor = page.next
 
 
 # -- handles ----------------------------------------------------------------------------------
 
 
-class _JobBase:
+E = TypeVar("E", Engine, AsyncEngine)
+
+
+class _JobBase(Generic[E]):
     """What both handles share: identity, last known state, representation."""
 
     def __init__(
         self,
+        engine: E,
         job_id: str,
         *,
         backend: str | None = None,
@@ -430,6 +456,7 @@ class _JobBase:
         program_id: str | None = None,
         idempotency_tag: str | None = None,
     ) -> None:
+        self._engine: E = engine
         self._id = job_id
         self._backend = backend
         self._session_id = session_id
@@ -500,12 +527,8 @@ class _JobBase:
         return hash((type(self).__name__, self._id))
 
 
-class Job(_JobBase):
+class Job(_JobBase[Engine]):
     """A handle on a job (sync). Obtained from ``run()``, ``Runtime.job(id)`` or ``jobs()``."""
-
-    def __init__(self, engine: Engine, job_id: str, **kwargs: Any) -> None:
-        super().__init__(job_id, **kwargs)
-        self._engine = engine
 
     @classmethod
     def _from_model(cls, engine: Engine, model: JobModel) -> Job:
@@ -515,7 +538,7 @@ class Job(_JobBase):
 
     def details(self) -> JobModel:
         """Refresh and return the job object (generated ``qiskit_runtime_api.models.Job``)."""
-        return self._remember(self._engine.call(ops.get_job_call(self._id)))
+        return self._remember(self._engine.send(ops.get_job(self._id, exclude_params=True)))
 
     def status(self) -> str:
         """Refresh and return the wire status (compare case-insensitively)."""
@@ -538,18 +561,9 @@ class Job(_JobBase):
 
         Raises ``JobTimeoutError``, ``JobFailedError`` or ``JobCancelledError``.
         """
-        model = self._engine.drive(
-            wait_flow(
-                self._id,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                on_status=on_status,
-                progress=progress,
-                clock=self._engine.clock,
-            )
-        )
-        return self._remember(model).status
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        flow = wait_flow(self._id, pacer, on_status=on_status, progress=progress)
+        return self._remember(self._engine.run(flow, pacer.hard_deadline)).status
 
     def result(
         self,
@@ -558,48 +572,41 @@ class Job(_JobBase):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
     ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (not cached)."""
-        return self._engine.drive(
-            result_flow(
-                self._id,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                clock=self._engine.clock,
-            )
-        )
+        """Wait for the job, then download and decode its result (not cached).
+
+        Raises ``JobTimeoutError``, ``JobFailedError`` or ``JobCancelledError``.
+        """
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        flow = result_flow(self._id, pacer, poll_interval)
+        return self._engine.run(flow, pacer.hard_deadline)
 
     def cancel(self) -> None:
         """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
-        self._engine.call(ops.cancel_job_call(self._id))
+        self._engine.send(ops.cancel_job(self._id))
 
     def delete(self) -> None:
         """Delete the job (only final jobs can be deleted)."""
-        self._engine.call(ops.delete_job_call(self._id))
+        self._engine.send(ops.delete_job(self._id))
 
     def logs(self) -> str:
         """The job's logs (text; usually available once the job finished)."""
-        return self._engine.call(ops.get_job_logs_call(self._id))
+        return self._engine.send(ops.get_job_logs(self._id))
 
     def metrics(self) -> JobMetrics:
         """Timestamps and usage (generated ``qiskit_runtime_api.models.JobMetrics``)."""
-        return self._engine.call(ops.get_job_metrics_call(self._id))
+        return self._engine.send(ops.get_job_metrics(self._id))
 
     def tags(self) -> list[str]:
         """The job's tags, without the idempotency tag."""
-        return self._engine.drive(_tags_flow(self._id))
+        return self._engine.run(tags_flow(self._id))
 
     def update_tags(self, tags: Iterable[str]) -> None:
         """Replace the job's tags (its idempotency tag is kept)."""
-        self._engine.drive(update_tags_flow(self._id, tag_list(tags)))
+        self._engine.run(update_tags_flow(self._id, tag_list(tags)))
 
 
-class AsyncJob(_JobBase):
+class AsyncJob(_JobBase[AsyncEngine]):
     """The async twin of :class:`Job`: the same methods, as coroutines."""
-
-    def __init__(self, engine: AsyncEngine, job_id: str, **kwargs: Any) -> None:
-        super().__init__(job_id, **kwargs)
-        self._engine = engine
 
     @classmethod
     def _from_model(cls, engine: AsyncEngine, model: JobModel) -> AsyncJob:
@@ -609,7 +616,8 @@ class AsyncJob(_JobBase):
 
     async def details(self) -> JobModel:
         """Refresh and return the job object (generated ``qiskit_runtime_api.models.Job``)."""
-        return self._remember(await self._engine.call(ops.get_job_call(self._id)))
+        model = await self._engine.send(ops.get_job(self._id, exclude_params=True))
+        return self._remember(model)
 
     async def status(self) -> str:
         """Refresh and return the wire status (compare case-insensitively)."""
@@ -629,18 +637,9 @@ class AsyncJob(_JobBase):
         progress: bool = False,
     ) -> str:
         """Wait until the job completes and return its final status (see :meth:`Job.wait`)."""
-        model = await self._engine.drive(
-            wait_flow(
-                self._id,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                on_status=on_status,
-                progress=progress,
-                clock=self._engine.clock,
-            )
-        )
-        return self._remember(model).status
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        flow = wait_flow(self._id, pacer, on_status=on_status, progress=progress)
+        return self._remember(await self._engine.run(flow, pacer.hard_deadline)).status
 
     async def result(
         self,
@@ -649,37 +648,32 @@ class AsyncJob(_JobBase):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
     ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (not cached)."""
-        return await self._engine.drive(
-            result_flow(
-                self._id,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                clock=self._engine.clock,
-            )
+        """Wait for the job, then download and decode its result (see :meth:`Job.result`)."""
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        return await self._engine.run(
+            result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
         )
 
     async def cancel(self) -> None:
         """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
-        await self._engine.call(ops.cancel_job_call(self._id))
+        await self._engine.send(ops.cancel_job(self._id))
 
     async def delete(self) -> None:
         """Delete the job (only final jobs can be deleted)."""
-        await self._engine.call(ops.delete_job_call(self._id))
+        await self._engine.send(ops.delete_job(self._id))
 
     async def logs(self) -> str:
         """The job's logs (text; usually available once the job finished)."""
-        return await self._engine.call(ops.get_job_logs_call(self._id))
+        return await self._engine.send(ops.get_job_logs(self._id))
 
     async def metrics(self) -> JobMetrics:
         """Timestamps and usage (generated ``qiskit_runtime_api.models.JobMetrics``)."""
-        return await self._engine.call(ops.get_job_metrics_call(self._id))
+        return await self._engine.send(ops.get_job_metrics(self._id))
 
     async def tags(self) -> list[str]:
         """The job's tags, without the idempotency tag."""
-        return await self._engine.drive(_tags_flow(self._id))
+        return await self._engine.run(tags_flow(self._id))
 
     async def update_tags(self, tags: Iterable[str]) -> None:
         """Replace the job's tags (its idempotency tag is kept)."""
-        await self._engine.drive(update_tags_flow(self._id, tag_list(tags)))
+        await self._engine.run(update_tags_flow(self._id, tag_list(tags)))

@@ -28,17 +28,12 @@ from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest._core import AsyncEngine, Call, Engine, Flow
 from qiskit_runtime_rest.errors import NotFoundError, ValidationError
 from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, aiter_jobs, iter_jobs
+from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
 
 if TYPE_CHECKING:
     from qiskit_runtime_api.models import Session as SessionModel
 
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
-    from qiskit_runtime_rest.primitives import (
-        AsyncEstimator,
-        AsyncSampler,
-        Estimator,
-        Sampler,
-    )
 
 __all__ = ["AsyncBatch", "AsyncSession", "Batch", "Session"]
 
@@ -75,7 +70,7 @@ def create_session_call(
             body.max_session_ttl = max_time
     elif max_time is not None:
         body.max_ttl = max_time
-    return ops.create_session_call(body)
+    return ops.create_session(body=body)
 
 
 def check_mode(model: SessionModel, expected: Mode) -> None:
@@ -89,12 +84,18 @@ def check_mode(model: SessionModel, expected: Mode) -> None:
 
 
 def _end_flow(session_id: str, action: ExitAction) -> Flow[None]:
-    call = ops.cancel_session_call if action == "cancel" else ops.close_session_call
+    """Close (``PATCH accepting_jobs: false``: queued jobs still run) or cancel (``DELETE
+    /sessions/{id}/close``: queued jobs do not run) a session; both are idempotent."""
+    from qiskit_runtime_api.models import UpdateSessionRequest
+
+    if action == "cancel":
+        call = ops.cancel_session(session_id)
+    else:
+        call = ops.update_session(session_id, body=UpdateSessionRequest(accepting_jobs=False))
     try:
-        yield call(session_id)
+        yield from call
     except NotFoundError:
         logger.info("session %s not found while trying to %s it (already gone)", session_id, action)
-    return None
 
 
 def exit_action(
@@ -129,14 +130,12 @@ class _ModeBase:
         session_id: str,
         backend: str | None,
         *,
-        legacy_instance: tuple[str, str, str] | None = None,
         close_on_exit: bool = True,
         cancel_on_error: bool = False,
         model: SessionModel | None = None,
     ) -> None:
         self._id = session_id
         self._backend = backend
-        self._legacy_instance = legacy_instance
         self.close_on_exit = close_on_exit
         self.cancel_on_error = cancel_on_error
         self._closed = False
@@ -206,19 +205,17 @@ class Session(_ModeBase):
         backend: str,
         *,
         max_time: int | None = None,
-        legacy_instance: tuple[str, str, str] | None = None,
         close_on_exit: bool = True,
         cancel_on_error: bool = False,
     ) -> Self:
         call = create_session_call(
-            backend, cls.mode, max_time=max_time, legacy_instance=legacy_instance
+            backend, cls.mode, max_time=max_time, legacy_instance=engine.legacy_instance
         )
-        model = engine.call(call)
+        model = engine.send(call)
         session = cls(
             engine,
             model.id,
             model.backend_name if isinstance(model.backend_name, str) else backend,
-            legacy_instance=legacy_instance,
             close_on_exit=close_on_exit,
             cancel_on_error=cancel_on_error,
             model=model,
@@ -227,35 +224,28 @@ class Session(_ModeBase):
         return session
 
     @classmethod
-    def _attach(
-        cls, engine: Engine, session_id: str, *, legacy_instance: tuple[str, str, str] | None
-    ) -> Self:
-        model = engine.call(ops.get_session_call(session_id))
+    def _attach(cls, engine: Engine, session_id: str) -> Self:
+        model = engine.send(ops.get_session(session_id))
         check_mode(model, cls.mode)
         return cls(
             engine,
             model.id,
             model.backend_name if isinstance(model.backend_name, str) else None,
-            legacy_instance=legacy_instance,
             model=model,
         )
 
     def sampler(self, options: SamplerOptions | None = None) -> Sampler:
         """A Sampler whose jobs run in this session."""
-        from qiskit_runtime_rest.primitives import Sampler
-
-        return Sampler._in_session(self._engine, self._backend_name(), options, self)
+        return Sampler(self._engine, self._backend_name(), options, session=self)
 
     def estimator(self, options: EstimatorOptions | None = None) -> Estimator:
         """An Estimator whose jobs run in this session."""
-        from qiskit_runtime_rest.primitives import Estimator
-
-        return Estimator._in_session(self._engine, self._backend_name(), options, self)
+        return Estimator(self._engine, self._backend_name(), options, session=self)
 
     def details(self) -> SessionModel:
         """Refresh and return the session object (generated ``qiskit_runtime_api.models.Session``:
         state, accepting_jobs, TTLs, timestamps...)."""
-        return self._remember(self._engine.call(ops.get_session_call(self._id)))
+        return self._remember(self._engine.send(ops.get_session(self._id)))
 
     def status(self) -> str:
         """The session's ``state`` (``open``, ``active``, ``inactive``, ``closed``, or newer)."""
@@ -270,14 +260,14 @@ class Session(_ModeBase):
         """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored."""
         flow = self._end("close")
         if flow is not None:
-            self._engine.drive(flow)
+            self._engine.run(flow)
             self._ended("close")
 
     def cancel(self) -> None:
         """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored."""
         flow = self._end("cancel")
         if flow is not None:
-            self._engine.drive(flow)
+            self._engine.run(flow)
             self._ended("cancel")
 
     def __enter__(self) -> Self:
@@ -328,19 +318,17 @@ class AsyncSession(_ModeBase):
         backend: str,
         *,
         max_time: int | None = None,
-        legacy_instance: tuple[str, str, str] | None = None,
         close_on_exit: bool = True,
         cancel_on_error: bool = False,
     ) -> Self:
         call = create_session_call(
-            backend, cls.mode, max_time=max_time, legacy_instance=legacy_instance
+            backend, cls.mode, max_time=max_time, legacy_instance=engine.legacy_instance
         )
-        model = await engine.call(call)
+        model = await engine.send(call)
         session = cls(
             engine,
             model.id,
             model.backend_name if isinstance(model.backend_name, str) else backend,
-            legacy_instance=legacy_instance,
             close_on_exit=close_on_exit,
             cancel_on_error=cancel_on_error,
             model=model,
@@ -349,34 +337,27 @@ class AsyncSession(_ModeBase):
         return session
 
     @classmethod
-    async def _attach(
-        cls, engine: AsyncEngine, session_id: str, *, legacy_instance: tuple[str, str, str] | None
-    ) -> Self:
-        model = await engine.call(ops.get_session_call(session_id))
+    async def _attach(cls, engine: AsyncEngine, session_id: str) -> Self:
+        model = await engine.send(ops.get_session(session_id))
         check_mode(model, cls.mode)
         return cls(
             engine,
             model.id,
             model.backend_name if isinstance(model.backend_name, str) else None,
-            legacy_instance=legacy_instance,
             model=model,
         )
 
     def sampler(self, options: SamplerOptions | None = None) -> AsyncSampler:
         """An AsyncSampler whose jobs run in this session."""
-        from qiskit_runtime_rest.primitives import AsyncSampler
-
-        return AsyncSampler._in_session(self._engine, self._backend_name(), options, self)
+        return AsyncSampler(self._engine, self._backend_name(), options, session=self)
 
     def estimator(self, options: EstimatorOptions | None = None) -> AsyncEstimator:
         """An AsyncEstimator whose jobs run in this session."""
-        from qiskit_runtime_rest.primitives import AsyncEstimator
-
-        return AsyncEstimator._in_session(self._engine, self._backend_name(), options, self)
+        return AsyncEstimator(self._engine, self._backend_name(), options, session=self)
 
     async def details(self) -> SessionModel:
         """Refresh and return the session object (see :meth:`Session.details`)."""
-        return self._remember(await self._engine.call(ops.get_session_call(self._id)))
+        return self._remember(await self._engine.send(ops.get_session(self._id)))
 
     async def status(self) -> str:
         """The session's ``state``."""
@@ -391,14 +372,14 @@ class AsyncSession(_ModeBase):
         """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored."""
         flow = self._end("close")
         if flow is not None:
-            await self._engine.drive(flow)
+            await self._engine.run(flow)
             self._ended("close")
 
     async def cancel(self) -> None:
         """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored."""
         flow = self._end("cancel")
         if flow is not None:
-            await self._engine.drive(flow)
+            await self._engine.run(flow)
             self._ended("cancel")
 
     async def __aenter__(self) -> Self:

@@ -5,7 +5,12 @@ service applies its own defaults to the rest (as qiskit-ibm-runtime does). Neste
 given as option objects or as plain dicts; :meth:`SamplerOptions.from_dict` /
 :meth:`EstimatorOptions.from_dict` read a whole ``params.options``-style dict.
 
-Where each option goes in a job (service facts, section 8.4):
+Each field carries its :class:`Rule` (type, bounds, accepted strings), the constraints of the
+option's schema in ``spec/qiskit-runtime.yaml`` (a test compares every rule with the spec); the
+rules are applied, with the full option path in messages, when an options object is built.
+
+Where each option goes in a job (the ``SamplerJobRequest`` / ``EstimatorJobRequest`` schemas of
+the spec, and qiskit-ibm-runtime's ``options`` package, https://github.com/Qiskit/qiskit-ibm-runtime):
 
 * ``params.options``: everything but the fields below (:meth:`to_params_options`);
 * ``params.resilience_level``: ``EstimatorOptions.resilience_level`` (:meth:`to_params_fields`);
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, ClassVar, Literal, NoReturn, Self, TypeAlias, TypeVar, cast, get_args
 
@@ -44,6 +49,7 @@ __all__ = [
     "MeasureNoiseLearningOptions",
     "PecOptions",
     "ResilienceOptions",
+    "Rule",
     "SamplerOptions",
     "SimulatorOptions",
     "TranspilationOptions",
@@ -123,106 +129,40 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-# -- value checkers: each returns the normalised value or raises ValidationError ----------------
+# -- rules: what each option accepts -------------------------------------------------------------
+
+Kind: TypeAlias = Literal["boolean", "integer", "number", "string", "array", "object", "options"]
 
 
-class _Spec:
-    """How one option's value is checked and normalised (numpy scalars -> int/float, lists ->
-    tuples so the options stay immutable)."""
+@attrs.frozen
+class Rule:
+    """What one option accepts, in the terms of the JSON schemas of ``spec/qiskit-runtime.yaml``
+    (``tests/test_options.py`` checks every rule against the spec).
 
-    def coerce(self, value: object, where: str) -> object:
-        raise NotImplementedError
+    ``kind`` is the JSON type (``options``: a nested option class, given as one or as a dict);
+    ``minimum``/``maximum`` bound numbers (``exclusive``: the minimum itself is refused); ``enum``
+    lists the accepted strings (``upper``: compared upper-cased); ``auto`` also accepts
+    ``"auto"``; ``items`` is the rule of an array's items, with ``min_items``/``max_items``;
+    ``min_length``/``max_length`` bound strings; ``one_or_many`` accepts one value or a non-empty
+    array of them; ``adapt`` turns a qiskit object (a CouplingMap, an Aer NoiseModel) into plain
+    data first.
+    """
 
-    def to_json(self, value: Any) -> Any:
-        return value
-
-
-class _Bool(_Spec):
-    def coerce(self, value: object, where: str) -> object:
-        if not isinstance(value, bool):
-            _fail(f"{where} must be a boolean, got {_show(value)}")
-        return value
-
-
-class _Int(_Spec):
-    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
-        self.minimum = minimum
-        self.maximum = maximum
-
-    def coerce(self, value: object, where: str) -> object:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            _fail(f"{where} must be an integer, got {_show(value)}")
-        number = int(value)
-        if self.minimum is not None and number < self.minimum:
-            _fail(f"{where} must be >= {self.minimum}, got {number}")
-        if self.maximum is not None and number > self.maximum:
-            _fail(f"{where} must be <= {self.maximum}, got {number}")
-        return number
-
-
-class _Float(_Spec):
-    def __init__(self, minimum: float | None = None, *, exclusive: bool = False) -> None:
-        self.minimum = minimum
-        self.exclusive = exclusive
-
-    def coerce(self, value: object, where: str) -> object:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            _fail(f"{where} must be a number, got {_show(value)}")
-        try:
-            number = float(value)
-        except (OverflowError, ValueError):
-            _fail(f"{where} is not a usable number: {_show(value)}")
-        if not math.isfinite(number):
-            _fail(f"{where} must be finite, got {number}")
-        if self.minimum is not None:
-            if self.exclusive and number <= self.minimum:
-                _fail(f"{where} must be > {self.minimum}, got {number}")
-            if not self.exclusive and number < self.minimum:
-                _fail(f"{where} must be >= {self.minimum}, got {number}")
-        return number
-
-
-class _Choice(_Spec):
-    def __init__(self, literal: Any, *, upper: bool = False) -> None:
-        self.values: tuple[str, ...] = get_args(literal)
-        self.upper = upper
-
-    def coerce(self, value: object, where: str) -> object:
-        candidate = value.upper() if self.upper and isinstance(value, str) else value
-        if not isinstance(candidate, str) or candidate not in self.values:
-            _fail(f"{where} must be one of {', '.join(map(repr, self.values))}; got {_show(value)}")
-        return candidate
-
-
-class _Str(_Spec):
-    def __init__(self, min_length: int = 1, max_length: int | None = None) -> None:
-        self.min_length = min_length
-        self.max_length = max_length
-
-    def coerce(self, value: object, where: str) -> object:
-        if not isinstance(value, str):
-            _fail(f"{where} must be a string, got {_show(value)}")
-        if len(value) < self.min_length:
-            _fail(f"{where} must have at least {self.min_length} character(s)")
-        if self.max_length is not None and len(value) > self.max_length:
-            _fail(f"{where} must have at most {self.max_length} characters, got {len(value)}")
-        return value
-
-
-class _AutoOr(_Spec):
-    def __init__(self, inner: _Spec) -> None:
-        self.inner = inner
-
-    def coerce(self, value: object, where: str) -> object:
-        if value == "auto" and isinstance(value, str):
-            return value
-        try:
-            return self.inner.coerce(value, where)
-        except ValidationError as exc:
-            _fail(f"{exc} (or 'auto')")
-
-    def to_json(self, value: Any) -> Any:
-        return value if value == "auto" else self.inner.to_json(value)
+    kind: Kind
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive: bool = False
+    enum: tuple[str, ...] | None = None
+    upper: bool = False
+    auto: bool = False
+    items: Rule | None = None
+    min_items: int = 0
+    max_items: int | None = None
+    min_length: int = 0
+    max_length: int | None = None
+    one_or_many: bool = False
+    options: type[_Options] | None = None
+    adapt: Callable[[object, str], object] | None = attrs.field(default=None, eq=False)
 
 
 def _as_list(value: object, where: str) -> list[Any]:
@@ -236,42 +176,6 @@ def _as_list(value: object, where: str) -> list[Any]:
         if isinstance(items, list):
             return items
     _fail(f"{where} must be a list, got {_show(value)}")
-
-
-class _Seq(_Spec):
-    def __init__(self, item: _Spec, *, min_length: int = 0, max_length: int | None = None) -> None:
-        self.item = item
-        self.min_length = min_length
-        self.max_length = max_length
-
-    def coerce(self, value: object, where: str) -> object:
-        items = _as_list(value, where)
-        if len(items) < self.min_length:
-            _fail(f"{where} must have at least {self.min_length} item(s), got {len(items)}")
-        if self.max_length is not None and len(items) > self.max_length:
-            _fail(f"{where} must have at most {self.max_length} items, got {len(items)}")
-        return tuple(self.item.coerce(v, f"{where}[{i}]") for i, v in enumerate(items))
-
-    def to_json(self, value: Any) -> Any:
-        return [self.item.to_json(v) for v in value]
-
-
-class _OneOrMany(_Spec):
-    """A single value or a non-empty list of them (ZNE extrapolators)."""
-
-    def __init__(self, item: _Spec) -> None:
-        self.item = item
-        self.many = _Seq(item, min_length=1)
-
-    def coerce(self, value: object, where: str) -> object:
-        return (
-            self.item.coerce(value, where)
-            if isinstance(value, str)
-            else self.many.coerce(value, where)
-        )
-
-    def to_json(self, value: Any) -> Any:
-        return value if isinstance(value, str) else list(value)
 
 
 def _plain_json(value: object, where: str) -> Any:
@@ -297,62 +201,134 @@ def _plain_json(value: object, where: str) -> Any:
     _fail(f"{where} holds a {type(value).__name__}, which is not JSON data")
 
 
-class _JsonObject(_Spec):
-    def coerce(self, value: object, where: str) -> object:
+def _conform(value: object, rule: Rule, where: str) -> object:
+    """``value`` checked against ``rule`` and normalised (numpy scalars become ``int``/
+    ``float``, lists become tuples so that options stay immutable); ValidationError otherwise."""
+    if rule.adapt is not None:
+        value = rule.adapt(value, where)
+    if rule.auto and value == "auto" and isinstance(value, str):
+        return value
+    kind = rule.kind
+    if rule.auto:
+        try:
+            return _conform(value, attrs.evolve(rule, auto=False), where)
+        except ValidationError as exc:
+            _fail(f"{exc} (or 'auto')")
+    if rule.one_or_many:
+        one = attrs.evolve(rule, one_or_many=False)
+        many = Rule("array", items=one, min_items=1)
+        return _conform(value, one if isinstance(value, str) else many, where)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            _fail(f"{where} must be a boolean, got {_show(value)}")
+        return value
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            _fail(f"{where} must be an integer, got {_show(value)}")
+        number: float = int(value)
+    elif kind == "number":
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            _fail(f"{where} must be a number, got {_show(value)}")
+        try:
+            number = float(value)
+        except (OverflowError, ValueError):
+            _fail(f"{where} is not a usable number: {_show(value)}")
+        if not math.isfinite(number):
+            _fail(f"{where} must be finite, got {number}")
+    elif kind == "string":
+        text = value.upper() if rule.upper and isinstance(value, str) else value
+        if rule.enum is not None:
+            if not isinstance(text, str) or text not in rule.enum:
+                _fail(
+                    f"{where} must be one of {', '.join(map(repr, rule.enum))}; got {_show(value)}"
+                )
+            return text
+        if not isinstance(text, str):
+            _fail(f"{where} must be a string, got {_show(value)}")
+        if len(text) < rule.min_length:
+            _fail(f"{where} must have at least {rule.min_length} character(s)")
+        if rule.max_length is not None and len(text) > rule.max_length:
+            _fail(f"{where} must have at most {rule.max_length} characters, got {len(text)}")
+        return text
+    elif kind == "array":
+        items = _as_list(value, where)
+        if len(items) < rule.min_items:
+            _fail(f"{where} must have at least {rule.min_items} item(s), got {len(items)}")
+        if rule.max_items is not None and len(items) > rule.max_items:
+            _fail(f"{where} must have at most {rule.max_items} items, got {len(items)}")
+        item = rule.items or Rule("object")
+        return tuple(_conform(v, item, f"{where}[{i}]") for i, v in enumerate(items))
+    elif kind == "object":
         if not isinstance(value, Mapping):
             _fail(f"{where} must be a dict, got {_show(value)}")
         try:
             return _plain_json(value, where)
         except RecursionError:
             _fail(f"{where} is nested too deeply")
-
-    def to_json(self, value: Any) -> Any:
-        return _plain_json(value, "")
-
-
-class _NoiseModel(_JsonObject):
-    def coerce(self, value: object, where: str) -> object:
-        module = type(value).__module__.split(".")[0]
-        to_dict = getattr(value, "to_dict", None)
-        if module == "qiskit_aer" and to_dict is not None:  # a qiskit_aer NoiseModel
-            try:
-                body = to_dict(serializable=True)
-            except Exception as exc:  # whatever Aer raises for an unserialisable model
-                _fail(f"{where} cannot be serialised: {exc}")
-            return {"__type__": "NoiseModel", "__value__": super().coerce(body, where)}
-        return super().coerce(value, where)
-
-
-class _CouplingMap(_Spec):
-    def coerce(self, value: object, where: str) -> object:
-        get_edges = getattr(value, "get_edges", None)
-        if type(value).__module__.startswith("qiskit") and get_edges is not None:
-            value = [list(edge) for edge in get_edges()]  # a qiskit CouplingMap
-        pair = _Seq(_Int(minimum=0), min_length=2, max_length=2)
-        return _Seq(pair).coerce(value, where)
-
-    def to_json(self, value: Any) -> Any:
-        return [list(edge) for edge in value]
-
-
-class _Nested(_Spec):
-    def __init__(self, cls: type[_Options]) -> None:
-        self.cls = cls
-
-    def coerce(self, value: object, where: str) -> object:
-        if isinstance(value, self.cls):
+    else:  # options
+        cls = rule.options
+        assert cls is not None
+        if isinstance(value, cls):
             return value
         if isinstance(value, Mapping):
-            return _from_mapping(self.cls, value, where)
-        _fail(f"{where} must be a {self.cls.__name__} or a dict, got {_show(value)}")
+            return _from_mapping(cls, value, where)
+        _fail(f"{where} must be a {cls.__name__} or a dict, got {_show(value)}")
+    if rule.minimum is not None:
+        if rule.exclusive and number <= rule.minimum:
+            _fail(f"{where} must be > {rule.minimum}, got {number}")
+        if not rule.exclusive and number < rule.minimum:
+            _fail(f"{where} must be >= {rule.minimum}, got {number}")
+    if rule.maximum is not None and number > rule.maximum:
+        _fail(f"{where} must be <= {rule.maximum}, got {number}")
+    return number
 
-    def to_json(self, value: Any) -> Any:
+
+def _dump(value: Any, rule: Rule) -> Any:
+    """The JSON data of a value that :func:`_conform` accepted."""
+    if isinstance(value, _Options):
         return value.to_dict()
+    if isinstance(value, tuple):
+        item = rule.items or Rule("object")
+        return [_dump(v, item) for v in value]
+    if isinstance(value, Mapping):
+        return _plain_json(value, "")
+    return value
 
 
-def _m(spec: _Spec) -> dict[str, _Spec]:
-    """Metadata of an option field: how its value is checked (fields default to None, unset)."""
-    return {"spec": spec}
+def _noise_model(value: object, where: str) -> object:
+    """A qiskit_aer ``NoiseModel`` as the typed ``NoiseModel`` node the service reads."""
+    to_dict = getattr(value, "to_dict", None)
+    if type(value).__module__.split(".")[0] != "qiskit_aer" or to_dict is None:
+        return value
+    try:
+        body = to_dict(serializable=True)
+    except Exception as exc:  # whatever Aer raises for an unserialisable model
+        _fail(f"{where} cannot be serialised: {exc}")
+    return {"__type__": "NoiseModel", "__value__": _plain_json(body, where)}
+
+
+def _coupling_map(value: object, where: str) -> object:
+    """A qiskit ``CouplingMap`` as its list of edges."""
+    get_edges = getattr(value, "get_edges", None)
+    if type(value).__module__.startswith("qiskit") and get_edges is not None:
+        return [list(edge) for edge in get_edges()]
+    return value
+
+
+def _rule(kind: Kind | Any, **constraints: Any) -> dict[str, Rule]:
+    """The metadata of an option field: its rule (fields default to None, unset); ``kind`` may
+    be a ``Literal`` of the accepted strings."""
+    if kind not in get_args(Kind):
+        kind, constraints = "string", {"enum": get_args(kind), **constraints}
+    return {"rule": Rule(kind, **constraints)}
+
+
+def _nested(cls: type[_Options]) -> dict[str, Rule]:
+    """The metadata of a nested option field (a typed converter lets it take a dict too)."""
+    return {"rule": Rule("options", options=cls)}
+
+
+_INDEX = Rule("integer", minimum=0)
 
 
 def _from_mapping(cls: type[_O], data: object, where: str) -> _O:
@@ -444,8 +420,8 @@ class _Options:
                 value = getattr(self, f.name)
                 if value is not None:
                     # Frozen class: normalised values are stored the way attrs documents.
-                    spec = f.metadata["spec"]
-                    object.__setattr__(self, f.name, spec.coerce(value, f"{where}.{f.name}"))
+                    rule = f.metadata["rule"]
+                    object.__setattr__(self, f.name, _conform(value, rule, f"{where}.{f.name}"))
             self._check(where)
         finally:
             _PATH.reset(token)
@@ -465,7 +441,7 @@ class _Options:
             value = getattr(self, f.name)
             if value is None:
                 continue
-            data = f.metadata["spec"].to_json(value)
+            data = _dump(value, f.metadata["rule"])
             if data != {}:
                 out[f.name] = data
         return out
@@ -479,48 +455,48 @@ class _Options:
 class DynamicalDecouplingOptions(_Options):
     """Dynamical decoupling: pulse sequences inserted in idle periods."""
 
-    enable: bool | None = field(default=None, metadata=_m(_Bool()))
-    sequence_type: SequenceType | None = field(default=None, metadata=_m(_Choice(SequenceType)))
+    enable: bool | None = field(default=None, metadata=_rule("boolean"))
+    sequence_type: SequenceType | None = field(default=None, metadata=_rule(SequenceType))
     extra_slack_distribution: SlackDistribution | None = field(
-        default=None, metadata=_m(_Choice(SlackDistribution))
+        default=None, metadata=_rule(SlackDistribution)
     )
     scheduling_method: SchedulingMethod | None = field(
-        default=None, metadata=_m(_Choice(SchedulingMethod))
+        default=None, metadata=_rule(SchedulingMethod)
     )
-    skip_reset_qubits: bool | None = field(default=None, metadata=_m(_Bool()))
+    skip_reset_qubits: bool | None = field(default=None, metadata=_rule("boolean"))
 
 
 @attrs.frozen(kw_only=True)
 class ExecutionOptions(_Options):
     """Execution: qubit initialisation, repetition delay, and (Sampler only) ``meas_type``."""
 
-    init_qubits: bool | None = field(default=None, metadata=_m(_Bool()))
-    rep_delay: float | None = field(default=None, metadata=_m(_Float(0.0)))
-    meas_type: MeasType | None = field(default=None, metadata=_m(_Choice(MeasType)))
+    init_qubits: bool | None = field(default=None, metadata=_rule("boolean"))
+    rep_delay: float | None = field(default=None, metadata=_rule("number", minimum=0.0))
+    meas_type: MeasType | None = field(default=None, metadata=_rule(MeasType))
 
 
 @attrs.frozen(kw_only=True)
 class TwirlingOptions(_Options):
     """Pauli twirling of gates and measurements."""
 
-    enable_gates: bool | None = field(default=None, metadata=_m(_Bool()))
-    enable_measure: bool | None = field(default=None, metadata=_m(_Bool()))
+    enable_gates: bool | None = field(default=None, metadata=_rule("boolean"))
+    enable_measure: bool | None = field(default=None, metadata=_rule("boolean"))
     num_randomizations: int | Auto | None = field(
-        default=None, metadata=_m(_AutoOr(_Int(minimum=1)))
+        default=None, metadata=_rule("integer", minimum=1, auto=True)
     )
     shots_per_randomization: int | Auto | None = field(
-        default=None, metadata=_m(_AutoOr(_Int(minimum=1)))
+        default=None, metadata=_rule("integer", minimum=1, auto=True)
     )
-    strategy: TwirlingStrategy | None = field(default=None, metadata=_m(_Choice(TwirlingStrategy)))
+    strategy: TwirlingStrategy | None = field(default=None, metadata=_rule(TwirlingStrategy))
 
 
 @attrs.frozen(kw_only=True)
 class MeasureNoiseLearningOptions(_Options):
     """Readout-noise learning for measurement mitigation (TREX)."""
 
-    num_randomizations: int | None = field(default=None, metadata=_m(_Int(minimum=1)))
+    num_randomizations: int | None = field(default=None, metadata=_rule("integer", minimum=1))
     shots_per_randomization: int | Auto | None = field(
-        default=None, metadata=_m(_AutoOr(_Int(minimum=1)))
+        default=None, metadata=_rule("integer", minimum=1, auto=True)
     )
 
 
@@ -528,15 +504,15 @@ class MeasureNoiseLearningOptions(_Options):
 class ZneOptions(_Options):
     """Zero-noise extrapolation."""
 
-    amplifier: ZneAmplifier | None = field(default=None, metadata=_m(_Choice(ZneAmplifier)))
+    amplifier: ZneAmplifier | None = field(default=None, metadata=_rule(ZneAmplifier))
     noise_factors: Sequence[float] | None = field(
-        default=None, metadata=_m(_Seq(_Float(1.0), min_length=1))
+        default=None, metadata=_rule("array", items=Rule("number", minimum=1.0), min_items=1)
     )
     extrapolator: ZneExtrapolator | Sequence[ZneExtrapolator] | None = field(
-        default=None, metadata=_m(_OneOrMany(_Choice(ZneExtrapolator)))
+        default=None, metadata=_rule(ZneExtrapolator, one_or_many=True)
     )
     extrapolated_noise_factors: Sequence[float] | Auto | None = field(
-        default=None, metadata=_m(_AutoOr(_Seq(_Float(0.0))))
+        default=None, metadata=_rule("array", items=Rule("number", minimum=0.0), auto=True)
     )
 
     def _check(self, where: str) -> None:
@@ -555,19 +531,23 @@ class ZneOptions(_Options):
 class PecOptions(_Options):
     """Probabilistic error cancellation."""
 
-    max_overhead: float | None = field(default=None, metadata=_m(_Float(0.0, exclusive=True)))
-    noise_gain: float | Auto | None = field(default=None, metadata=_m(_AutoOr(_Float(0.0))))
+    max_overhead: float | None = field(
+        default=None, metadata=_rule("number", minimum=0.0, exclusive=True)
+    )
+    noise_gain: float | Auto | None = field(
+        default=None, metadata=_rule("number", minimum=0.0, auto=True)
+    )
 
 
 @attrs.frozen(kw_only=True)
 class LayerNoiseLearningOptions(_Options):
     """Layer noise learning (used by PEC and PEA)."""
 
-    max_layers_to_learn: int | None = field(default=None, metadata=_m(_Int(minimum=0)))
-    shots_per_randomization: int | None = field(default=None, metadata=_m(_Int(minimum=1)))
-    num_randomizations: int | None = field(default=None, metadata=_m(_Int(minimum=1)))
+    max_layers_to_learn: int | None = field(default=None, metadata=_rule("integer", minimum=0))
+    shots_per_randomization: int | None = field(default=None, metadata=_rule("integer", minimum=1))
+    num_randomizations: int | None = field(default=None, metadata=_rule("integer", minimum=1))
     layer_pair_depths: Sequence[int] | None = field(
-        default=None, metadata=_m(_Seq(_Int(minimum=0)))
+        default=None, metadata=_rule("array", items=_INDEX)
     )
 
 
@@ -575,20 +555,20 @@ class LayerNoiseLearningOptions(_Options):
 class ResilienceOptions(_Options):
     """Estimator error mitigation: measurement mitigation, ZNE, PEC."""
 
-    measure_mitigation: bool | None = field(default=None, metadata=_m(_Bool()))
+    measure_mitigation: bool | None = field(default=None, metadata=_rule("boolean"))
     measure_noise_learning: MeasureNoiseLearningOptions | None = field(
         default=None,
         converter=_measure_noise_learning,
-        metadata=_m(_Nested(MeasureNoiseLearningOptions)),
+        metadata=_nested(MeasureNoiseLearningOptions),
     )
-    zne_mitigation: bool | None = field(default=None, metadata=_m(_Bool()))
-    zne: ZneOptions | None = field(default=None, converter=_zne, metadata=_m(_Nested(ZneOptions)))
-    pec_mitigation: bool | None = field(default=None, metadata=_m(_Bool()))
-    pec: PecOptions | None = field(default=None, converter=_pec, metadata=_m(_Nested(PecOptions)))
+    zne_mitigation: bool | None = field(default=None, metadata=_rule("boolean"))
+    zne: ZneOptions | None = field(default=None, converter=_zne, metadata=_nested(ZneOptions))
+    pec_mitigation: bool | None = field(default=None, metadata=_rule("boolean"))
+    pec: PecOptions | None = field(default=None, converter=_pec, metadata=_nested(PecOptions))
     layer_noise_learning: LayerNoiseLearningOptions | None = field(
         default=None,
         converter=_layer_noise_learning,
-        metadata=_m(_Nested(LayerNoiseLearningOptions)),
+        metadata=_nested(LayerNoiseLearningOptions),
     )
 
     def _check(self, where: str) -> None:
@@ -606,28 +586,46 @@ class ResilienceOptions(_Options):
 class SimulatorOptions(_Options):
     """Simulator settings (ignored by real devices)."""
 
-    seed_simulator: int | None = field(default=None, metadata=_m(_Int(minimum=0)))
-    noise_model: Mapping[str, Any] | None = field(default=None, metadata=_m(_NoiseModel()))
-    coupling_map: Sequence[Sequence[int]] | None = field(default=None, metadata=_m(_CouplingMap()))
-    basis_gates: Sequence[str] | None = field(default=None, metadata=_m(_Seq(_Str())))
+    seed_simulator: int | None = field(default=None, metadata=_rule("integer", minimum=0))
+    noise_model: Mapping[str, Any] | None = field(
+        default=None, metadata=_rule("object", adapt=_noise_model)
+    )
+    coupling_map: Sequence[Sequence[int]] | None = field(
+        default=None,
+        metadata=_rule(
+            "array",
+            items=Rule("array", items=_INDEX, min_items=2, max_items=2),
+            adapt=_coupling_map,
+        ),
+    )
+    basis_gates: Sequence[str] | None = field(
+        default=None, metadata=_rule("array", items=Rule("string", min_length=1))
+    )
 
 
 @attrs.frozen(kw_only=True)
 class TranspilationOptions(_Options):
     """Legacy option of older services and documentation (the seed sends it)."""
 
-    optimization_level: int | None = field(default=None, metadata=_m(_Int(0, 3)))
+    optimization_level: int | None = field(
+        default=None, metadata=_rule("integer", minimum=0, maximum=3)
+    )
 
 
 @attrs.frozen(kw_only=True)
 class EnvironmentOptions(_Options):
     """Job-level settings: sent in the job body, not in ``params.options``."""
 
-    log_level: LogLevel | None = field(default=None, metadata=_m(_Choice(LogLevel, upper=True)))
+    log_level: LogLevel | None = field(default=None, metadata=_rule(LogLevel, upper=True))
     job_tags: Sequence[str] | None = field(
-        default=None, metadata=_m(_Seq(_Str(1, MAX_TAG_LENGTH), max_length=MAX_TAGS))
+        default=None,
+        metadata=_rule(
+            "array",
+            items=Rule("string", min_length=1, max_length=MAX_TAG_LENGTH),
+            max_items=MAX_TAGS,
+        ),
     )
-    private: bool | None = field(default=None, metadata=_m(_Bool()))
+    private: bool | None = field(default=None, metadata=_rule("boolean"))
 
 
 @attrs.frozen(kw_only=True)
@@ -642,25 +640,29 @@ class _PrimitiveOptions(_Options):
     dynamical_decoupling: DynamicalDecouplingOptions | None = field(
         default=None,
         converter=_dynamical_decoupling,
-        metadata=_m(_Nested(DynamicalDecouplingOptions)),
+        metadata=_nested(DynamicalDecouplingOptions),
     )
     execution: ExecutionOptions | None = field(
-        default=None, converter=_execution, metadata=_m(_Nested(ExecutionOptions))
+        default=None, converter=_execution, metadata=_nested(ExecutionOptions)
     )
     twirling: TwirlingOptions | None = field(
-        default=None, converter=_twirling, metadata=_m(_Nested(TwirlingOptions))
+        default=None, converter=_twirling, metadata=_nested(TwirlingOptions)
     )
     simulator: SimulatorOptions | None = field(
-        default=None, converter=_simulator, metadata=_m(_Nested(SimulatorOptions))
+        default=None, converter=_simulator, metadata=_nested(SimulatorOptions)
     )
     transpilation: TranspilationOptions | None = field(
-        default=None, converter=_transpilation, metadata=_m(_Nested(TranspilationOptions))
+        default=None,
+        converter=_transpilation,
+        metadata=_nested(TranspilationOptions),
     )
     environment: EnvironmentOptions | None = field(
-        default=None, converter=_environment, metadata=_m(_Nested(EnvironmentOptions))
+        default=None, converter=_environment, metadata=_nested(EnvironmentOptions)
     )
-    max_execution_time: int | None = field(default=None, metadata=_m(_Int(1, MAX_EXECUTION_TIME)))
-    experimental: Mapping[str, Any] | None = field(default=None, metadata=_m(_JsonObject()))
+    max_execution_time: int | None = field(
+        default=None, metadata=_rule("integer", minimum=1, maximum=MAX_EXECUTION_TIME)
+    )
+    experimental: Mapping[str, Any] | None = field(default=None, metadata=_rule("object"))
 
     @classmethod
     def params_option_names(cls) -> tuple[str, ...]:
@@ -743,19 +745,23 @@ def _deep_merge(base: dict[str, Any], new: Mapping[str, Any]) -> None:
 class SamplerOptions(_PrimitiveOptions):
     """Options of a Sampler V2 job; ``None`` everywhere means "the service's default"."""
 
-    default_shots: int | None = field(default=None, metadata=_m(_Int(minimum=1)))
+    default_shots: int | None = field(default=None, metadata=_rule("integer", minimum=1))
 
 
 @attrs.frozen(kw_only=True)
 class EstimatorOptions(_PrimitiveOptions):
     """Options of an Estimator V2 job; ``None`` everywhere means "the service's default"."""
 
-    default_precision: float | None = field(default=None, metadata=_m(_Float(0.0, exclusive=True)))
-    default_shots: int | None = field(default=None, metadata=_m(_Int(minimum=1)))
-    seed_estimator: int | None = field(default=None, metadata=_m(_Int(minimum=0)))
-    resilience_level: int | None = field(default=None, metadata=_m(_Int(0, 2)))
+    default_precision: float | None = field(
+        default=None, metadata=_rule("number", minimum=0.0, exclusive=True)
+    )
+    default_shots: int | None = field(default=None, metadata=_rule("integer", minimum=1))
+    seed_estimator: int | None = field(default=None, metadata=_rule("integer", minimum=0))
+    resilience_level: int | None = field(
+        default=None, metadata=_rule("integer", minimum=0, maximum=2)
+    )
     resilience: ResilienceOptions | None = field(
-        default=None, converter=_resilience, metadata=_m(_Nested(ResilienceOptions))
+        default=None, converter=_resilience, metadata=_nested(ResilienceOptions)
     )
 
     def _check(self, where: str) -> None:

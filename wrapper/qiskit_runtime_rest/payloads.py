@@ -2,7 +2,9 @@
 
 The SDK talks to the service only through the generated client, so this module builds the
 generated ``SamplerJobRequest`` / ``EstimatorJobRequest`` models (never raw dicts); their
-``to_dict()`` is exactly the documented JSON body (service facts, sections 6.1 and 8).
+``to_dict()`` is exactly the documented JSON body of ``POST /jobs`` (the ``CreateJobRequest``
+schema of ``spec/qiskit-runtime.yaml``; the API reference is
+https://quantum.cloud.ibm.com/docs/en/api/qiskit-runtime-rest).
 """
 
 from __future__ import annotations
@@ -37,21 +39,13 @@ __all__ = [
     "sampler_options_model",
 ]
 
-_T = TypeVar("_T")
 _M = TypeVar("_M", gm.SamplerOptions, gm.EstimatorOptions)
 _MAX_ID_LENGTH = 100  # backend and session_id limits of the spec
 
 
-def _u(value: _T | None) -> _T | Unset:
-    """``None`` (unset option) -> ``UNSET`` (key left out of the generated model's dict)."""
-    return UNSET if value is None else value
-
-
-# -- options -> generated option models ----------------------------------------------------------
-
-
-def _options_model(params_options: dict[str, Any], model: type[_M]) -> _M | Unset:
-    """The generated options model of ``params.options``; an empty one is left out."""
+def _options_model(options: SamplerOptions | EstimatorOptions, model: type[_M]) -> _M | Unset:
+    """The generated options model of ``params.options``; empty options are left out."""
+    params_options = options.to_params_options()
     return model.from_dict(params_options) if params_options else UNSET
 
 
@@ -70,19 +64,6 @@ def estimator_options_model(options: EstimatorOptions) -> gm.EstimatorOptions:
 
 # -- PUBs -> generated PUB items ------------------------------------------------------------
 
-
-def _circuit_item(value: str | dict[str, str]) -> str | gm.QpyCircuit:
-    if isinstance(value, str):
-        return value
-    return gm.QpyCircuit(field_type_="QuantumCircuit", field_value=value["__value__"])
-
-
-def _values_item(value: dict[str, str] | None) -> gm.EncodedNdarray | None:
-    if value is None:
-        return None
-    return gm.EncodedNdarray(field_type_="ndarray", field_value=value["__value__"])
-
-
 # The generated PUB item unions (each PUB position is typed as the union of all positions).
 _SamplerItem: TypeAlias = (
     gm.EncodedNdarray | int | list[Any] | gm.ParameterValuesType2 | gm.QpyCircuit | str | None
@@ -99,118 +80,124 @@ _EstimatorItem: TypeAlias = (
 )
 
 
-def _sampler_pub_item(pub: SamplerPub) -> list[_SamplerItem]:
-    wire = pub.to_wire()
-    item: list[_SamplerItem] = [_circuit_item(wire[0])]
-    if len(wire) > 1:
-        item.append(_values_item(wire[1]))
-    if len(wire) > 2:
-        item.append(wire[2])
-    return item
+def _pub_head(
+    pub: SamplerPub | EstimatorPub,
+) -> tuple[str | gm.QpyCircuit, gm.EncodedNdarray | None]:
+    """The circuit and the parameter values of a PUB, as generated models."""
+    wire = pub.wire_circuit
+    circuit: str | gm.QpyCircuit = (
+        wire
+        if isinstance(wire, str)
+        else gm.QpyCircuit(field_type_="QuantumCircuit", field_value=wire["__value__"])
+    )
+    encoded = None if pub.parameter_values is None else pub.encoded_values()
+    if encoded is None:
+        return circuit, None
+    return circuit, gm.EncodedNdarray(field_type_="ndarray", field_value=encoded["__value__"])
 
 
-def _estimator_pub_item(pub: EstimatorPub) -> list[_EstimatorItem]:
-    wire = pub.to_wire()
-    observables = wire[1]
+def _sampler_pub_item(pub: object) -> list[_SamplerItem]:
+    """``[circuit]``, ``[circuit, values]`` or ``[circuit, values|null, shots]``."""
+    if not isinstance(pub, SamplerPub):
+        pub = as_sampler_pub(pub)
+    circuit, values = _pub_head(pub)
+    if pub.shots is not None:
+        return [circuit, values, pub.shots]
+    return [circuit] if values is None else [circuit, values]
+
+
+def _estimator_pub_item(pub: object) -> list[_EstimatorItem]:
+    """``[circuit, observables]``, then ``values|null`` and ``precision`` when set."""
+    if not isinstance(pub, EstimatorPub):
+        pub = as_estimator_pub(pub)
+    circuit, values = _pub_head(pub)
+    observables = pub.observables
     item: list[_EstimatorItem] = [
-        _circuit_item(wire[0]),
+        circuit,
         gm.ObservablesType1.from_dict(observables)
         if isinstance(observables, dict)
         else observables,
     ]
-    if len(wire) > 2:
-        item.append(_values_item(wire[2]))
-    if len(wire) > 3:
-        item.append(wire[3])
+    if pub.precision is not None:
+        item += [values, pub.precision]
+    elif values is not None:
+        item.append(values)
     return item
 
 
 # -- job fields -----------------------------------------------------------------------------
 
 
-def _check_pubs(pubs: object) -> list[Any]:
+def _check_pubs(pubs: object) -> Sequence[Any]:
     if isinstance(pubs, str | bytes | SamplerPub | EstimatorPub) or not isinstance(pubs, Sequence):
         raise ValidationError(
             "pubs must be a list of PUBs: wrap a single PUB in a list, e.g. run([pub])"
         )
     if not pubs:
         raise ValidationError("pubs is empty: a job needs at least one PUB")
-    return list(pubs)
+    return pubs
 
 
-def _check_id(value: object, what: str) -> str:
-    if not isinstance(value, str) or not 1 <= len(value) <= _MAX_ID_LENGTH:
-        raise ValidationError(f"{what} must be a string of 1 to {_MAX_ID_LENGTH} characters")
-    return value
-
-
-def _job_tags(option_tags: list[str] | None, extra: Sequence[str]) -> list[str] | Unset:
-    if isinstance(extra, str) or not isinstance(extra, Sequence):
-        raise ValidationError("tags must be a list of strings")
-    tags = [*(option_tags or []), *extra]
-    for tag in tags:
-        if not isinstance(tag, str) or not 1 <= len(tag) <= MAX_TAG_LENGTH:
-            raise ValidationError(
-                f"job tag {tag!r:.100} must be a string of 1 to {MAX_TAG_LENGTH} characters"
-            )
-    if len(tags) > MAX_TAGS:
-        raise ValidationError(
-            f"a job may carry at most {MAX_TAGS} tags, got {len(tags)} "
-            f"({len(option_tags or [])} from options.environment.job_tags, "
-            f"{len(extra)} added by the SDK or the caller)"
-        )
-    return tags if tags else UNSET
-
-
-def _instance(hgp: object) -> tuple[str, str, str] | None:
-    if hgp is None:
-        return None
-    if (
-        not isinstance(hgp, tuple | list)
-        or len(hgp) != 3
-        or not all(isinstance(p, str) and p for p in hgp)
-    ):
-        raise ValidationError("instance_hgp must be a (hub, group, project) tuple of strings")
-    return (hgp[0], hgp[1], hgp[2])
-
-
-class _JobKwargs(TypedDict):
+class _JobKwargs(TypedDict, total=False):
     """The job-body fields shared by both programs (keyword arguments of the request models)."""
 
     backend: str
-    session_id: str | Unset
-    tags: list[str] | Unset
-    log_level: gm.LogLevel | Unset
-    cost: int | Unset
-    private: bool | Unset
-    runtime: str | Unset
-    hub: str | Unset
-    group: str | Unset
-    project: str | Unset
+    session_id: str
+    tags: list[str]
+    log_level: gm.LogLevel
+    cost: int
+    private: bool
+    runtime: str
+    hub: str
+    group: str
+    project: str
 
 
 def _job_kwargs(
     backend: object,
-    options: SamplerOptions | EstimatorOptions,
+    options: SamplerOptions | EstimatorOptions | None,
     session_id: object,
     tags: Sequence[str],
     instance_hgp: object,
 ) -> _JobKwargs:
-    """Check the job-body fields shared by both programs, once."""
-    job = options.to_job_fields()
-    hgp = _instance(instance_hgp)
-    return _JobKwargs(
-        backend=_check_id(backend, "backend"),
-        session_id=UNSET if session_id is None else _check_id(session_id, "session_id"),
-        tags=_job_tags(job.get("tags"), tags),
-        log_level=job.get("log_level", UNSET),
-        cost=job.get("cost", UNSET),
-        private=job.get("private", UNSET),
-        runtime=job.get("runtime", UNSET),
-        hub=UNSET if hgp is None else hgp[0],
-        group=UNSET if hgp is None else hgp[1],
-        project=UNSET if hgp is None else hgp[2],
-    )
+    """Check the job-body fields shared by both programs, once (limits of the spec's
+    ``CreateJobRequest``: ids of 1 to 100 characters, at most 8 tags of 1 to 86)."""
+    fields = _JobKwargs()
+    for name, value in (("backend", backend), ("session_id", session_id)):
+        if value is None and name == "session_id":
+            continue
+        if not isinstance(value, str) or not 1 <= len(value) <= _MAX_ID_LENGTH:
+            raise ValidationError(f"{name} must be a string of 1 to {_MAX_ID_LENGTH} characters")
+        fields[name] = value  # type: ignore[literal-required]
+    job = {} if options is None else options.to_job_fields()
+    if isinstance(tags, str) or not isinstance(tags, Sequence):
+        raise ValidationError("tags must be a list of strings")
+    option_tags = job.pop("tags", [])
+    all_tags = [*option_tags, *tags]
+    for tag in all_tags:
+        if not isinstance(tag, str) or not 1 <= len(tag) <= MAX_TAG_LENGTH:
+            raise ValidationError(
+                f"job tag {tag!r:.100} must be a string of 1 to {MAX_TAG_LENGTH} characters"
+            )
+    if len(all_tags) > MAX_TAGS:
+        raise ValidationError(
+            f"a job may carry at most {MAX_TAGS} tags, got {len(all_tags)} "
+            f"({len(option_tags)} from options.environment.job_tags, "
+            f"{len(tags)} added by the SDK or the caller)"
+        )
+    if all_tags:
+        fields["tags"] = all_tags
+    if instance_hgp is not None:
+        hgp = instance_hgp
+        if (
+            not isinstance(hgp, tuple | list)
+            or len(hgp) != 3
+            or not all(isinstance(part, str) and part for part in hgp)
+        ):
+            raise ValidationError("instance_hgp must be a (hub, group, project) tuple of strings")
+        fields["hub"], fields["group"], fields["project"] = hgp
+    fields.update(job)  # type: ignore[typeddict-item]
+    return fields
 
 
 # -- the builders -----------------------------------------------------------------------------
@@ -227,23 +214,19 @@ def build_sampler_request(
     instance_hgp: tuple[str, str, str] | None = None,
 ) -> gm.SamplerJobRequest:
     """The ``POST /jobs`` body of a Sampler V2 job (see :func:`build_job_request`)."""
-    if options is None:
-        options = SamplerOptions()
-    if not isinstance(options, SamplerOptions):
+    if options is not None and not isinstance(options, SamplerOptions):
         raise ValidationError(f"a Sampler job takes SamplerOptions, got {type(options).__name__}")
-    items = [_sampler_pub_item(as_sampler_pub(pub)) for pub in _check_pubs(pubs)]
+    items: list[list[_SamplerItem]] = []
+    for pub in _check_pubs(pubs):
+        items.append(_sampler_pub_item(pub))
     fields = _job_kwargs(backend, options, session_id, tags, instance_hgp)
     params = gm.SamplerParams(
         pubs=items,
         version=2,
-        support_qiskit=_u(support_qiskit),
-        options=_options_model(options.to_params_options(), gm.SamplerOptions),
+        support_qiskit=UNSET if support_qiskit is None else support_qiskit,
+        options=UNSET if options is None else _options_model(options, gm.SamplerOptions),
     )
-    return gm.SamplerJobRequest(
-        program_id="sampler",
-        params=params,
-        **fields,
-    )
+    return gm.SamplerJobRequest(program_id="sampler", params=params, **fields)
 
 
 def build_estimator_request(
@@ -257,26 +240,23 @@ def build_estimator_request(
     instance_hgp: tuple[str, str, str] | None = None,
 ) -> gm.EstimatorJobRequest:
     """The ``POST /jobs`` body of an Estimator V2 job (see :func:`build_job_request`)."""
-    if options is None:
-        options = EstimatorOptions()
-    if not isinstance(options, EstimatorOptions):
+    if options is not None and not isinstance(options, EstimatorOptions):
         raise ValidationError(
             f"an Estimator job takes EstimatorOptions, got {type(options).__name__}"
         )
-    items = [_estimator_pub_item(as_estimator_pub(pub)) for pub in _check_pubs(pubs)]
+    items: list[list[_EstimatorItem]] = []
+    for pub in _check_pubs(pubs):
+        items.append(_estimator_pub_item(pub))
     fields = _job_kwargs(backend, options, session_id, tags, instance_hgp)
+    level = None if options is None else options.resilience_level
     params = gm.EstimatorParams(
         pubs=items,
         version=2,
-        support_qiskit=_u(support_qiskit),
-        resilience_level=options.to_params_fields().get("resilience_level", UNSET),
-        options=_options_model(options.to_params_options(), gm.EstimatorOptions),
+        support_qiskit=UNSET if support_qiskit is None else support_qiskit,
+        resilience_level=UNSET if level is None else level,
+        options=UNSET if options is None else _options_model(options, gm.EstimatorOptions),
     )
-    return gm.EstimatorJobRequest(
-        program_id="estimator",
-        params=params,
-        **fields,
-    )
+    return gm.EstimatorJobRequest(program_id="estimator", params=params, **fields)
 
 
 @overload

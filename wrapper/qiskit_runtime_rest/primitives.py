@@ -17,33 +17,36 @@ most 8 tags, so 7 are left to the caller). Then:
   client waits a backoff delay, looks the job up with ``GET /jobs?tags=<tag>&limit=2`` and
   adopts it if found; only if it is not found does it submit again (same body, same tag),
   within the retry policy's attempt and time budget.
+
+**Deadline.** A whole ``run()``, retries and look-ups included, ends within ``Timeouts.submit``
+seconds (300 s by default) of its start; past it, the last failure (an ``APITimeoutError`` for a
+silent server) is raised, with a note naming the tag to look for.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+
+import attrs
 
 from qiskit_runtime_rest import _operations as ops
-from qiskit_runtime_rest._core import AsyncEngine, Engine, Flow, Sleep
+from qiskit_runtime_rest._core import AsyncEngine, Engine, Flow, Sleep, describe
 from qiskit_runtime_rest.errors import (
     APIConnectionError,
-    APIError,
     MalformedResponseError,
     RuntimeRestError,
     ServerError,
     ValidationError,
 )
 from qiskit_runtime_rest.jobs import AsyncJob, Job, new_idempotency_tag, tag_list
-from qiskit_runtime_rest.transport import request_was_sent
+from qiskit_runtime_rest.retry import request_was_sent
 
 if TYPE_CHECKING:
     from qiskit_runtime_api.models import EstimatorJobRequest, SamplerJobRequest
-    from qiskit_runtime_api.models import Job as JobModel
 
-    from qiskit_runtime_rest.modes import _ModeBase
+    from qiskit_runtime_rest._core import _EngineBase
     from qiskit_runtime_rest.pubs import EstimatorPubLike, SamplerPubLike
     from qiskit_runtime_rest.retry import RetryPolicy
 
@@ -56,7 +59,17 @@ logger = logging.getLogger("qiskit_runtime_rest")
 ProgramId = Literal["sampler", "estimator"]
 
 
-@dataclass(frozen=True, slots=True)
+class Mode(Protocol):
+    """What a primitive needs of the session or batch its jobs run in."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+
+@attrs.frozen
 class Submitted:
     """What a submission produced: the job's id, backend and session."""
 
@@ -66,21 +79,21 @@ class Submitted:
     adopted: bool = False
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, APIError):
-        return f"HTTP {exc.status_code}"
-    return type(exc).__name__
-
-
 def submit_flow(
-    request: JobRequest, tag: str, policy: RetryPolicy, clock: Callable[[], float]
+    request: JobRequest,
+    tag: str,
+    policy: RetryPolicy,
+    clock: Callable[[], float],
+    deadline: float | None = None,
 ) -> Flow[Submitted]:
-    """Submit ``request`` (which carries ``tag``) so that at most one job is created."""
+    """Submit ``request`` (which carries ``tag``) so that at most one job is created, by
+    ``deadline`` (a ``clock()`` value)."""
     start = clock()
+    submit = ops.create_job(body=request)
     attempt = 1
     while True:
         try:
-            created = yield ops.create_job_call(request)
+            created = yield from submit
         except (ServerError, APIConnectionError, MalformedResponseError) as exc:
             # A 5xx, a lost answer or an unreadable 200: the job may exist all the same.
             if not request_was_sent(exc):
@@ -91,23 +104,25 @@ def submit_flow(
             return Submitted(created.id, created.backend, session_id)
         logger.warning(
             "job submission got %s: it may have been created; looking it up by its tag %s",
-            _describe(ambiguous),
+            describe(ambiguous),
             tag,
         )
-        yield Sleep(policy.backoff(attempt, ambiguous))
+        pause = policy.backoff(attempt, ambiguous)
+        if deadline is not None:
+            pause = min(pause, deadline - clock())
+        yield from Sleep(pause)
         try:
-            page = yield ops.list_jobs_call(limit=2, offset=0, tags=[tag])
+            page = yield from ops.list_jobs(limit=2, offset=0, tags=[tag], exclude_params=True)
         except RuntimeRestError as lookup_error:
             ambiguous.add_note(
                 f"the job may have been created: look for a job tagged {tag!r} "
-                f"(the look-up failed: {_describe(lookup_error)})"
+                f"(the look-up failed: {describe(lookup_error)})"
             )
             raise ambiguous from lookup_error
-        found: list[JobModel] = list(page.jobs)
-        if found:
-            if len(found) > 1:
-                logger.warning("%d jobs carry tag %s; adopting the oldest", len(found), tag)
-            model = min(found, key=lambda m: m.created)
+        if page.jobs:
+            if len(page.jobs) > 1:
+                logger.warning("%d jobs carry tag %s; adopting the oldest", len(page.jobs), tag)
+            model = min(page.jobs, key=lambda m: m.created)
             logger.info("adopted job %s created by the ambiguous submission", model.id)
             return Submitted(
                 model.id,
@@ -115,7 +130,8 @@ def submit_flow(
                 model.session_id if isinstance(model.session_id, str) else None,
                 adopted=True,
             )
-        if policy.gives_up(attempt, clock() - start, 0.0, ambiguous):
+        out_of_time = deadline is not None and clock() >= deadline
+        if out_of_time or policy.gives_up(attempt, clock() - start, 0.0, ambiguous):
             ambiguous.add_note(f"no job tagged {tag!r} was found; it was not submitted again")
             raise ambiguous
         attempt += 1
@@ -127,22 +143,12 @@ class _Primitive:
 
     program_id: ClassVar[ProgramId]
 
-    def __init__(
-        self,
-        backend: str,
-        options: Any = None,
-        *,
-        session: _ModeBase | None = None,
-        legacy_instance: tuple[str, str, str] | None = None,
-    ) -> None:
+    def __init__(self, backend: str, options: Any = None, *, session: Mode | None = None) -> None:
         if not isinstance(backend, str) or not backend:
             raise ValidationError("backend must be a backend name")
         self._backend = backend
         self._options = options
         self._session = session
-        self._legacy_instance = legacy_instance
-        if session is not None:
-            self._legacy_instance = session._legacy_instance
 
     @property
     def backend(self) -> str:
@@ -156,30 +162,28 @@ class _Primitive:
     def session_id(self) -> str | None:
         return self._session.id if self._session is not None else None
 
-    def _request(self, pubs: Any, tags: Iterable[str]) -> tuple[JobRequest, str]:
+    def _prepare(
+        self, engine: _EngineBase, pubs: Any, tags: Iterable[str], deadline: float | None
+    ) -> tuple[Flow[Submitted], str, str | None]:
+        """The submission flow of a job, its idempotency tag and its session."""
         from qiskit_runtime_rest.payloads import build_job_request
 
-        if self._session is not None and self._session.closed:
-            raise ValidationError(f"session {self._session.id} is closed; it takes no new jobs")
+        session = self._session
+        session_id = None if session is None else session.id
+        if session is not None and session.closed:
+            raise ValidationError(f"session {session_id} is closed; it takes no new jobs")
         tag = new_idempotency_tag()
         request = build_job_request(
             self.program_id,
             self._backend,
             pubs,
             self._options,
-            session_id=self.session_id,
+            session_id=session_id,
             tags=(*tag_list(tags), tag),
-            instance_hgp=self._legacy_instance,
+            instance_hgp=engine.legacy_instance,
         )
-        return request, tag
-
-    def _job_kwargs(self, submitted: Submitted, tag: str) -> dict[str, Any]:
-        return {
-            "backend": submitted.backend or self._backend,
-            "session_id": submitted.session_id or self.session_id,
-            "program_id": self.program_id,
-            "idempotency_tag": tag,
-        }
+        flow = submit_flow(request, tag, engine.retry, engine.clock, deadline)
+        return flow, tag, session_id
 
     def __repr__(self) -> str:
         session = f", session_id={self.session_id!r}" if self._session is not None else ""
@@ -187,39 +191,57 @@ class _Primitive:
 
 
 class _SyncPrimitive(_Primitive):
-    def __init__(self, engine: Engine, backend: str, options: Any = None, **kwargs: Any) -> None:
-        super().__init__(backend, options, **kwargs)
+    def __init__(
+        self,
+        engine: Engine,
+        backend: str,
+        options: Any = None,
+        *,
+        session: Mode | None = None,
+    ) -> None:
+        super().__init__(backend, options, session=session)
         self._engine = engine
 
-    @classmethod
-    def _in_session(cls, engine: Engine, backend: str, options: Any, session: _ModeBase) -> Self:
-        return cls(engine, backend, options, session=session)
-
     def _submit(self, pubs: Any, tags: Iterable[str]) -> Job:
-        request, tag = self._request(pubs, tags)
         engine = self._engine
-        submitted = engine.drive(submit_flow(request, tag, engine.retry, engine.clock))
-        return Job(engine, submitted.id, **self._job_kwargs(submitted, tag))
+        deadline = engine.deadline(engine.timeouts.submit)
+        flow, tag, session_id = self._prepare(engine, pubs, tags, deadline)
+        job = engine.run(flow, deadline)
+        return Job(
+            engine,
+            job.id,
+            backend=job.backend or self._backend,
+            session_id=job.session_id or session_id,
+            program_id=self.program_id,
+            idempotency_tag=tag,
+        )
 
 
 class _AsyncPrimitive(_Primitive):
     def __init__(
-        self, engine: AsyncEngine, backend: str, options: Any = None, **kwargs: Any
+        self,
+        engine: AsyncEngine,
+        backend: str,
+        options: Any = None,
+        *,
+        session: Mode | None = None,
     ) -> None:
-        super().__init__(backend, options, **kwargs)
+        super().__init__(backend, options, session=session)
         self._engine = engine
 
-    @classmethod
-    def _in_session(
-        cls, engine: AsyncEngine, backend: str, options: Any, session: _ModeBase
-    ) -> Self:
-        return cls(engine, backend, options, session=session)
-
     async def _submit(self, pubs: Any, tags: Iterable[str]) -> AsyncJob:
-        request, tag = self._request(pubs, tags)
         engine = self._engine
-        submitted = await engine.drive(submit_flow(request, tag, engine.retry, engine.clock))
-        return AsyncJob(engine, submitted.id, **self._job_kwargs(submitted, tag))
+        deadline = engine.deadline(engine.timeouts.submit)
+        flow, tag, session_id = self._prepare(engine, pubs, tags, deadline)
+        job = await engine.run(flow, deadline)
+        return AsyncJob(
+            engine,
+            job.id,
+            backend=job.backend or self._backend,
+            session_id=job.session_id or session_id,
+            program_id=self.program_id,
+            idempotency_tag=tag,
+        )
 
 
 class Sampler(_SyncPrimitive):
@@ -228,7 +250,11 @@ class Sampler(_SyncPrimitive):
     program_id: ClassVar[ProgramId] = "sampler"
 
     def run(self, pubs: Sequence[SamplerPubLike], *, tags: Sequence[str] = ()) -> Job:
-        """Submit Sampler PUBs (``SamplerPub`` objects or tuples) as one job."""
+        """Submit Sampler PUBs (``SamplerPub`` objects or tuples) as one job.
+
+        Raises ``ValidationError`` before sending anything for bad PUBs, options or tags, and
+        the typed error of the submission otherwise (see the module documentation).
+        """
         return self._submit(pubs, tags)
 
 
@@ -238,7 +264,8 @@ class Estimator(_SyncPrimitive):
     program_id: ClassVar[ProgramId] = "estimator"
 
     def run(self, pubs: Sequence[EstimatorPubLike], *, tags: Sequence[str] = ()) -> Job:
-        """Submit Estimator PUBs (``EstimatorPub`` objects or tuples) as one job."""
+        """Submit Estimator PUBs (``EstimatorPub`` objects or tuples) as one job (see
+        :meth:`Sampler.run`)."""
         return self._submit(pubs, tags)
 
 
@@ -248,7 +275,7 @@ class AsyncSampler(_AsyncPrimitive):
     program_id: ClassVar[ProgramId] = "sampler"
 
     async def run(self, pubs: Sequence[SamplerPubLike], *, tags: Sequence[str] = ()) -> AsyncJob:
-        """Submit Sampler PUBs as one job."""
+        """Submit Sampler PUBs as one job (see :meth:`Sampler.run`)."""
         return await self._submit(pubs, tags)
 
 
@@ -258,5 +285,5 @@ class AsyncEstimator(_AsyncPrimitive):
     program_id: ClassVar[ProgramId] = "estimator"
 
     async def run(self, pubs: Sequence[EstimatorPubLike], *, tags: Sequence[str] = ()) -> AsyncJob:
-        """Submit Estimator PUBs as one job."""
+        """Submit Estimator PUBs as one job (see :meth:`Sampler.run`)."""
         return await self._submit(pubs, tags)

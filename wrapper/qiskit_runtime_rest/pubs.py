@@ -29,6 +29,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
+import attrs
+
 from qiskit_runtime_rest.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -92,40 +94,17 @@ def _fmt_names(names: Sequence[str], limit: int = 6) -> str:
 # -- circuits ----------------------------------------------------------------------------------
 
 
+@attrs.frozen
 class CircuitInfo:
     """What the SDK knows about a circuit: width and parameter names (``None`` when unknown)."""
 
-    __slots__ = ("num_qubits", "parameter_names")
-
     num_qubits: int | None
     parameter_names: tuple[str, ...] | None
-
-    def __init__(self, num_qubits: int | None, parameter_names: tuple[str, ...] | None) -> None:
-        object.__setattr__(self, "num_qubits", num_qubits)
-        object.__setattr__(self, "parameter_names", parameter_names)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
 
     @property
     def num_parameters(self) -> int | None:
         """Number of circuit parameters, or ``None`` when the scan could not tell."""
         return None if self.parameter_names is None else len(self.parameter_names)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CircuitInfo) and (self.num_qubits, self.parameter_names) == (
-            other.num_qubits,
-            other.parameter_names,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.num_qubits, self.parameter_names))
-
-    def __repr__(self) -> str:
-        return f"CircuitInfo(num_qubits={self.num_qubits}, parameter_names={self.parameter_names})"
 
 
 # Strings are blanked before comments are removed so that "//" inside a string is not a comment.
@@ -542,25 +521,16 @@ def _coerce_precision(precision: object) -> float | None:
 # -- the PUB classes ---------------------------------------------------------------------------
 
 
+@attrs.frozen(init=False, eq=False, repr=False)
 class _Pub:
-    __slots__ = ("_encoded_values", "circuit", "info", "parameter_values", "shape", "wire_circuit")
+    """What both PUBs hold (immutable; built by their constructors, which check everything)."""
 
     circuit: CircuitLike
     info: CircuitInfo
     parameter_values: FloatArray | None
     shape: tuple[int, ...]
     wire_circuit: str | dict[str, str]
-    _encoded_values: dict[str, str] | None
-
-    def _set(self, **fields: object) -> None:
-        for name, value in fields.items():
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
+    _encoded_values: list[dict[str, str]]  # the values' wire form, encoded at most once
 
     @property
     def num_qubits(self) -> int | None:
@@ -582,14 +552,15 @@ class _Pub:
         """Number of elements of the PUB's shape (1 for shape ``()``)."""
         return math.prod(self.shape)
 
-    def _wire_values(self) -> dict[str, str] | None:
+    def encoded_values(self) -> dict[str, str] | None:
+        """The parameter values in wire form (a typed ndarray node), encoded once; None if none."""
         if self.parameter_values is None:
             return None
-        if self._encoded_values is None:  # encoded once: a large sweep costs a compression
+        if not self._encoded_values:  # encoded once: a large sweep costs a compression
             from qiskit_runtime_rest.codec import encode_ndarray
 
-            object.__setattr__(self, "_encoded_values", encode_ndarray(self.parameter_values))
-        return self._encoded_values
+            self._encoded_values.append(encode_ndarray(self.parameter_values))
+        return self._encoded_values[0]
 
     def _describe(self) -> str:
         kind = "QuantumCircuit" if not isinstance(self.circuit, str) else "OpenQASM"
@@ -598,10 +569,10 @@ class _Pub:
         return f"circuit=<{kind}, {width} qubits, {params} parameters>, shape={self.shape}"
 
 
-class SamplerPub(_Pub):
+# (each PUB's attrs initialiser takes its own fields: a different signature by design)
+@attrs.frozen(init=False, eq=False, repr=False)
+class SamplerPub(_Pub):  # type: ignore[override]
     """A Sampler PUB: a circuit, optional parameter values and optional shots (immutable)."""
-
-    __slots__ = ("shots",)
 
     shots: int | None
 
@@ -613,19 +584,19 @@ class SamplerPub(_Pub):
     ) -> None:
         wire_circuit, info = _coerce_circuit(circuit)
         values, bind_shape = _coerce_parameter_values(parameter_values, info)
-        self._set(
+        self.__attrs_init__(
             circuit=circuit,
             wire_circuit=wire_circuit,
             info=info,
             parameter_values=values,
             shape=bind_shape,
             shots=_coerce_shots(shots),
-            _encoded_values=None,
+            encoded_values=[],
         )
 
     def to_wire(self) -> list[Any]:
         """``[circuit]``, ``[circuit, values]`` or ``[circuit, values|null, shots]``."""
-        wire: list[Any] = [self.wire_circuit, self._wire_values(), self.shots]
+        wire: list[Any] = [self.wire_circuit, self.encoded_values(), self.shots]
         while len(wire) > 1 and wire[-1] is None:
             wire.pop()
         return wire
@@ -634,10 +605,9 @@ class SamplerPub(_Pub):
         return f"SamplerPub({self._describe()}, shots={self.shots})"
 
 
-class EstimatorPub(_Pub):
+@attrs.frozen(init=False, eq=False, repr=False)
+class EstimatorPub(_Pub):  # type: ignore[override]
     """An Estimator PUB: circuit, observables, optional parameter values and precision."""
-
-    __slots__ = ("_observables", "observables_shape", "precision")
 
     precision: float | None
     observables_shape: tuple[int, ...]
@@ -673,7 +643,7 @@ class EstimatorPub(_Pub):
                 f"observables shape {obs_shape} does not broadcast with parameter_values shape "
                 f"{bind_shape}{source}"
             )
-        self._set(
+        self.__attrs_init__(
             circuit=circuit,
             wire_circuit=wire_circuit,
             info=info,
@@ -681,8 +651,8 @@ class EstimatorPub(_Pub):
             shape=shape,
             precision=_coerce_precision(precision),
             observables_shape=obs_shape,
-            _observables=tree,
-            _encoded_values=None,
+            observables=tree,
+            encoded_values=[],
         )
 
     @property
@@ -692,7 +662,12 @@ class EstimatorPub(_Pub):
 
     def to_wire(self) -> list[Any]:
         """``[circuit, observables]``, then ``values|null`` and ``precision`` when set."""
-        wire: list[Any] = [self.wire_circuit, self.observables, self._wire_values(), self.precision]
+        wire: list[Any] = [
+            self.wire_circuit,
+            self.observables,
+            self.encoded_values(),
+            self.precision,
+        ]
         while len(wire) > 2 and wire[-1] is None:
             wire.pop()
         return wire

@@ -77,7 +77,7 @@ class BitArray:
             raise ResultDecodeError(
                 f"BitArray array needs at least 2 axes (shots, bytes), got shape {array.shape}"
             )
-        if array.shape[-1] != _num_bytes(int(num_bits)):
+        if array.shape[-1] != (int(num_bits) + 7) // 8:
             raise ResultDecodeError(
                 f"BitArray array has {array.shape[-1]} bytes per shot, but num_bits={num_bits} "
                 f"needs {_num_bytes(int(num_bits))}"
@@ -105,7 +105,8 @@ class BitArray:
     @property
     def shape(self) -> tuple[int, ...]:
         """The pub shape: :attr:`array`'s shape without the shots and bytes axes."""
-        return tuple(int(n) for n in self._array.shape[:-2])
+        shape: tuple[int, ...] = self._array.shape[:-2]
+        return shape
 
     @property
     def ndim(self) -> int:
@@ -292,7 +293,7 @@ class BitArray:
     def reshape(self, *shape: int) -> BitArray:
         """A new pub shape; a shape whose size is ``size * num_shots`` also re-cuts the shots."""
         nbytes = self._array.shape[-1]
-        dims = tuple(int(n) for n in shape)
+        dims = tuple(map(int, shape))
         count = int(np.prod(dims, dtype=np.int64))
         if count == self.size:
             return BitArray(self._array.reshape(*dims, self.num_shots, nbytes), self._num_bits)
@@ -330,7 +331,7 @@ class DataBin:
     __slots__ = ("_fields", "_shape")
 
     def __init__(self, fields: Mapping[str, FieldValue], shape: Iterable[int] = ()) -> None:
-        dims = tuple(int(n) for n in shape)
+        dims = tuple(map(int, shape))
         ndim = len(dims)
         checked: dict[str, FieldValue] = {}
         for name, value in fields.items():

@@ -1,50 +1,61 @@
-"""When and how long to retry a failed request (the policy), built on :mod:`tenacity`.
+"""When to repeat a failed request, and after how long: pure functions of the failure.
 
-One :class:`RetryPolicy` configures both :class:`tenacity.Retrying` (sync) and
-:class:`tenacity.AsyncRetrying` (async), so the two clients retry identically.
+Both engines (:mod:`qiskit_runtime_rest._core`) run the same loop and ask
+:meth:`RetryPolicy.delay_before_retry` after each failed attempt, so the sync and async clients
+retry identically.
 
 What is retried:
 
-* a **429** answer, for every request (the service documents that a rate-limited request had
-  no effect), after the ``Retry-After`` delay; a ``Retry-After`` longer than
-  ``max_retry_after`` is not waited for: the :class:`RateLimitError` is raised at once;
-* a failure that proves the request was **never sent** (connect error or timeout, pool
-  timeout, or a 5xx/connection failure of the IAM token request made for it), for every
-  request;
+* a **429** answer, for every request (a rate-limited request had no effect), after the
+  ``Retry-After`` delay; a ``Retry-After`` longer than ``max_retry_after`` is not waited for: the
+  :class:`RateLimitError` is raised at once;
+* a failure that proves the request was **never sent** (connect error or timeout, pool timeout,
+  or a 5xx/connection failure of the IAM token request made for it), for every request;
 * **5xx** answers (except 501 and 505), dropped connections and read/write timeouts, only for
-  requests that are safe to repeat: GET, PUT, DELETE and PATCH (``accepting_jobs: false`` is
-  idempotent). ``POST /jobs`` has its own reconciliation (see
-  :mod:`qiskit_runtime_rest.primitives`); other POSTs (sessions, cancel) are not repeated after
-  an ambiguous failure.
+  requests that are safe to repeat (GET, PUT, DELETE, and the ``accepting_jobs: false`` PATCH).
+  ``POST /jobs`` has its own reconciliation (see :mod:`qiskit_runtime_rest.primitives`); other
+  POSTs (sessions, cancel) are not repeated after an ambiguous failure.
 
 Backoff is exponential with jitter, ``initial_backoff * 2**(n-1)`` capped at ``max_backoff``;
-attempts stop after ``max_attempts`` or once waiting would exceed ``max_elapsed`` seconds.
+attempts stop after ``max_attempts``, once waiting would pass ``max_elapsed`` seconds since the
+first attempt, or once it would pass the caller's deadline.
 """
 
 from __future__ import annotations
 
-import logging
 import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+
+import attrs
 
 from qiskit_runtime_rest.errors import (
     APIConnectionError,
-    APIError,
     RateLimitError,
+    RuntimeRestError,
     ServerError,
 )
-from qiskit_runtime_rest.transport import request_was_sent
 
-__all__ = ["RetryPolicy"]
-
-logger = logging.getLogger("qiskit_runtime_rest")
+__all__ = ["RetryPolicy", "request_was_sent"]
 
 _NOT_RETRIED_5XX = frozenset({501, 505})
 
 
-@dataclass(frozen=True, slots=True)
+def request_was_sent(exc: BaseException) -> bool:
+    """Whether a failed request may have reached the server (and had an effect).
+
+    A failed credential (IAM token) request proves that the API request was never sent, as do
+    connection set-up failures; an HTTP error answer of the API itself means it arrived.
+    """
+    if isinstance(exc, RuntimeRestError) and exc.auth_request:
+        return False
+    return not isinstance(exc, APIConnectionError) or exc.sent
+
+
+def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{attribute.name} must be at least 1")
+
+
+@attrs.frozen
 class RetryPolicy:
     """Bounded retries of transient failures.
 
@@ -57,27 +68,21 @@ class RetryPolicy:
         jitter: randomise delays (half fixed, half uniform) to spread simultaneous retries.
     """
 
-    max_attempts: int = 5
+    max_attempts: int = attrs.field(default=5, validator=_at_least_one)
     max_elapsed: float = 60.0
     initial_backoff: float = 0.5
     max_backoff: float = 8.0
     max_retry_after: float = 60.0
     jitter: bool = True
 
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-
     def is_transient(self, exc: BaseException, *, idempotent: bool) -> bool:
         """Whether ``exc`` is worth another attempt of the same request."""
         if isinstance(exc, RateLimitError):
             return True
-        if isinstance(exc, APIConnectionError):
+        if isinstance(exc, ServerError) and exc.status_code in _NOT_RETRIED_5XX:
+            return False
+        if isinstance(exc, APIConnectionError | ServerError):
             return idempotent or not request_was_sent(exc)
-        if isinstance(exc, ServerError):
-            return (idempotent or not request_was_sent(exc)) and (
-                exc.status_code not in _NOT_RETRIED_5XX
-            )
         return False
 
     def backoff(self, attempt: int, exc: BaseException | None = None) -> float:
@@ -97,67 +102,25 @@ class RetryPolicy:
             return True
         return elapsed + delay > self.max_elapsed
 
-    # -- tenacity ------------------------------------------------------------------------------
+    def delay_before_retry(
+        self,
+        exc: BaseException,
+        *,
+        attempt: int,
+        idempotent: bool,
+        elapsed: float,
+        remaining: float | None,
+    ) -> float | None:
+        """Seconds to wait before repeating a request that failed with ``exc``; None: give up.
 
-    def _tenacity_kwargs(self, *, idempotent: bool, name: str) -> dict[str, Any]:
-        import tenacity
-
-        def retry(state: tenacity.RetryCallState) -> bool:
-            exc = state.outcome.exception() if state.outcome is not None else None
-            return exc is not None and self.is_transient(exc, idempotent=idempotent)
-
-        def wait(state: tenacity.RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome is not None else None
-            return self.backoff(state.attempt_number, exc)
-
-        def stop(state: tenacity.RetryCallState) -> bool:
-            exc = state.outcome.exception() if state.outcome is not None else None
-            if exc is None:  # pragma: no cover - only failed attempts reach stop
-                return True
-            return self.gives_up(
-                state.attempt_number, state.seconds_since_start or 0.0, state.upcoming_sleep, exc
-            )
-
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome is not None else None
-            what = (
-                f"HTTP {exc.status_code}"
-                if isinstance(exc, APIError)
-                else type(exc).__name__
-                if exc is not None
-                else "failure"
-            )
-            logger.info(
-                "%s: %s, retrying in %.2f s (attempt %d of %d)",
-                name,
-                what,
-                state.upcoming_sleep,
-                state.attempt_number + 1,
-                self.max_attempts,
-            )
-
-        return {
-            "retry": retry,
-            "wait": wait,
-            "stop": stop,
-            "before_sleep": before_sleep,
-            "reraise": True,
-        }
-
-    def retrying(
-        self, *, idempotent: bool, name: str, sleep: Callable[[float], None]
-    ) -> Any:  # tenacity.Retrying, typed loosely to keep tenacity's import lazy
-        import tenacity
-
-        return tenacity.Retrying(
-            sleep=sleep, **self._tenacity_kwargs(idempotent=idempotent, name=name)
-        )
-
-    def async_retrying(
-        self, *, idempotent: bool, name: str, sleep: Callable[[float], Awaitable[None]]
-    ) -> Any:  # tenacity.AsyncRetrying
-        import tenacity
-
-        return tenacity.AsyncRetrying(
-            sleep=sleep, **self._tenacity_kwargs(idempotent=idempotent, name=name)
-        )
+        ``attempt`` counts the attempts made, ``elapsed`` the seconds since the first one, and
+        ``remaining`` the seconds left before the caller's deadline (None: no deadline).
+        """
+        if not self.is_transient(exc, idempotent=idempotent):
+            return None
+        delay = self.backoff(attempt, exc)
+        if self.gives_up(attempt, elapsed, delay, exc):
+            return None
+        if remaining is not None and delay >= remaining:
+            return None
+        return delay

@@ -1,25 +1,25 @@
-"""HTTP plumbing: one keep-alive :mod:`httpx` client per Runtime, typed errors, timeouts.
+"""HTTP plumbing: one keep-alive :mod:`httpx` client per Runtime, typed errors, limits, deadlines.
 
 Every request of a Runtime (API calls and IAM token requests alike) goes through one
 ``httpx.Client`` (or ``httpx.AsyncClient``) built here, so proxies, TLS verification and
-connection reuse apply everywhere. Two event hooks do the rest:
+connection reuse apply everywhere. A response hook reads any answer with status >= 400 and raises
+the matching :mod:`~qiskit_runtime_rest.errors` class *before* the generated code sees it (the
+generated code would otherwise return ``None`` for undocumented statuses, or crash on non-IANA ones
+such as Cloudflare's 520-527).
 
-* a request hook gives ``POST /jobs`` and ``GET /jobs/{id}/results`` the long ``submit``
-  timeout (large payloads), other requests the default timeouts;
-* a response hook reads any answer with status >= 400 and raises the matching
-  :mod:`~qiskit_runtime_rest.errors` class *before* the generated code sees it. The generated
-  code would otherwise return ``None`` for undocumented statuses, or crash on non-IANA ones such
-  as Cloudflare's 520-527 (``HTTPStatus(520)`` raises ``ValueError``).
+The same hook bounds the size of every body, *after* Content-Encoding decoding (so a gzip "bomb"
+is stopped early): :data:`MAX_RESPONSE_BYTES`, or the limit the request names (result downloads:
+:data:`MAX_RESULT_BYTES`). A larger success body raises :class:`MalformedResponseError`; a larger
+error body still raises the error of its status, without the body. Only the ``gzip`` and
+``deflate`` encodings are asked for and accepted.
 
-The response hook also bounds the size of every body, *after* Content-Encoding decoding (so a
-gzip "bomb" is stopped early): :data:`MAX_RESPONSE_BYTES` for every answer but result downloads,
-:data:`MAX_RESULT_BYTES` for ``GET /jobs/{id}/results``. A larger success body raises
-:class:`MalformedResponseError`; a larger error body still raises the error of its status, without
-the body. Only the ``gzip`` and ``deflate`` encodings are asked for and accepted.
+httpx's timeouts bound each socket operation, so a server that trickles its answer a byte at a
+time never trips them. The synchronous client therefore also clamps every socket operation to
+the deadline of the request in progress (:data:`NETWORK_DEADLINE`, set by the engine); the async
+engine bounds each request with :func:`asyncio.timeout` instead.
 
 Transport failures (``httpx.TransportError``) become :class:`APIConnectionError` /
-:class:`APITimeoutError` in :func:`map_transport_error`; the original exception is kept as
-``__cause__``, which tells the retry policy whether the request may have reached the server.
+:class:`APITimeoutError` in :func:`map_transport_error`.
 """
 
 from __future__ import annotations
@@ -27,15 +27,16 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import re
 import ssl
 import time
 import urllib.parse
 import zlib
-from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
+import attrs
+import httpcore
 import httpx
 
 from qiskit_runtime_rest.errors import (
@@ -50,23 +51,23 @@ from qiskit_runtime_rest.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
-    RuntimeRestError,
     ServerError,
 )
 
 __all__ = [
     "AUTH_REQUEST_EXTENSION",
     "DEFAULT_API_VERSION",
+    "LIMIT_EXTENSION",
     "MAX_CONCURRENT_REQUESTS",
     "MAX_RESPONSE_BYTES",
     "MAX_RESULT_BYTES",
+    "NETWORK_DEADLINE",
     "Timeouts",
     "build_async_http_client",
     "build_http_client",
     "error_from_response",
     "map_transport_error",
     "parse_retry_after",
-    "request_was_sent",
 ]
 
 logger = logging.getLogger("qiskit_runtime_rest")
@@ -78,11 +79,12 @@ with the number of pooled connections and queued requests, so an unbounded ``gat
 thousand submissions is slower than a bounded one (see scripts/bench_concurrency.py)."""
 AUTH_REQUEST_EXTENSION = "qiskit_runtime_rest.auth_request"
 """Request extension marking a credential request (IAM): its 4xx answers are 401-like."""
-
-_MAX_MESSAGE = 300
-_TRACE_HEADERS = ("x-request-id", "uber-trace-id", "x-global-transaction-id", "cf-ray")
-_RESULT_ROUTE = ("GET", re.compile(r"/jobs/[^/]+/results/?$"))
-_LONG_ROUTES = (("POST", re.compile(r"/jobs/?$")), _RESULT_ROUTE)
+LIMIT_EXTENSION = "qiskit_runtime_rest.max_bytes"
+"""Request extension naming the body size limit of its answer (default MAX_RESPONSE_BYTES)."""
+NETWORK_DEADLINE: ContextVar[float | None] = ContextVar(
+    "qiskit_runtime_rest_deadline", default=None
+)
+"""``time.monotonic()`` by which the request in progress (in this thread or task) must end."""
 
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """Largest body (decoded) accepted for any answer but a result download: 32 MiB.
@@ -91,6 +93,9 @@ The biggest legitimate ones (a 200-job page, a large backend's properties) are a
 each request, so it can be changed at run time (``transport.MAX_RESPONSE_BYTES = ...``)."""
 MAX_RESULT_BYTES = 2 * 1024 * 1024 * 1024
 """Largest result download (decoded): 2 GiB, far above what a job of 10 million shots returns."""
+
+_MAX_MESSAGE = 300
+_TRACE_HEADERS = ("x-request-id", "uber-trace-id", "x-global-transaction-id", "cf-ray")
 _ACCEPTED_ENCODINGS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": 0}
 _STATUS_CLASSES: dict[int, type[APIError]] = {
     400: BadRequestError,
@@ -102,18 +107,19 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@attrs.frozen
 class Timeouts:
-    """Timeouts in seconds.
+    """Timeouts in seconds (``None`` disables one).
 
-    ``connect``/``read``/``write``/``pool`` apply to every request; ``submit`` replaces ``read``
-    and ``write`` for job submissions (``POST /jobs``) and result downloads, whose payloads can be
-    large. ``None`` disables a timeout.
+    ``connect``/``read``/``write``/``pool`` bound each network operation of a request, as in httpx;
+    ``total`` bounds one attempt of a request from start to end, however slowly the server
+    answers. Job submissions (``POST /jobs``) and result downloads, whose payloads can be large,
+    use ``submit`` instead of ``read``, ``write`` and ``total``; ``submit`` is also the deadline of
+    a whole ``run()``, retries and look-ups included.
 
     ``pool`` (how long a request may wait for one of the client's own connections) is off by
     default: under heavy concurrency (``asyncio.gather`` of a thousand ``result()`` calls) requests
-    queue for the 100 connections instead of failing, and each one is still bounded by the
-    connect, read and write timeouts once it has a connection.
+    queue for the connections instead of failing.
     """
 
     connect: float | None = 5.0
@@ -121,16 +127,17 @@ class Timeouts:
     write: float | None = 30.0
     pool: float | None = None
     submit: float | None = 300.0
+    total: float | None = 60.0
 
     @classmethod
     def coerce(cls, value: Timeouts | float | None) -> Timeouts:
-        """A :class:`Timeouts` from a Timeouts, a number (the read/write timeout) or None."""
+        """A :class:`Timeouts` from a Timeouts, a number (read, write and total) or None."""
         if value is None:
             return cls()
         if isinstance(value, Timeouts):
             return value
         seconds = float(value)
-        return cls(read=seconds, write=seconds)
+        return cls(read=seconds, write=seconds, total=seconds)
 
     def default(self) -> httpx.Timeout:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
@@ -298,150 +305,110 @@ def map_transport_error(exc: httpx.TransportError) -> APIConnectionError:
     else:
         where = f"{request.method} {request.url.path}"
         auth_request = bool(request.extensions.get(AUTH_REQUEST_EXTENSION))
-    detail = str(exc) or type(exc).__name__
+    detail = f"{type(exc).__name__}: {_clip(str(exc) or type(exc).__name__)}"
+    # Failures to set up a connection prove that nothing reached the server.
+    sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
-            f"{where} timed out ({type(exc).__name__}: {_clip(detail)})", auth_request=auth_request
+            f"{where} timed out ({detail})", auth_request=auth_request, sent=sent
         )
-    return APIConnectionError(
-        f"{where} failed: {type(exc).__name__}: {_clip(detail)}", auth_request=auth_request
-    )
+    return APIConnectionError(f"{where} failed: {detail}", auth_request=auth_request, sent=sent)
 
 
-def request_was_sent(exc: BaseException) -> bool:
-    """Whether a failed request may have reached the server (and had an effect).
-
-    A failed credential (IAM token) request proves that the API request was never sent, as do
-    connection set-up failures (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``). An HTTP
-    error answer of the API itself means the request arrived.
-    """
-    if isinstance(exc, RuntimeRestError) and exc.auth_request:
-        return False
-    if isinstance(exc, APIConnectionError):
-        cause = exc.__cause__
-        return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    return True
-
-
-# -- hooks ------------------------------------------------------------------------------------
-
-
-def _log_response(response: httpx.Response) -> None:
-    request = response.request
-    logger.debug("%s %s -> %s", request.method, request.url.path, response.status_code)
-
-
-def _route_timeouts(timeouts: Timeouts) -> Any:
-    long = timeouts.long().as_dict()
-
-    def set_timeout(request: httpx.Request) -> None:
-        path = request.url.path
-        for method, pattern in _LONG_ROUTES:
-            if request.method == method and pattern.search(path):
-                request.extensions = {**request.extensions, "timeout": long}
-                return
-
-    return set_timeout
+# -- the response hook: size limits and typed errors -----------------------------------------------
 
 
 class _BodyTooLarge(MalformedResponseError):
     """A response body past its size limit (raised while the body is read)."""
 
 
-def _body_limit(request: httpx.Request) -> int:
-    method, pattern = _RESULT_ROUTE
-    if request.method == method and pattern.search(request.url.path):
-        return MAX_RESULT_BYTES
-    return MAX_RESPONSE_BYTES
+def _too_large(response: httpx.Response, limit: int, what: str) -> _BodyTooLarge:
+    request = response.request
+    return _BodyTooLarge(
+        f"{request.method} {request.url.path} -> HTTP {response.status_code}: the response body "
+        f"{what}, more than the {limit}-byte limit "
+        "(qiskit_runtime_rest.transport.MAX_RESPONSE_BYTES / MAX_RESULT_BYTES)",
+        status_code=response.status_code,
+    )
 
 
-class _BodyMeter:
-    """Counts a body as it arrives, in decoded bytes, and raises once it exceeds the limit.
+def _limit_body(response: httpx.Response) -> None:
+    """Bound the body of ``response`` by its limit: a declared length over it is refused at
+    once (the HTTP/1.1 parser reads no more than a declared length); a body of unknown length,
+    or encoded, is counted as it arrives."""
+    limit: int = response.request.extensions.get(LIMIT_EXTENSION) or MAX_RESPONSE_BYTES
+    headers = response.headers
+    declared = headers.get("Content-Length", "")
+    if "Content-Encoding" not in headers and declared.isdigit():
+        if int(declared) > limit:
+            raise _too_large(response, limit, f"announces {int(declared)} bytes")
+        return
+    response.stream = _LimitedStream(response, limit)
+
+
+class _LimitedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that raises once it passes its size limit, counted in decoded bytes.
 
     Encoded bodies are inflated on the side, never more than the bytes left under the limit, so
     that the check happens *before* httpx's own decoder inflates a chunk.
     """
 
     def __init__(self, response: httpx.Response, limit: int) -> None:
-        self.request = response.request
-        self.status = response.status_code
-        self.limit = limit
-        self.size = 0
-        codings = [
-            c.strip().lower()
-            for c in response.headers.get("Content-Encoding", "").split(",")
-            if c.strip() and c.strip().lower() != "identity"
-        ]
-        if len(codings) > 1 or (codings and codings[0] not in _ACCEPTED_ENCODINGS):
+        self._response = response
+        self._stream: Any = response.stream
+        self._limit = limit
+        self._size = 0
+        self._inflater: Any = None
+        codings = response.headers.get("Content-Encoding", "").lower().replace(",", " ").split()
+        while "identity" in codings:
+            codings.remove("identity")
+        self._coding = ", ".join(codings)
+        self._wbits: int | None = None
+        if len(codings) == 1 and codings[0] in _ACCEPTED_ENCODINGS:
+            self._wbits = _ACCEPTED_ENCODINGS[codings[0]]
+        elif codings:
+            request = response.request
             raise MalformedResponseError(
-                f"{self._where()}: unsupported Content-Encoding {', '.join(codings)!r} "
-                "(only gzip or deflate is accepted)",
-                status_code=self.status,
+                f"{request.method} {request.url.path} -> HTTP {response.status_code}: "
+                f"unsupported Content-Encoding {self._coding!r} (only gzip or deflate is accepted)",
+                status_code=response.status_code,
             )
-        self.coding = codings[0] if codings else "identity"
-        self.wbits = _ACCEPTED_ENCODINGS[codings[0]] if codings else None
-        self.inflater: Any = None
-        declared = response.headers.get("Content-Length", "")
-        if self.wbits is None and declared.isdigit() and int(declared) > limit:
-            raise self._too_large(f"announces {int(declared)} bytes")
 
-    def _where(self) -> str:
-        return f"{self.request.method} {self.request.url.path} -> HTTP {self.status}"
-
-    def _too_large(self, what: str) -> _BodyTooLarge:
-        return _BodyTooLarge(
-            f"{self._where()}: the response body {what}, more than the {self.limit}-byte limit "
-            "(qiskit_runtime_rest.transport.MAX_RESPONSE_BYTES / MAX_RESULT_BYTES)",
-            status_code=self.status,
-        )
-
-    def feed(self, chunk: bytes) -> None:
-        if self.wbits is None:
-            self.size += len(chunk)
+    def _count(self, chunk: bytes) -> bytes:
+        if self._wbits is None:
+            self._size += len(chunk)
         elif chunk:
-            if self.inflater is None:
-                wbits = self.wbits
+            if self._inflater is None:
+                wbits = self._wbits
                 if wbits == 0:  # "deflate": a zlib stream, or (from some servers) raw deflate
                     zlib_header = len(chunk) > 1 and (chunk[0] & 0x0F) == 8
                     zlib_header = zlib_header and (chunk[0] * 256 + chunk[1]) % 31 == 0
                     wbits = zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
-                self.inflater = zlib.decompressobj(wbits)
-            budget = self.limit - self.size + 1
+                self._inflater = zlib.decompressobj(wbits)
+            budget = self._limit - self._size + 1
             try:
-                data = self.inflater.unconsumed_tail + chunk
-                self.size += len(self.inflater.decompress(data, budget))
+                data = self._inflater.unconsumed_tail + chunk
+                self._size += len(self._inflater.decompress(data, budget))
             except zlib.error as exc:
+                request, status = self._response.request, self._response.status_code
                 raise MalformedResponseError(
-                    f"{self._where()}: the body is not valid {self.coding} data ({exc})",
-                    status_code=self.status,
+                    f"{request.method} {request.url.path} -> HTTP {status}: the body is not "
+                    f"valid {self._coding} data ({exc})",
+                    status_code=status,
                 ) from None
-        if self.size > self.limit:
-            raise self._too_large("is larger")
-
-
-class _LimitedStream(httpx.SyncByteStream):
-    def __init__(self, stream: Any, meter: _BodyMeter) -> None:
-        self._stream = stream
-        self._meter = meter
+        if self._size > self._limit:
+            raise _too_large(self._response, self._limit, "is larger")
+        return chunk
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._stream:
-            self._meter.feed(chunk)
-            yield chunk
-
-    def close(self) -> None:
-        self._stream.close()
-
-
-class _AsyncLimitedStream(httpx.AsyncByteStream):
-    def __init__(self, stream: Any, meter: _BodyMeter) -> None:
-        self._stream = stream
-        self._meter = meter
+        return map(self._count, self._stream)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._stream:
-            self._meter.feed(chunk)
-            yield chunk
+            yield self._count(chunk)
+
+    def close(self) -> None:
+        self._stream.close()
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -453,18 +420,12 @@ def _bodiless(response: httpx.Response) -> httpx.Response:
     return httpx.Response(response.status_code, headers=headers, request=response.request)
 
 
-def _limit_body(response: httpx.Response, *, asynchronous: bool) -> None:
-    meter = _BodyMeter(response, _body_limit(response.request))
-    if asynchronous:
-        response.stream = _AsyncLimitedStream(response.stream, meter)
-    else:
-        response.stream = _LimitedStream(response.stream, meter)
-
-
-def _raise_for_status(response: httpx.Response) -> None:
-    _log_response(response)
+def _check_response(response: httpx.Response) -> None:
+    """Limit the body of every answer; raise the typed error of a status >= 400."""
+    request = response.request
+    logger.debug("%s %s -> %s", request.method, request.url.path, response.status_code)
     try:
-        _limit_body(response, asynchronous=False)
+        _limit_body(response)
         if response.status_code >= 400:
             response.read()
     except MalformedResponseError:
@@ -476,10 +437,12 @@ def _raise_for_status(response: httpx.Response) -> None:
         raise error_from_response(response)
 
 
-async def _araise_for_status(response: httpx.Response) -> None:
-    _log_response(response)
+async def _acheck_response(response: httpx.Response) -> None:
+    """The async twin of :func:`_check_response`."""
+    request = response.request
+    logger.debug("%s %s -> %s", request.method, request.url.path, response.status_code)
     try:
-        _limit_body(response, asynchronous=True)
+        _limit_body(response)
         if response.status_code >= 400:
             await response.aread()
     except MalformedResponseError:
@@ -489,6 +452,102 @@ async def _araise_for_status(response: httpx.Response) -> None:
         raise error_from_response(_bodiless(response)) from None
     if response.status_code >= 400:
         raise error_from_response(response)
+
+
+# -- deadlines of the synchronous client -------------------------------------------------------
+
+
+_PASSED = "the deadline of the request has passed"
+
+
+def _clamp(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` shortened to the time left before :data:`NETWORK_DEADLINE`."""
+    deadline = NETWORK_DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error(_PASSED)
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every operation ends by the deadline of the request using it."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+        # Delegated as bound methods: httpcore calls them on every request.
+        self.close = stream.close  # type: ignore[method-assign]
+        self.get_extra_info = stream.get_extra_info  # type: ignore[method-assign]
+
+    # read and write run for every chunk: _clamp is written out in them.
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        deadline = NETWORK_DEADLINE.get()
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise httpcore.ReadTimeout(_PASSED)
+            timeout = left if timeout is None else min(timeout, left)
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        deadline = NETWORK_DEADLINE.get()
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise httpcore.WriteTimeout(_PASSED)
+            timeout = left if timeout is None else min(timeout, left)
+        self._stream.write(buffer, timeout)
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, with :class:`_DeadlineStream` connections."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        timeout = _clamp(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _enforce_deadlines(client: httpx.Client) -> None:
+    """Give the connection pools of ``client``'s own transports the deadline backend.
+
+    httpx has no public way to choose httpcore's network backend, so the pools' backend is
+    replaced; a transport without one (a caller's ``transport=``) keeps per-operation timeouts.
+    """
+    for transport in (client._transport, *client._mounts.values()):
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is not None and not isinstance(backend, _DeadlineBackend):
+            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
 
 
 # -- clients ----------------------------------------------------------------------------------
@@ -517,7 +576,6 @@ def _client_kwargs(
     timeouts: Timeouts,
     verify: Verify,
     proxy: str | None,
-    proxies: Mapping[str, str] | None,
     user_agent: str,
     trust_env: bool,
 ) -> dict[str, Any]:
@@ -535,7 +593,6 @@ def _client_kwargs(
         "proxy": proxy,
         "follow_redirects": False,
         "trust_env": trust_env,
-        "_proxies": dict(proxies or {}),
     }
 
 
@@ -567,20 +624,21 @@ def build_http_client(
         timeouts=timeouts,
         verify=verify,
         proxy=proxy,
-        proxies=proxies,
         user_agent=user_agent,
         trust_env=trust_env,
     )
     mounts: dict[str, httpx.BaseTransport | None] = {
         _proxy_pattern(k): httpx.HTTPTransport(proxy=url, verify=kwargs["verify"])
-        for k, url in kwargs.pop("_proxies").items()
+        for k, url in (proxies or {}).items()
     }
-    return httpx.Client(
+    client = httpx.Client(
         **kwargs,
         mounts=mounts or None,
         transport=transport,
-        event_hooks={"request": [_route_timeouts(timeouts)], "response": [_raise_for_status]},
+        event_hooks={"response": [_check_response]},
     )
+    _enforce_deadlines(client)
+    return client
 
 
 def build_async_http_client(
@@ -606,19 +664,13 @@ def build_async_http_client(
         timeouts=timeouts,
         verify=verify,
         proxy=proxy,
-        proxies=proxies,
         user_agent=user_agent,
         trust_env=trust_env,
     )
     mounts: dict[str, httpx.AsyncBaseTransport | None] = {
         _proxy_pattern(k): httpx.AsyncHTTPTransport(proxy=url, verify=kwargs["verify"])
-        for k, url in kwargs.pop("_proxies").items()
+        for k, url in (proxies or {}).items()
     }
-    set_timeout = _route_timeouts(timeouts)
-
-    async def aset_timeout(request: httpx.Request) -> None:
-        set_timeout(request)
-
     return httpx.AsyncClient(
         **kwargs,
         mounts=mounts or None,
@@ -626,5 +678,5 @@ def build_async_http_client(
         limits=httpx.Limits(
             max_connections=max_concurrency + 4, max_keepalive_connections=max_concurrency
         ),
-        event_hooks={"request": [aset_timeout], "response": [_araise_for_status]},
+        event_hooks={"response": [_acheck_response]},
     )

@@ -1,20 +1,23 @@
-"""A scripted fake of the service (IAM included) behind ``httpx.MockTransport``.
+"""Fakes for the SDK's unit tests: a scripted service (IAM included) behind
+``httpx.MockTransport``, a fake clock with its sleep, and :class:`RawServer`, a loopback HTTP
+server scripted byte by byte (answers that trickle or never come, proxies).
 
-Used by the unit tests of the SDK core (test_client*, test_auth*, test_jobs*, test_modes*);
-this module holds no tests itself.
+Used by the unit tests of the SDK core (test_client*, test_auth, test_jobs, test_modes,
+test_flows, test_reliability_*); the ``clean_env`` fixture lives in ``conftest.py``.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import socket
+import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
-from urllib.parse import parse_qs
+from collections.abc import Callable
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import pytest
 from qiskit_runtime_rest import AsyncRuntime, RetryPolicy, Runtime
 
 API_KEY = "APIKEY-s3cr3t-0123456789"
@@ -24,14 +27,6 @@ IAM = "https://iam.test"
 FAST_RETRY = RetryPolicy(initial_backoff=0.001, max_backoff=0.002, max_elapsed=5.0, jitter=False)
 
 Reply = httpx.Response | dict[str, Any] | list[Any] | int | Exception | Callable[..., Any]
-
-_ENV_VARS = (
-    "QISKIT_IBM_TOKEN",
-    "QISKIT_IBM_INSTANCE",
-    "QISKIT_IBM_URL",
-    "QISKIT_IBM_CHANNEL",
-    "IAM_URL",
-)
 
 
 def b64url(data: bytes) -> str:
@@ -213,10 +208,140 @@ def make_async_runtime(service: FakeService, **kwargs: Any) -> AsyncRuntime:
     return AsyncRuntime(transport=service.transport(), **settings)
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
-    """No QISKIT_IBM_* / IAM_URL variables, and a HOME without saved accounts."""
-    for var in _ENV_VARS:
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    yield
+class FakeTime:
+    """A monotonic clock that only moves when something sleeps; ``sleeps`` records the pauses.
+
+    Pass ``clock=t.clock, sleep=t.sleep`` to ``Runtime`` (``sleep=t.asleep`` to AsyncRuntime).
+    """
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+# -- a loopback HTTP/1.1 server scripted byte by byte ------------------------------------------
+
+
+class RawRequest(NamedTuple):
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def path(self) -> str:
+        """The path of the target (absolute-form targets, as proxies get, included)."""
+        return urlsplit(self.target).path
+
+
+Respond = Callable[[RawRequest, socket.socket, threading.Event], None]
+
+
+def http_answer(status: int = 200, body: bytes | dict[str, Any] | list[Any] = b"") -> bytes:
+    """A complete HTTP/1.1 answer (JSON for a dict or list body)."""
+    if not isinstance(body, bytes):
+        body = json.dumps(body).encode()
+    reason = httpx.codes.get_reason_phrase(status) or "Status"
+    head = f"HTTP/1.1 {status} {reason}\r\nContent-Length: {len(body)}\r\n"
+    if body:
+        head += "Content-Type: application/json\r\n"
+    return (head + "\r\n").encode() + body
+
+
+def trickle(conn: socket.socket, data: bytes, stop: threading.Event, every: float = 0.1) -> None:
+    """Send ``data`` a byte at a time (until the client goes away or the server stops)."""
+    for i in range(len(data)):
+        if stop.wait(every):
+            return
+        conn.sendall(data[i : i + 1])
+
+
+def stay_silent(conn: socket.socket, stop: threading.Event) -> None:
+    """Answer nothing until the client goes away or the server stops."""
+    conn.settimeout(0.1)
+    while not stop.is_set():
+        try:
+            if not conn.recv(65536):
+                return
+        except TimeoutError:
+            continue
+
+
+class RawServer:
+    """A loopback HTTP/1.1 server whose answers a test writes byte by byte with ``respond``:
+    answers that trickle or never come (deadline tests), or the hops of a proxy. Every request
+    is recorded in ``requests``; connections are kept alive until the client closes them."""
+
+    def __init__(self, respond: Respond) -> None:
+        self.requests: list[RawRequest] = []
+        self.stop = threading.Event()
+        self._respond = respond
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def __enter__(self) -> RawServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            buffer = b""
+            while not self.stop.is_set():
+                conn.settimeout(0.1)
+                try:
+                    while b"\r\n\r\n" not in buffer:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            return
+                        buffer += chunk
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                first, *lines = head.decode("latin-1").split("\r\n")
+                method, target, _ = first.split(" ", 2)
+                headers = {
+                    k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)
+                }
+                length = int(headers.get("content-length", "0"))
+                try:
+                    while len(buffer) < length:
+                        buffer += conn.recv(65536)
+                except OSError:
+                    return
+                body, buffer = buffer[:length], buffer[length:]
+                request = RawRequest(method, target, headers, body)
+                self.requests.append(request)
+                try:
+                    self._respond(request, conn, self.stop)
+                except OSError:
+                    return  # the client went away
