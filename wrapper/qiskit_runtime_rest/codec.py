@@ -322,11 +322,14 @@ def decode_tensor(
         _fail(path, f"expected a tensor object {{data, shape, dtype}}, got {_kind(node)}")
     text = _get(node, "data", path)
     if not isinstance(text, str):
-        _fail(_join(path, "data"), f"expected a base64 string, got {_kind(text)}")
-    shape = _as_shape(_get(node, "shape", path), _join(path, "shape"))
+        _fail(f"{path}.data", f"expected a base64 string, got {_kind(text)}")
+    dims = _get(node, "shape", path)
+    if not isinstance(dims, list | tuple):
+        _fail(f"{path}.shape", f"expected an array of integers, got {_kind(dims)}")
+    shape = tuple(_as_int(n, f"{path}.shape[{i}]") for i, n in enumerate(dims))
     name = node.get("dtype", default_dtype)
     if name not in TENSOR_DTYPES:
-        _fail(_join(path, "dtype"), f"unknown dtype {name!r}; one of {', '.join(TENSOR_DTYPES)}")
+        _fail(f"{path}.dtype", f"unknown dtype {name!r}; one of {', '.join(TENSOR_DTYPES)}")
     dtype = TENSOR_DTYPES[name]
     count = math.prod(shape)
     expected = (count + 7) // 8 if name == "bool" else count * dtype.itemsize
@@ -340,15 +343,18 @@ def decode_tensor(
     try:
         compressed = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
-        _fail(_join(path, "data"), f"invalid base64 ({exc})")
+        _fail(f"{path}.data", f"invalid base64 ({exc})")
     inflater = zlib.decompressobj()
-    raw = _inflate(inflater, compressed, expected + 1, _join(path, "data"))
+    try:
+        raw = inflater.decompress(compressed, expected + 1)
+    except zlib.error as exc:
+        _fail(f"{path}.data", f"corrupted or truncated zlib stream ({exc})")
     if len(raw) != expected or not inflater.eof:
         held = "more than" if len(raw) > expected else f"{len(raw)} bytes, not"
         if len(raw) == expected:  # the right size, but the stream does not end there
             held = "an unterminated stream, not"
         _fail(
-            _join(path, "data"),
+            f"{path}.data",
             f"holds {held} the {expected} bytes that shape {list(shape)} of {name} needs",
         )
     if name == "bool":
