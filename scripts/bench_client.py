@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 from bench_common import FINAL_STATUSES, Row, Section, Target, bare_decode, median
-from bench_emulator import EmulatorProcess
+from bench_emulator import Emulator, EmulatorProcess
 
 __all__ = ["BELL", "RawClient", "connect_runtime", "run"]
 
@@ -50,7 +50,7 @@ def connect_runtime(emu: EmulatorProcess, *, asynchronous: bool = False, **kwarg
     )
 
 
-def raw_headers(emu: EmulatorProcess, http: httpx.Client | None = None) -> dict[str, str]:
+def raw_headers(emu: Emulator, http: httpx.Client | None = None) -> dict[str, str]:
     """IAM token exchange by hand, then the headers every API call carries."""
     from qiskit_runtime_rest.transport import DEFAULT_API_VERSION
 

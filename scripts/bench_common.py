@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -29,18 +30,25 @@ import numpy.typing as npt
 
 __all__ = [
     "FINAL_STATUSES",
+    "NOT_AVAILABLE",
     "Row",
     "Section",
     "Target",
     "bare_decode",
+    "fresh_env",
     "interleaved",
     "machine_info",
     "median",
+    "not_available",
     "peak_memory",
+    "run_command",
+    "run_python",
     "timed",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+NOT_AVAILABLE = "not available"
 
 FINAL_STATUSES = frozenset({"Completed", "Failed", "Cancelled", "Cancelled - Ran too long"})
 
@@ -176,6 +184,59 @@ def peak_memory(fn: Callable[[], object]) -> int:
     finally:
         tracemalloc.stop()
     return peak
+
+
+def not_available(name: str, unit: str, target: Target | None, baseline_name: str, why: str) -> Row:
+    """A row whose subject does not exist yet (a feature another issue adds): reported as
+    ``"not available"`` with the reason, never a crash; its target is shown but not judged."""
+    return Row(name, unit, NOT_AVAILABLE, None, target, baseline_name, {"why": why})
+
+
+# -- fresh processes (import and start-up figures) ------------------------------------------
+
+_HWM = """
+for _line in open("/proc/self/status"):
+    if _line.startswith("VmHWM:"):
+        print(_line.split()[1])
+"""
+
+
+def fresh_env(cache: str) -> dict[str, str]:
+    """The environment of fresh child processes: bytecode cached in a private directory
+    (``cache``), for every package alike (an editable install run with
+    PYTHONDONTWRITEBYTECODE would recompile the SDK in every process, which a pip-installed
+    user never pays)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = cache
+    return env
+
+
+def run_python(code: str, env: Mapping[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS bytes of ``python -c code`` (this interpreter).
+
+    The peak is the child's own ``VmHWM`` (read from /proc as its last act), not ``ru_maxrss``:
+    Linux carries the RSS of the pre-exec copy of the parent (this benchmark process) into the
+    child's ``ru_maxrss``, so ``getrusage``/``wait4`` would report the parent's size.
+    """
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code + _HWM], capture_output=True, text=True, env=env
+    )
+    wall = time.perf_counter() - start
+    if out.returncode != 0:
+        raise RuntimeError(f"python -c {code!r} failed:\n{out.stderr}")
+    return wall, int(out.stdout.split()[-1]) * 1024  # kB
+
+
+def run_command(argv: Sequence[str], env: Mapping[str, str]) -> float:
+    """Wall seconds of one run of ``argv`` (output captured and dropped; a failure raises)."""
+    start = time.perf_counter()
+    out = subprocess.run(list(argv), capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited with {out.returncode}:\n{out.stderr}")
+    return wall
 
 
 # -- the bare decoder (the baseline of figures 2 and 3) -------------------------------------

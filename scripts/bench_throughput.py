@@ -22,10 +22,10 @@ import httpx
 import numpy as np
 import numpy.typing as npt
 from bench_client import BELL, connect_runtime, raw_headers, sampler_body
-from bench_common import FINAL_STATUSES, Row, Section, median
-from bench_emulator import EmulatorProcess
+from bench_common import FINAL_STATUSES, Row, Section, Target, median
+from bench_emulator import Emulator, EmulatorProcess
 
-__all__ = ["estimator_pubs", "run"]
+__all__ = ["estimator_pubs", "jobs_per_second", "run"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,6 +40,7 @@ BINDINGS = 2
 POLL_S = 0.05
 PRECISION = 0.015625  # the service's default_precision
 ESTIMATOR_BACKEND = "ibm_emulator_27q"
+THROUGHPUT_TARGET = Target("ratio_min", 0.5, ">= 0.5x")  # issue 18
 
 
 async def _bounded(items: Sequence[T], make: Callable[[T], Awaitable[R]]) -> list[R]:
@@ -53,7 +54,7 @@ async def _bounded(items: Sequence[T], make: Callable[[T], Awaitable[R]]) -> lis
     return list(await asyncio.gather(*(one(item) for item in items)))
 
 
-async def _jobs_per_second(emu: EmulatorProcess, n: int) -> dict[str, Any]:
+async def jobs_per_second(emu: Emulator, n: int) -> dict[str, Any]:
     headers = raw_headers(emu)
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
     async with httpx.AsyncClient(
@@ -206,7 +207,7 @@ def run(quick: bool) -> Section:
     }
     specs = estimator_pubs(qubits, pubs, BINDINGS)
     with EmulatorProcess(workers=WORKERS) as emu:
-        rate = asyncio.run(_jobs_per_second(emu, n_jobs))
+        rate = asyncio.run(jobs_per_second(emu, n_jobs))
         job = _estimator_job(emu, specs, repeat)
     section.rows.append(
         Row(
@@ -214,6 +215,7 @@ def run(quick: bool) -> Section:
             "jobs/s",
             rate["jobs_per_s"],
             rate["versions_per_s"],
+            THROUGHPUT_TARGET,
             baseline_name="GET /versions requests/s, same server and concurrency",
             details=rate,
         )
