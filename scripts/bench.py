@@ -1,6 +1,6 @@
 """The benchmark suite: what users of the SDK feel, each figure against a same-run baseline.
 
-    python scripts/bench.py                      # everything (about 8 minutes on 2 cores)
+    python scripts/bench.py                      # everything (about 6 minutes on 2 cores)
     python scripts/bench.py --quick              # smaller sizes: a smoke run
     python scripts/bench.py --only import,decode # some figures
     python scripts/bench.py --output FILE        # JSON elsewhere (bench-results/latest.json)

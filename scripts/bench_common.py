@@ -316,6 +316,8 @@ def machine_info() -> dict[str, Any]:
                 "qiskit-runtime-rest",
                 "numpy",
                 "qiskit",
+                "qiskit-aer",
+                "qiskit-ibm-runtime",
                 "httpx",
                 "attrs",
                 "uvicorn",
