@@ -8,18 +8,21 @@ Nothing here asserts: rows say whether a target is met, the caller decides what 
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import io
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -35,11 +38,14 @@ __all__ = [
     "Section",
     "Target",
     "bare_decode",
-    "fresh_env",
+    "fresh_config",
+    "fresh_processes",
+    "fresh_rounds",
     "interleaved",
     "machine_info",
     "median",
     "not_available",
+    "p90",
     "peak_memory",
     "run_command",
     "run_python",
@@ -148,6 +154,11 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
+def p90(values: Sequence[float]) -> float:
+    """The 90th percentile (nearest rank below)."""
+    return sorted(values)[int(0.9 * (len(values) - 1))]
+
+
 def timed(fn: Callable[[], object]) -> float:
     """Seconds one call of ``fn`` takes (``time.perf_counter``)."""
     start = time.perf_counter()
@@ -201,15 +212,57 @@ for _line in open("/proc/self/status"):
 """
 
 
-def fresh_env(cache: str) -> dict[str, str]:
+@contextlib.contextmanager
+def fresh_processes() -> Iterator[dict[str, str]]:
     """The environment of fresh child processes: bytecode cached in a private directory
-    (``cache``), for every package alike (an editable install run with
+    (removed afterwards), for every package alike (an editable install run with
     PYTHONDONTWRITEBYTECODE would recompile the SDK in every process, which a pip-installed
     user never pays)."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = cache
-    return env
+    cache = tempfile.mkdtemp(prefix="bench-pycache-")
+    try:
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = cache
+        yield env
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def fresh_rounds(
+    env: Mapping[str, str],
+    repeat: int,
+    codes: Mapping[str, str],
+    commands: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[dict[str, list[float]], dict[str, list[int]]]:
+    """Run each ``python -c`` code and each command ``1 + repeat`` times in fresh processes,
+    round-robin, and drop the first round (a warm-up: .pyc files and the page cache are then
+    warm for everyone). Returns the wall seconds of every name, and the peak RSS bytes of every
+    code (see :func:`run_python`)."""
+    commands = commands or {}
+    walls: dict[str, list[float]] = {name: [] for name in [*codes, *commands]}
+    rss: dict[str, list[int]] = {name: [] for name in codes}
+    for round_ in range(1 + repeat):
+        for name, code in codes.items():
+            wall, peak = run_python(code, env)
+            if round_ > 0:
+                walls[name].append(wall)
+                rss[name].append(peak)
+        for name, argv in commands.items():
+            wall = run_command(argv, env)
+            if round_ > 0:
+                walls[name].append(wall)
+    return walls, rss
+
+
+def fresh_config(repeat: int) -> dict[str, Any]:
+    """How :func:`fresh_rounds` measured, for a section's config."""
+    return {
+        "processes_per_variant": repeat,
+        "warmup_rounds": 1,
+        "python": sys.executable,
+        "statistic": "median",
+        "bytecode": "cached (PYTHONPYCACHEPREFIX, written by the warm-up round)",
+    }
 
 
 def run_python(code: str, env: Mapping[str, str]) -> tuple[float, int]:

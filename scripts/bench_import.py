@@ -10,14 +10,12 @@ also builds and decodes a job, to check qiskit stays out even then.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping
 from typing import Any
 
-from bench_common import Row, Section, Target, fresh_env, median, run_python
+from bench_common import Row, Section, Target, fresh_config, fresh_processes, fresh_rounds, median
 
 __all__ = ["run"]
 
@@ -73,32 +71,15 @@ def _modules(code: str, env: Mapping[str, str]) -> dict[str, Any]:
 
 
 def run(quick: bool) -> Section:
-    cache = tempfile.mkdtemp(prefix="bench-pycache-")
-    try:
-        return _run(quick, fresh_env(cache))
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+    with fresh_processes() as env:
+        return _run(quick, env)
 
 
 def _run(quick: bool, env: Mapping[str, str]) -> Section:
     repeat = 5 if quick else 11
     section = Section("import", "1. Import cost (fresh process)")
-    codes = {FLOOR: FLOOR, BASELINE: BASELINE, **VARIANTS}
-    walls: dict[str, list[float]] = {name: [] for name in codes}
-    rss: dict[str, list[int]] = {name: [] for name in codes}
-    for round_ in range(1 + repeat):
-        for name, code in codes.items():
-            wall, peak = run_python(code, env)
-            if round_ > 0:
-                walls[name].append(wall)
-                rss[name].append(peak)
-    section.config = {
-        "processes_per_variant": repeat,
-        "warmup_rounds": 1,
-        "python": sys.executable,
-        "statistic": "median",
-        "bytecode": "cached (PYTHONPYCACHEPREFIX, written by the warm-up round)",
-    }
+    walls, rss = fresh_rounds(env, repeat, {FLOOR: FLOOR, BASELINE: BASELINE, **VARIANTS})
+    section.config = fresh_config(repeat)
     floor_wall, floor_rss = median(walls[FLOOR]), median(rss[FLOOR])
     base_wall, base_rss = median(walls[BASELINE]), median(rss[BASELINE])
     section.notes.append(

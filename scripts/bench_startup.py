@@ -20,9 +20,7 @@ before the entry was added) says so too.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -31,11 +29,11 @@ from bench_common import (
     Row,
     Section,
     Target,
-    fresh_env,
+    fresh_config,
+    fresh_processes,
+    fresh_rounds,
     median,
     not_available,
-    run_command,
-    run_python,
 )
 
 __all__ = ["cli_script", "run"]
@@ -64,11 +62,8 @@ def cli_script() -> tuple[Path | None, str]:
 
 
 def run(quick: bool) -> Section:
-    cache = tempfile.mkdtemp(prefix="bench-pycache-")
-    try:
-        return _run(quick, fresh_env(cache))
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+    with fresh_processes() as env:
+        return _run(quick, env)
 
 
 def _run(quick: bool, env: Mapping[str, str]) -> Section:
@@ -76,28 +71,12 @@ def _run(quick: bool, env: Mapping[str, str]) -> Section:
     section = Section("startup", "8. Start-up against qiskit-ibm-runtime (fresh processes)")
     script, where = cli_script()
     codes = {FLOOR: FLOOR, OURS_IMPORT: OURS_IMPORT, OFFICIAL_IMPORT: OFFICIAL_IMPORT}
+    commands: dict[str, list[str]] = {}
     if script is not None:
         codes[OFFICIAL_BARE] = OFFICIAL_BARE
-    walls: dict[str, list[float]] = {name: [] for name in [*codes, CLI]}
-    rss: dict[str, list[int]] = {name: [] for name in codes}
-    for round_ in range(1 + repeat):
-        for name, code in codes.items():
-            wall, peak = run_python(code, env)
-            if round_ > 0:
-                walls[name].append(wall)
-                rss[name].append(peak)
-        if script is not None:
-            wall = run_command([str(script), "--help"], env)
-            if round_ > 0:
-                walls[CLI].append(wall)
-    section.config = {
-        "processes_per_variant": repeat,
-        "warmup_rounds": 1,
-        "python": sys.executable,
-        "statistic": "median",
-        "bytecode": "cached (PYTHONPYCACHEPREFIX, written by the warm-up round)",
-        "cli": where,
-    }
+        commands[CLI] = [str(script), "--help"]
+    walls, rss = fresh_rounds(env, repeat, codes, commands)
+    section.config = fresh_config(repeat) | {"cli": where}
     section.notes.append(
         f"interpreter floor (python -c pass): {median(walls[FLOOR]) * 1e3:.1f} ms, "
         f"{median(rss[FLOOR]) / 2**20:.1f} MiB; all wall times include it"

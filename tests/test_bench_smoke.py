@@ -2,8 +2,8 @@
 row the figures promise is there, with numbers (or "not available" and a reason, for a feature
 another issue adds). No timing is asserted: the benchmark reports, it does not judge.
 
-The default run covers the in-process figures and two of the issue-18 figures (about 12 s in
-all); ``-m slow`` runs every other figure in its quick form (about 40 s more)."""
+The default run covers three in-process figures and two of the issue-18 figures (about 12 s in
+all); ``-m slow`` runs the other issue-18 figures in their quick form (about 30 s more)."""
 
 from __future__ import annotations
 
