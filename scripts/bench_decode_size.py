@@ -84,8 +84,12 @@ def _measure(size: int, quick: bool) -> dict[str, Any]:
         peaks = {name: peak_memory(fn) for name, fn in fns.items()}
     else:
         # One call per decoder, timed and traced at once: a few big allocations make
-        # tracemalloc's cost negligible here, and each call takes seconds.
-        repeat, warmup = 1, 0
+        # tracemalloc's cost negligible here, and each call takes seconds. One untimed call
+        # first: the first decoder to allocate blocks this large pays for fresh pages (glibc
+        # serves them with mmap until its dynamic threshold has risen), which would otherwise
+        # fall on whichever decoder happens to run first (up to 1.5x on a 1 GiB result).
+        repeat, warmup = 1, 1
+        bare()
         samples, peaks = {}, {}
         for name, fn in fns.items():
             gc.collect()
