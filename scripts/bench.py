@@ -1,13 +1,18 @@
 """The benchmark suite: what users of the SDK feel, each figure against a same-run baseline.
 
-    python scripts/bench.py                      # everything (a few minutes on 2 cores)
+    python scripts/bench.py                      # everything (about 6 minutes on 2 cores)
     python scripts/bench.py --quick              # smaller sizes: a smoke run
     python scripts/bench.py --only import,decode # some figures
     python scripts/bench.py --output FILE        # JSON elsewhere (bench-results/latest.json)
 
 Figures (``--only`` keys): ``import`` (1), ``client`` (2), ``decode`` (3), ``encode`` (4),
-``concurrency`` (5), ``emulator`` (6). Every row shows our number, the baseline, their ratio
-(ours / baseline) and the target; this script reports, it never fails on a missed target.
+``concurrency`` (5), ``emulator`` (6); against qiskit-ibm-runtime, ``official`` (7: a small
+job offline and against the same emulator, decoding) and ``startup`` (8: import, the command
+line); ``store`` (9: the emulator's durable store against the in-memory one); how cost grows,
+``growth`` (10: jobs in flight through AsyncRuntime, listing) and ``decode_size`` (11: decoding
+up to 1 GiB). Every row shows our number, the baseline, their ratio (ours / baseline) and the
+target; this script reports, it never fails on a missed target. A row whose subject does not
+exist yet (a feature of another issue) reads "not available", with the reason below the table.
 The emulator figures run the emulator in a separate process (``bench_emulator.py``).
 """
 
@@ -26,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import ROOT, Row, Section, machine_info
+from bench_common import NOT_AVAILABLE, ROOT, Row, Section, machine_info
 
 FIGURES: dict[str, str] = {
     "import": "bench_import",
@@ -35,6 +40,11 @@ FIGURES: dict[str, str] = {
     "encode": "bench_encode",
     "concurrency": "bench_concurrency",
     "emulator": "bench_throughput",
+    "official": "bench_official",
+    "startup": "bench_startup",
+    "store": "bench_store",
+    "growth": "bench_growth",
+    "decode_size": "bench_decode_size",
 }
 DEFAULT_OUTPUT = ROOT / "bench-results" / "latest.json"
 SCHEMA = 1
@@ -52,6 +62,8 @@ def _fmt(value: float | str | None, unit: str) -> str:
             return f"{value * 1e3:.2f} ms"
         return f"{value:.2f} s"
     if unit == "B":
+        if abs(value) < 2**20:
+            return f"{value / 2**10:.1f} KiB"
         return f"{value / 2**20:.1f} MiB"
     if unit == "jobs/s":
         return f"{value:.0f} jobs/s"
@@ -182,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for section in sections:
         for note in section.notes:
             print(f"  * {section.key}: {note}")
+        for row in section.rows:
+            if row.ours == NOT_AVAILABLE:
+                print(f"  - {section.key}: {row.name}: {NOT_AVAILABLE}: {row.details['why']}")
     for key in errors:
         print(f"  ! {key}: crashed (traceback in the JSON and above)")
     output: Path = args.output

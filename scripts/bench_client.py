@@ -16,10 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from bench_common import FINAL_STATUSES, Row, Section, Target, bare_decode, median
-from bench_emulator import EmulatorProcess
+from bench_common import FINAL_STATUSES, Row, Section, Target, bare_decode, median, p90
+from bench_emulator import Emulator, EmulatorProcess
 
-__all__ = ["BELL", "RawClient", "connect_runtime", "run"]
+__all__ = ["BELL", "Contender", "RawClient", "connect_runtime", "run"]
 
 BACKEND = "ibm_emulator_5q"
 SHOTS = 100
@@ -50,7 +50,7 @@ def connect_runtime(emu: EmulatorProcess, *, asynchronous: bool = False, **kwarg
     )
 
 
-def raw_headers(emu: EmulatorProcess, http: httpx.Client | None = None) -> dict[str, str]:
+def raw_headers(emu: Emulator, http: httpx.Client | None = None) -> dict[str, str]:
     """IAM token exchange by hand, then the headers every API call carries."""
     from qiskit_runtime_rest.transport import DEFAULT_API_VERSION
 
@@ -115,8 +115,9 @@ class RawClient:
         self.http.close()
 
 
-class _Side:
-    """One contender: submit a job, then wait for, fetch and decode its result."""
+class Contender:
+    """One client under test: submit a job, then wait for, fetch and decode its result; the
+    figures of each job it ran."""
 
     def __init__(self, submit: Callable[[], Any], finish: Callable[[Any], object]) -> None:
         self.submit = submit
@@ -125,6 +126,11 @@ class _Side:
         self.cpu: list[float] = []
         self.requests: list[int] = []
         self.end_to_end: list[float] = []
+
+    def reset(self) -> None:
+        """Forget the jobs run so far (after a warm-up)."""
+        for samples in (self.active, self.cpu, self.requests, self.end_to_end):
+            samples.clear()
 
     def settled_job(self, emu: EmulatorProcess) -> None:
         """Submit, pause SETTLE_S (not timed), finish: the job is final by the first poll."""
@@ -153,10 +159,6 @@ class _Side:
         self.end_to_end.append(time.perf_counter() - t0)
 
 
-def _p90(values: list[float]) -> float:
-    return sorted(values)[int(0.9 * (len(values) - 1))]
-
-
 def run(quick: bool) -> Section:
     from qiskit_runtime_rest import SamplerPub
 
@@ -179,16 +181,16 @@ def run(quick: bool) -> Section:
         raw = RawClient(emu)
         sampler = rt.sampler(BACKEND)
         body = sampler_body(BELL, SHOTS)
-        sdk = _Side(
+        sdk = Contender(
             lambda: sampler.run([SamplerPub(BELL, shots=SHOTS)]),
             lambda job: job.result(poll_interval=POLL_S, max_poll_interval=POLL_S),
         )
-        base = _Side(lambda: raw.submit(body), lambda job_id: raw.finish(job_id, POLL_S))
+        base = Contender(lambda: raw.submit(body), lambda job_id: raw.finish(job_id, POLL_S))
         try:
             for side in (sdk, base):  # token, connection, lazy imports
                 for _ in range(WARMUP):
                     side.racing_job()
-                side.end_to_end.clear()
+                side.reset()
             for _ in range(jobs):
                 for side in (sdk, base):
                     side.settled_job(emu)
@@ -212,8 +214,8 @@ def run(quick: bool) -> Section:
                 "baseline_jobs_with_3_requests": len(base_active),
                 "requests_per_job": sdk.requests,
                 "baseline_requests_per_job": base.requests,
-                "p90_s": _p90(sdk_active),
-                "baseline_p90_s": _p90(base_active),
+                "p90_s": p90(sdk_active),
+                "baseline_p90_s": p90(base_active),
                 "samples_s": sdk.active,
                 "baseline_samples_s": base.active,
             },
@@ -237,8 +239,8 @@ def run(quick: bool) -> Section:
             median(base.end_to_end),
             baseline_name="raw httpx, same poll schedule",
             details={
-                "p90_s": _p90(sdk.end_to_end),
-                "baseline_p90_s": _p90(base.end_to_end),
+                "p90_s": p90(sdk.end_to_end),
+                "baseline_p90_s": p90(base.end_to_end),
                 "samples_s": sdk.end_to_end,
                 "baseline_samples_s": base.end_to_end,
             },

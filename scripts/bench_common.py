@@ -8,17 +8,21 @@ Nothing here asserts: rows say whether a target is met, the caller decides what 
 from __future__ import annotations
 
 import base64
+import contextlib
 import gc
 import io
 import json
 import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -29,18 +33,28 @@ import numpy.typing as npt
 
 __all__ = [
     "FINAL_STATUSES",
+    "NOT_AVAILABLE",
     "Row",
     "Section",
     "Target",
     "bare_decode",
+    "fresh_config",
+    "fresh_processes",
+    "fresh_rounds",
     "interleaved",
     "machine_info",
     "median",
+    "not_available",
+    "p90",
     "peak_memory",
+    "run_command",
+    "run_python",
     "timed",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+NOT_AVAILABLE = "not available"
 
 FINAL_STATUSES = frozenset({"Completed", "Failed", "Cancelled", "Cancelled - Ran too long"})
 
@@ -140,6 +154,11 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
+def p90(values: Sequence[float]) -> float:
+    """The 90th percentile (nearest rank below)."""
+    return sorted(values)[int(0.9 * (len(values) - 1))]
+
+
 def timed(fn: Callable[[], object]) -> float:
     """Seconds one call of ``fn`` takes (``time.perf_counter``)."""
     start = time.perf_counter()
@@ -176,6 +195,101 @@ def peak_memory(fn: Callable[[], object]) -> int:
     finally:
         tracemalloc.stop()
     return peak
+
+
+def not_available(name: str, unit: str, target: Target | None, baseline_name: str, why: str) -> Row:
+    """A row whose subject does not exist yet (a feature another issue adds): reported as
+    ``"not available"`` with the reason, never a crash; its target is shown but not judged."""
+    return Row(name, unit, NOT_AVAILABLE, None, target, baseline_name, {"why": why})
+
+
+# -- fresh processes (import and start-up figures) ------------------------------------------
+
+_HWM = """
+for _line in open("/proc/self/status"):
+    if _line.startswith("VmHWM:"):
+        print(_line.split()[1])
+"""
+
+
+@contextlib.contextmanager
+def fresh_processes() -> Iterator[dict[str, str]]:
+    """The environment of fresh child processes: bytecode cached in a private directory
+    (removed afterwards), for every package alike (an editable install run with
+    PYTHONDONTWRITEBYTECODE would recompile the SDK in every process, which a pip-installed
+    user never pays)."""
+    cache = tempfile.mkdtemp(prefix="bench-pycache-")
+    try:
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = cache
+        yield env
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def fresh_rounds(
+    env: Mapping[str, str],
+    repeat: int,
+    codes: Mapping[str, str],
+    commands: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[dict[str, list[float]], dict[str, list[int]]]:
+    """Run each ``python -c`` code and each command ``1 + repeat`` times in fresh processes,
+    round-robin, and drop the first round (a warm-up: .pyc files and the page cache are then
+    warm for everyone). Returns the wall seconds of every name, and the peak RSS bytes of every
+    code (see :func:`run_python`)."""
+    commands = commands or {}
+    walls: dict[str, list[float]] = {name: [] for name in [*codes, *commands]}
+    rss: dict[str, list[int]] = {name: [] for name in codes}
+    for round_ in range(1 + repeat):
+        for name, code in codes.items():
+            wall, peak = run_python(code, env)
+            if round_ > 0:
+                walls[name].append(wall)
+                rss[name].append(peak)
+        for name, argv in commands.items():
+            wall = run_command(argv, env)
+            if round_ > 0:
+                walls[name].append(wall)
+    return walls, rss
+
+
+def fresh_config(repeat: int) -> dict[str, Any]:
+    """How :func:`fresh_rounds` measured, for a section's config."""
+    return {
+        "processes_per_variant": repeat,
+        "warmup_rounds": 1,
+        "python": sys.executable,
+        "statistic": "median",
+        "bytecode": "cached (PYTHONPYCACHEPREFIX, written by the warm-up round)",
+    }
+
+
+def run_python(code: str, env: Mapping[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS bytes of ``python -c code`` (this interpreter).
+
+    The peak is the child's own ``VmHWM`` (read from /proc as its last act), not ``ru_maxrss``:
+    Linux carries the RSS of the pre-exec copy of the parent (this benchmark process) into the
+    child's ``ru_maxrss``, so ``getrusage``/``wait4`` would report the parent's size.
+    """
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code + _HWM], capture_output=True, text=True, env=env
+    )
+    wall = time.perf_counter() - start
+    if out.returncode != 0:
+        raise RuntimeError(f"python -c {code!r} failed:\n{out.stderr}")
+    return wall, int(out.stdout.split()[-1]) * 1024  # kB
+
+
+def run_command(argv: Sequence[str], env: Mapping[str, str]) -> float:
+    """Wall seconds of one run of ``argv`` (output captured and dropped; a failure raises)."""
+    start = time.perf_counter()
+    out = subprocess.run(list(argv), capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited with {out.returncode}:\n{out.stderr}")
+    return wall
 
 
 # -- the bare decoder (the baseline of figures 2 and 3) -------------------------------------
@@ -255,6 +369,8 @@ def machine_info() -> dict[str, Any]:
                 "qiskit-runtime-rest",
                 "numpy",
                 "qiskit",
+                "qiskit-aer",
+                "qiskit-ibm-runtime",
                 "httpx",
                 "attrs",
                 "uvicorn",

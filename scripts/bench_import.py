@@ -10,16 +10,12 @@ also builds and decodes a job, to check qiskit stays out even then.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from bench_common import Row, Section, Target, median
+from bench_common import Row, Section, Target, fresh_config, fresh_processes, fresh_rounds, median
 
 __all__ = ["run"]
 
@@ -51,12 +47,6 @@ result = PrimitiveResult([SamplerPubResult(DataBin({"c": bits}, (2,)), {})], {})
 decode_result(json.dumps(encode_result(result)))
 """
 
-_HWM = """
-for _line in open("/proc/self/status"):
-    if _line.startswith("VmHWM:"):
-        print(_line.split()[1])
-"""
-
 _REPORT = """
 import json, sys
 heavy = {heavy!r}
@@ -65,23 +55,6 @@ print(json.dumps({{
     "modules": len(sys.modules),
 }}))
 """
-
-
-def _child(code: str, env: Mapping[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS bytes of ``python -c code``.
-
-    The peak is the child's own ``VmHWM`` (read from /proc as its last act), not ``ru_maxrss``:
-    Linux carries the RSS of the pre-exec copy of the parent (this benchmark process) into the
-    child's ``ru_maxrss``, so ``getrusage``/``wait4`` would report the parent's size.
-    """
-    start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", code + _HWM], capture_output=True, text=True, env=env
-    )
-    wall = time.perf_counter() - start
-    if out.returncode != 0:
-        raise RuntimeError(f"python -c {code!r} failed:\n{out.stderr}")
-    return wall, int(out.stdout.split()[-1]) * 1024  # kB
 
 
 def _modules(code: str, env: Mapping[str, str]) -> dict[str, Any]:
@@ -97,43 +70,16 @@ def _modules(code: str, env: Mapping[str, str]) -> dict[str, Any]:
     return result
 
 
-def _child_env(cache: str) -> dict[str, str]:
-    """Bytecode cached in a private directory, for every package alike (an editable install
-    run with PYTHONDONTWRITEBYTECODE would recompile the SDK in every process, which a
-    pip-installed user never pays)."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = cache
-    return env
-
-
 def run(quick: bool) -> Section:
-    cache = tempfile.mkdtemp(prefix="bench-pycache-")
-    try:
-        return _run(quick, _child_env(cache))
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+    with fresh_processes() as env:
+        return _run(quick, env)
 
 
 def _run(quick: bool, env: Mapping[str, str]) -> Section:
     repeat = 5 if quick else 11
     section = Section("import", "1. Import cost (fresh process)")
-    codes = {FLOOR: FLOOR, BASELINE: BASELINE, **VARIANTS}
-    walls: dict[str, list[float]] = {name: [] for name in codes}
-    rss: dict[str, list[int]] = {name: [] for name in codes}
-    for round_ in range(1 + repeat):
-        for name, code in codes.items():
-            wall, peak = _child(code, env)
-            if round_ > 0:
-                walls[name].append(wall)
-                rss[name].append(peak)
-    section.config = {
-        "processes_per_variant": repeat,
-        "warmup_rounds": 1,
-        "python": sys.executable,
-        "statistic": "median",
-        "bytecode": "cached (PYTHONPYCACHEPREFIX, written by the warm-up round)",
-    }
+    walls, rss = fresh_rounds(env, repeat, {FLOOR: FLOOR, BASELINE: BASELINE, **VARIANTS})
+    section.config = fresh_config(repeat)
     floor_wall, floor_rss = median(walls[FLOOR]), median(rss[FLOOR])
     base_wall, base_rss = median(walls[BASELINE]), median(rss[BASELINE])
     section.notes.append(
