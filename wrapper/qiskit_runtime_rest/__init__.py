@@ -182,4 +182,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    # The public names only: no typing helpers or imported modules in tab completion.
+    return sorted(__all__)

@@ -50,6 +50,8 @@ __all__ = [
 CHANNELS = ("ibm_quantum_platform", "ibm_cloud", "legacy")
 DEFAULT_CHANNEL = "ibm_quantum_platform"
 CLOUD_URL = "https://cloud.ibm.com"
+IBM_CLOUD_HOSTS = ("cloud.ibm.com", "test.cloud.ibm.com")
+"""Bare hosts turned into the regional API host of the instance (what saved accounts hold)."""
 LEGACY_URL = "https://api.quantum-computing.ibm.com/runtime"
 DEFAULT_IAM_URL = "https://iam.cloud.ibm.com"
 _DEFAULT_NAMES = {
@@ -152,11 +154,14 @@ class Account:
     def runtime_url(self) -> str:
         """The API root (``.../api/v1`` on the current service).
 
-        A URL with a path is used as given; a bare host (like the ``https://cloud.ibm.com`` that
-        saved accounts hold) is turned into the regional API host of the instance's CRN, as the
-        official client does: ``https://quantum.cloud.ibm.com/api/v1`` for ``us-east``,
-        ``https://{region}.quantum.cloud.ibm.com/api/v1`` elsewhere, with ``private.`` in front for
-        private endpoints.
+        * A URL with a path is used as given.
+        * A bare IBM Cloud host (``https://cloud.ibm.com``, ``https://test.cloud.ibm.com``, what
+          saved accounts hold) is turned into the regional API host of the instance's CRN, as
+          the official client does: ``https://quantum.cloud.ibm.com/api/v1`` for ``us-east``,
+          ``https://{region}.quantum.cloud.ibm.com/api/v1`` elsewhere, with ``private.`` in
+          front for private endpoints.
+        * Any other bare host (``http://127.0.0.1:8000``, ``https://proxy.example``) is used as
+          given, with ``/api/v1`` appended.
         """
         if self.is_legacy:
             return (self.url or LEGACY_URL).rstrip("/")
@@ -164,6 +169,8 @@ class Account:
         parsed = urlparse(raw)
         if parsed.path not in ("", "/") or not parsed.hostname:
             return raw.rstrip("/")
+        if parsed.hostname not in IBM_CLOUD_HOSTS:
+            return f"{raw.rstrip('/')}/api/v1"
         host = parsed.hostname
         if parsed.port:
             host = f"{host}:{parsed.port}"
@@ -174,15 +181,33 @@ class Account:
         prefix = "" if region == "us-east" else f"{region}."
         return f"{parsed.scheme}://{prefix}quantum.{host}/api/v1"
 
+    @property
+    def is_ibm(self) -> bool:
+        """Whether the service is IBM's (no URL, or a host under ``ibm.com``)."""
+        if self.url is None:
+            return True
+        host = urlparse(self.url).hostname or ""
+        return host == "ibm.com" or host.endswith(".ibm.com")
+
+    @property
+    def iam_from_service(self) -> bool:
+        """Whether the API key is exchanged at the service's own ``/identity/token`` (a service
+        that is not IBM's, and no ``iam_url``): the API key never goes to IBM's IAM then."""
+        return not self.iam_url and not self.is_legacy and not self.is_ibm
+
     def iam_base_url(self) -> str:
-        """The IAM root: explicit or ``IAM_URL``, else derived from the CRN and the URL.
+        """The IAM root: explicit or ``IAM_URL``; for a service that is not IBM's, the service's
+        own origin (``{origin}/identity/token``); else derived from the CRN and the URL.
 
         Staging CRNs use ``iam.test.cloud.ibm.com``, private endpoints
-        ``private.iam.cloud.ibm.com``; a bare-host URL ``https://H`` gives ``https://iam.H``;
+        ``private.iam.cloud.ibm.com``; a bare IBM host ``https://H`` gives ``https://iam.H``;
         anything else the public ``https://iam.cloud.ibm.com``.
         """
         if self.iam_url:
             return self.iam_url.rstrip("/")
+        if self.iam_from_service:
+            parsed = urlparse(self.url or "")
+            return f"{parsed.scheme}://{parsed.netloc}"
         if _is_crn(self.instance) and _crn_field(self.instance or "", 2) == "staging":
             return "https://iam.test.cloud.ibm.com"
         if self.private_endpoint:

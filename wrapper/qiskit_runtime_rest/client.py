@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 import os
 import platform
+from contextlib import contextmanager
+from contextvars import ContextVar
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -79,6 +81,20 @@ def _user_agent() -> str:
     )
 
 
+# Which sources the constructor reads besides its arguments (environment, saved account): set
+# by the named constructors for the duration of one call, so the signature carries no flag.
+_SOURCES: ContextVar[tuple[bool, bool]] = ContextVar("_SOURCES", default=(True, True))
+
+
+@contextmanager
+def _sources(*, use_env: bool, use_saved: bool) -> Iterator[None]:
+    token = _SOURCES.set((use_env, use_saved))
+    try:
+        yield
+    finally:
+        _SOURCES.reset(token)
+
+
 def _start_emulator(config: Any) -> Any:
     try:
         from qiskit_runtime_emulator.server import EmulatorServer
@@ -117,13 +133,12 @@ class _RuntimeBase:
         max_concurrency: int = MAX_CONCURRENT_REQUESTS,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Any] | None = None,
-        _sources: tuple[bool, bool] = (True, True),
     ) -> None:
         if token and api_key and token != api_key:
             raise ValidationError("pass the API key as token= or api_key=, not both")
         if access_token and (token or api_key):
             raise ValidationError("pass either an API key (token=) or access_token=, not both")
-        use_env, use_saved = _sources
+        use_env, use_saved = _SOURCES.get()
         account = resolve_account(
             token=access_token or token or api_key,
             instance=instance,
@@ -179,7 +194,7 @@ class _RuntimeBase:
             return LegacyTokenAuth(account.token)
         if access_token:
             return BearerTokenAuth(account.token)
-        return IAMAuth(account.token, account.iam_base_url())
+        return IAMAuth(account.token, account.iam_base_url(), from_service=account.iam_from_service)
 
     @staticmethod
     def _make_headers(
@@ -217,7 +232,8 @@ class _RuntimeBase:
         """Settings from the environment (``QISKIT_IBM_TOKEN``, ``QISKIT_IBM_INSTANCE``,
         ``QISKIT_IBM_URL``, ``QISKIT_IBM_CHANNEL``, ``IAM_URL``); arguments override them. The
         saved-account file is not read."""
-        return cls(**overrides, _sources=(True, False))
+        with _sources(use_env=True, use_saved=False):
+            return cls(**overrides)
 
     @classmethod
     def saved(
@@ -229,7 +245,8 @@ class _RuntimeBase:
         """Settings from a saved account (``~/.qiskit/qiskit-ibm.json`` unless ``filename``):
         the one called ``name``, or the default one. Arguments override its fields; the
         environment is not read (except ``IAM_URL``)."""
-        return cls(name=name, filename=filename, **overrides, _sources=(False, True))
+        with _sources(use_env=False, use_saved=True):
+            return cls(name=name, filename=filename, **overrides)
 
     @classmethod
     def local(
@@ -257,13 +274,8 @@ class _RuntimeBase:
                     "url": server.url,
                     "iam_url": server.iam_url,
                 }
-            runtime = cls(
-                **creds,
-                channel=channel,
-                trust_env=False,
-                **kwargs,
-                _sources=(False, False),
-            )
+            with _sources(use_env=False, use_saved=False):
+                runtime = cls(**creds, channel=channel, trust_env=False, **kwargs)
         except BaseException:
             server.stop()
             raise
