@@ -19,8 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import platform
-from contextlib import contextmanager
-from contextvars import ContextVar
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -30,6 +28,8 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
