@@ -40,6 +40,14 @@ from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest._core import AsyncEngine, Engine
 from qiskit_runtime_rest.accounts import Account, resolve_account
 from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth, RuntimeAuth
+from qiskit_runtime_rest.backends import (
+    AsyncBackend,
+    Backend,
+    BackendFilters,
+    least_busy_candidates,
+    no_backend,
+    select,
+)
 from qiskit_runtime_rest.errors import ValidationError
 from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, Pacer, aiter_jobs, iter_jobs
 from qiskit_runtime_rest.jobs import wait_all_flow as _wait_all_flow
@@ -53,18 +61,16 @@ from qiskit_runtime_rest.transport import (
     build_async_http_client,
     build_http_client,
 )
+from qiskit_runtime_rest.views import (
+    ApiVersion,
+    BackendConfiguration,
+    BackendProperties,
+    BackendStatus,
+    InstanceUsage,
+    SessionDetails,
+)
 
 if TYPE_CHECKING:
-    from qiskit_runtime_api.models import (
-        BackendConfiguration,
-        BackendDevice,
-        BackendProperties,
-        BackendStatus,
-        InstanceUsage,
-        VersionList,
-    )
-    from qiskit_runtime_api.models import Session as SessionModel
-
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
 
 __all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
@@ -72,6 +78,8 @@ __all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
 logger = logging.getLogger("qiskit_runtime_rest")
 
 _VERSION = "0.1.0"
+DEFAULT_JOBS_LIMIT = 10
+"""Jobs ``jobs()`` lists by default, as qiskit-ibm-runtime's ``QiskitRuntimeService.jobs``."""
 
 
 def _user_agent() -> str:
@@ -322,6 +330,7 @@ class _RuntimeBase:
     @staticmethod
     def _query(
         limit: int | None,
+        skip: int,
         pending: bool | None,
         program: str | None,
         backend: str | None,
@@ -333,6 +342,7 @@ class _RuntimeBase:
     ) -> JobQuery:
         return JobQuery(
             limit=limit,
+            skip=skip,
             pending=pending,
             program=program,
             backend=backend,
@@ -437,9 +447,13 @@ class Runtime(_RuntimeBase):
         """Attach to an existing batch (ValidationError if it is a dedicated session)."""
         return Batch._attach(self._engine, session_id)
 
-    def session_details(self, session_id: str) -> SessionModel:
-        """The session object (state, accepting_jobs, TTLs, timestamps...)."""
-        return self._engine.send(ops.get_session(session_id))
+    def session_details(self, session_id: str) -> SessionDetails:
+        """The session or batch ``session_id`` (state, accepting_jobs, TTLs, usage...).
+
+        Raises:
+            NotFoundError: if there is no such session.
+        """
+        return SessionDetails._from_model(self._engine.send(ops.get_session(session_id)))
 
     # -- jobs ----------------------------------------------------------------------------------
 
@@ -451,7 +465,8 @@ class Runtime(_RuntimeBase):
 
     def jobs(
         self,
-        limit: int | None = None,
+        limit: int | None = DEFAULT_JOBS_LIMIT,
+        skip: int = 0,
         *,
         pending: bool | None = None,
         program: str | None = None,
@@ -462,9 +477,22 @@ class Runtime(_RuntimeBase):
         session_id: str | None = None,
         descending: bool = True,
     ) -> Iterator[Job]:
-        """Jobs matching the filters, newest first, fetched page by page as you iterate."""
+        """The newest ``limit`` jobs (10 by default, as in qiskit-ibm-runtime; None: all) that
+        match every filter, after skipping the first ``skip``; fetched page by page as you
+        iterate.
+
+        Filters: ``pending`` (True: queued or running; False: finished), ``program``
+        (``sampler``, ``estimator``, ``executor``), ``backend``, ``created_after`` /
+        ``created_before`` (datetimes; naive ones are taken as UTC), ``tags`` (jobs carrying
+        all of them), ``session_id`` (a session's or batch's jobs); ``descending=False`` lists
+        the oldest first.
+
+        Raises:
+            ValidationError: for a negative ``limit`` or ``skip``.
+        """
         query = self._query(
             limit,
+            skip,
             pending,
             program,
             backend,
@@ -485,26 +513,131 @@ class Runtime(_RuntimeBase):
 
     # -- backends and instance -------------------------------------------------------------------
 
-    def backends(self) -> list[BackendDevice]:
-        """The backends this instance can use."""
-        return list(self._engine.send(ops.list_backends()).devices)
+    def backend(self, name: str) -> Backend:
+        """A handle on the backend ``name`` (its configuration is fetched now).
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        return Backend._load(self._engine, name)
+
+    def backends(
+        self,
+        name: str | None = None,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[Backend], bool] | None = None,
+    ) -> list[Backend]:
+        """The backends this instance can use that match every filter given, as in
+        qiskit-ibm-runtime's ``QiskitRuntimeService.backends``: ``name``, ``min_num_qubits``,
+        ``simulator``, ``operational`` (asks each backend's status), ``dynamic_circuits``, and
+        ``filters``, a callable that keeps the backends it returns True for
+        (``filters=lambda b: b.status().pending_jobs < 10``).
+
+        Raises:
+            ValidationError: for a bad filter value.
+        """
+        spec = BackendFilters(
+            name=name,
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        found = []
+        for backend_name in spec.names(self._engine.send(ops.list_backends())):
+            backend = Backend._load(self._engine, backend_name)
+            if not spec.by_configuration(backend.configuration()):
+                continue
+            if operational is not None and backend.status().operational != operational:
+                continue
+            found.append(backend)
+        return select(found, spec)
+
+    def least_busy(
+        self,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[Backend], bool] | None = None,
+    ) -> Backend:
+        """The online backend with the shortest queue among those that match the filters (see
+        :meth:`backends`), as qiskit-ibm-runtime's ``least_busy`` chooses.
+
+        Raises:
+            BackendNotFoundError: if no online backend matches.
+        """
+        spec = BackendFilters(
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        names = least_busy_candidates(self._engine.send(ops.list_backends()), min_num_qubits)
+        if any(v is not None for v in (simulator, operational, dynamic_circuits, filters)):
+            allowed = {
+                b.name
+                for b in self.backends(
+                    min_num_qubits=min_num_qubits,
+                    simulator=simulator,
+                    operational=operational,
+                    dynamic_circuits=dynamic_circuits,
+                    filters=filters,
+                )
+            }
+            names = [n for n in names if n in allowed]
+        if not names:
+            raise no_backend(spec)
+        return self.backend(names[0])
 
     def backend_status(self, name: str) -> BackendStatus:
-        return self._engine.send(ops.get_backend_status(name))
+        """The status of backend ``name`` (``rt.backend(name).status()`` without the handle).
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        return BackendStatus._from_model(name, self._engine.send(ops.get_backend_status(name)))
 
     def backend_configuration(self, name: str) -> BackendConfiguration:
-        return self._engine.send(ops.get_backend_configuration(name))
+        """The configuration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = self._engine.send(ops.get_backend_configuration(name))
+        return BackendConfiguration._from_model(model)
 
     def backend_properties(self, name: str) -> BackendProperties:
-        return self._engine.send(ops.get_backend_properties(name))
+        """The calibration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = self._engine.send(ops.get_backend_properties(name))
+        return BackendProperties._from_model(name, model)
 
     def usage(self) -> InstanceUsage:
-        """Usage of the instance in the current period."""
-        return self._engine.send(ops.get_instance_usage())
+        """Usage of the instance in the current period.
 
-    def versions(self) -> VersionList:
-        """API versions the service understands."""
-        return self._engine.send(ops.list_versions())
+        Raises:
+            APIError: a subclass for a refused request (``AuthenticationError``...).
+        """
+        return InstanceUsage._from_model(self._engine.send(ops.get_instance_usage()))
+
+    def versions(self) -> list[ApiVersion]:
+        """API versions the service understands.
+
+        Raises:
+            APIError: a subclass for a refused request.
+        """
+        return ApiVersion._list(self._engine.send(ops.list_versions()))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -606,8 +739,13 @@ class AsyncRuntime(_RuntimeBase):
         """Attach to an existing batch (ValidationError if it is a dedicated session)."""
         return await AsyncBatch._attach(self._engine, session_id)
 
-    async def session_details(self, session_id: str) -> SessionModel:
-        return await self._engine.send(ops.get_session(session_id))
+    async def session_details(self, session_id: str) -> SessionDetails:
+        """The session or batch ``session_id`` (see :meth:`Runtime.session_details`).
+
+        Raises:
+            NotFoundError: if there is no such session.
+        """
+        return SessionDetails._from_model(await self._engine.send(ops.get_session(session_id)))
 
     # -- jobs ----------------------------------------------------------------------------------
 
@@ -619,7 +757,8 @@ class AsyncRuntime(_RuntimeBase):
 
     def jobs(
         self,
-        limit: int | None = None,
+        limit: int | None = DEFAULT_JOBS_LIMIT,
+        skip: int = 0,
         *,
         pending: bool | None = None,
         program: str | None = None,
@@ -630,9 +769,15 @@ class AsyncRuntime(_RuntimeBase):
         session_id: str | None = None,
         descending: bool = True,
     ) -> AsyncIterator[AsyncJob]:
-        """``async for job in rt.jobs(...)``: jobs matching the filters, page by page."""
+        """``async for job in rt.jobs(...)``: the newest ``limit`` jobs (10 by default) that
+        match the filters, after ``skip`` (see :meth:`Runtime.jobs`).
+
+        Raises:
+            ValidationError: for a negative ``limit`` or ``skip``.
+        """
         query = self._query(
             limit,
+            skip,
             pending,
             program,
             backend,
@@ -652,23 +797,126 @@ class AsyncRuntime(_RuntimeBase):
 
     # -- backends and instance -------------------------------------------------------------------
 
-    async def backends(self) -> list[BackendDevice]:
-        return list((await self._engine.send(ops.list_backends())).devices)
+    async def backend(self, name: str) -> AsyncBackend:
+        """A handle on the backend ``name`` (its configuration and calibration are fetched).
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        return await AsyncBackend._load(self._engine, name)
+
+    async def backends(
+        self,
+        name: str | None = None,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[AsyncBackend], bool] | None = None,
+    ) -> list[AsyncBackend]:
+        """The backends matching the filters (see :meth:`Runtime.backends`).
+
+        Raises:
+            ValidationError: for a bad filter value.
+        """
+        spec = BackendFilters(
+            name=name,
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        found = []
+        for backend_name in spec.names(await self._engine.send(ops.list_backends())):
+            backend = await AsyncBackend._load(self._engine, backend_name)
+            if not spec.by_configuration(backend.configuration()):
+                continue
+            if operational is not None and (await backend.status()).operational != operational:
+                continue
+            found.append(backend)
+        return select(found, spec)
+
+    async def least_busy(
+        self,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[AsyncBackend], bool] | None = None,
+    ) -> AsyncBackend:
+        """The online backend with the shortest queue (see :meth:`Runtime.least_busy`).
+
+        Raises:
+            BackendNotFoundError: if no online backend matches.
+        """
+        spec = BackendFilters(
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        listing = await self._engine.send(ops.list_backends())
+        names = least_busy_candidates(listing, min_num_qubits)
+        if any(v is not None for v in (simulator, operational, dynamic_circuits, filters)):
+            matching = await self.backends(
+                min_num_qubits=min_num_qubits,
+                simulator=simulator,
+                operational=operational,
+                dynamic_circuits=dynamic_circuits,
+                filters=filters,
+            )
+            allowed = {b.name for b in matching}
+            names = [n for n in names if n in allowed]
+        if not names:
+            raise no_backend(spec)
+        return await self.backend(names[0])
 
     async def backend_status(self, name: str) -> BackendStatus:
-        return await self._engine.send(ops.get_backend_status(name))
+        """The status of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = await self._engine.send(ops.get_backend_status(name))
+        return BackendStatus._from_model(name, model)
 
     async def backend_configuration(self, name: str) -> BackendConfiguration:
-        return await self._engine.send(ops.get_backend_configuration(name))
+        """The configuration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = await self._engine.send(ops.get_backend_configuration(name))
+        return BackendConfiguration._from_model(model)
 
     async def backend_properties(self, name: str) -> BackendProperties:
-        return await self._engine.send(ops.get_backend_properties(name))
+        """The calibration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = await self._engine.send(ops.get_backend_properties(name))
+        return BackendProperties._from_model(name, model)
 
     async def usage(self) -> InstanceUsage:
-        return await self._engine.send(ops.get_instance_usage())
+        """Usage of the instance in the current period.
 
-    async def versions(self) -> VersionList:
-        return await self._engine.send(ops.list_versions())
+        Raises:
+            APIError: a subclass for a refused request.
+        """
+        return InstanceUsage._from_model(await self._engine.send(ops.get_instance_usage()))
+
+    async def versions(self) -> list[ApiVersion]:
+        """API versions the service understands.
+
+        Raises:
+            APIError: a subclass for a refused request.
+        """
+        return ApiVersion._list(await self._engine.send(ops.list_versions()))
 
     # -- lifecycle -----------------------------------------------------------------------------
 

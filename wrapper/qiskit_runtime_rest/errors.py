@@ -16,9 +16,11 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "BackendNotFoundError",
     "BadRequestError",
     "ConflictError",
     "ErrorDetail",
+    "FrozenOptionsError",
     "JobCancelledError",
     "JobError",
     "JobFailedError",
@@ -44,6 +46,19 @@ class RuntimeRestError(Exception):
 
 class ValidationError(RuntimeRestError, ValueError):
     """Input rejected before anything was sent (PUB shapes, options, configuration)."""
+
+
+class BackendNotFoundError(RuntimeRestError, LookupError):
+    """No backend matches the criteria of ``least_busy()`` (or the backend named does not
+    exist: then the service's :class:`NotFoundError` is raised instead)."""
+
+
+class FrozenOptionsError(RuntimeRestError, attrs.exceptions.FrozenInstanceError):
+    """An option was assigned to: options objects are immutable; the message says how to
+    change them (``options.replace(...)``, ``sampler.with_options(...)``)."""
+
+    def __init__(self, message: str) -> None:
+        Exception.__init__(self, message)
 
 
 class ResultDecodeError(RuntimeRestError, ValueError):

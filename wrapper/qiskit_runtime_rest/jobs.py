@@ -36,7 +36,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
@@ -49,10 +49,10 @@ from qiskit_runtime_rest.errors import (
     JobTimeoutError,
     ValidationError,
 )
+from qiskit_runtime_rest.views import JobDetails, JobMetrics
 
 if TYPE_CHECKING:
     from qiskit_runtime_api.models import Job as JobModel
-    from qiskit_runtime_api.models import JobMetrics
 
     from qiskit_runtime_rest.results import PrimitiveResult
 
@@ -165,6 +165,20 @@ def _settled(model: JobModel) -> bool:
 def _user_tags(model: JobModel) -> list[str]:
     tags = model.tags if isinstance(model.tags, list) else []
     return [t for t in tags if not is_idempotency_tag(t)]
+
+
+def _details(model: JobModel) -> JobDetails:
+    return JobDetails._from_model(model, _user_tags(model))
+
+
+def _usage_seconds(metrics: JobMetrics, partial: bool) -> float | None:
+    """qiskit-ibm-runtime's reading of the metrics' usage: 0 while ``pending``."""
+    usage = metrics.usage
+    if usage is None:
+        return None if partial else 0.0
+    if not partial and (usage.status or "pending") == "pending":
+        return 0.0
+    return usage.qpu_charge_time_seconds
 
 
 # -- flows ------------------------------------------------------------------------------------
@@ -341,7 +355,7 @@ def _query_tags(tags: str | Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(tags) if tags else None
 
 
-def _non_negative(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+def _non_negative(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ValidationError(f"{attribute.name} must be an integer >= 0, or None; got {value!r}")
 
@@ -365,9 +379,11 @@ class JobPage:
 
 @attrs.frozen(kw_only=True)
 class JobQuery:
-    """Filters of ``GET /jobs`` and the number of jobs wanted (``limit``; None: all)."""
+    """Filters of ``GET /jobs``, the number of jobs wanted (``limit``; None: all) and how many
+    matching jobs to pass over first (``skip``)."""
 
     limit: int | None = attrs.field(default=None, validator=_non_negative)
+    skip: int = attrs.field(default=0, validator=_non_negative)
     pending: bool | None = None
     program: str | None = None
     backend: str | None = None
@@ -381,7 +397,7 @@ class JobQuery:
 
     def first(self) -> Cursor | None:
         """The cursor of the first page (None when no job is wanted)."""
-        return None if self.limit == 0 else Cursor(remaining=self.limit)
+        return None if self.limit == 0 else Cursor(offset=self.skip, remaining=self.limit)
 
     def page(self, cursor: Cursor) -> Flow[JobPage]:
         """Fetch the page at ``cursor``. Pages by ``offset``; a job seen on an earlier page (the
@@ -536,17 +552,40 @@ class Job(_JobBase[Engine]):
         job._remember(model)
         return job
 
-    def details(self) -> JobModel:
-        """Refresh and return the job object (generated ``qiskit_runtime_api.models.Job``)."""
+    def _refresh(self) -> JobModel:
         return self._remember(self._engine.send(ops.get_job(self._id, exclude_params=True)))
 
+    def details(self) -> JobDetails:
+        """Refresh and return the job as the service describes it (status, reason, creation
+        date, tags, usage...).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _details(self._refresh())
+
     def status(self) -> str:
-        """Refresh and return the wire status (compare case-insensitively)."""
-        return self.details().status
+        """Refresh and return the wire status (compare case-insensitively).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return self._refresh().status
+
+    @property
+    def creation_date(self) -> datetime | None:
+        """When the job was created (timezone-aware), as last seen; fetched if never seen."""
+        if self._last is None:
+            self._refresh()
+        return self._last.created if self._last is not None else None
 
     def done(self) -> bool:
-        """Whether the job reached a final state (completed, failed or cancelled)."""
-        return _outcome(self.details()) != "pending"
+        """Whether the job reached a final state (completed, failed or cancelled).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _outcome(self._refresh()) != "pending"
 
     def wait(
         self,
@@ -593,8 +632,21 @@ class Job(_JobBase[Engine]):
         return self._engine.send(ops.get_job_logs(self._id))
 
     def metrics(self) -> JobMetrics:
-        """Timestamps and usage (generated ``qiskit_runtime_api.models.JobMetrics``)."""
-        return self._engine.send(ops.get_job_metrics(self._id))
+        """The job's timestamps (created, running, finished) and usage.
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return JobMetrics._from_model(self._engine.send(ops.get_job_metrics(self._id)))
+
+    def usage(self, partial: bool = False) -> float | None:
+        """The job's quantum usage in seconds, as qiskit-ibm-runtime's ``job.usage()``: 0 until
+        the service reports it final, unless ``partial=True`` (the usage accumulated so far).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _usage_seconds(self.metrics(), partial)
 
     def tags(self) -> list[str]:
         """The job's tags, without the idempotency tag."""
@@ -614,18 +666,39 @@ class AsyncJob(_JobBase[AsyncEngine]):
         job._remember(model)
         return job
 
-    async def details(self) -> JobModel:
-        """Refresh and return the job object (generated ``qiskit_runtime_api.models.Job``)."""
+    async def _refresh(self) -> JobModel:
         model = await self._engine.send(ops.get_job(self._id, exclude_params=True))
         return self._remember(model)
 
+    async def details(self) -> JobDetails:
+        """Refresh and return the job as the service describes it (see :meth:`Job.details`).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _details(await self._refresh())
+
     async def status(self) -> str:
-        """Refresh and return the wire status (compare case-insensitively)."""
-        return (await self.details()).status
+        """Refresh and return the wire status (compare case-insensitively).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return (await self._refresh()).status
+
+    @property
+    def creation_date(self) -> datetime | None:
+        """When the job was created (timezone-aware), as last seen (None if never seen: await
+        :meth:`details` first)."""
+        return self._last.created if self._last is not None else None
 
     async def done(self) -> bool:
-        """Whether the job reached a final state (completed, failed or cancelled)."""
-        return _outcome(await self.details()) != "pending"
+        """Whether the job reached a final state (completed, failed or cancelled).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _outcome(await self._refresh()) != "pending"
 
     async def wait(
         self,
@@ -667,8 +740,20 @@ class AsyncJob(_JobBase[AsyncEngine]):
         return await self._engine.send(ops.get_job_logs(self._id))
 
     async def metrics(self) -> JobMetrics:
-        """Timestamps and usage (generated ``qiskit_runtime_api.models.JobMetrics``)."""
-        return await self._engine.send(ops.get_job_metrics(self._id))
+        """The job's timestamps and usage (see :meth:`Job.metrics`).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return JobMetrics._from_model(await self._engine.send(ops.get_job_metrics(self._id)))
+
+    async def usage(self, partial: bool = False) -> float | None:
+        """The job's quantum usage in seconds (see :meth:`Job.usage`).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _usage_seconds(await self.metrics(), partial)
 
     async def tags(self) -> list[str]:
         """The job's tags, without the idempotency tag."""
