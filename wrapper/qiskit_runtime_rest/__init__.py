@@ -20,9 +20,11 @@ from qiskit_runtime_rest.errors import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    BackendNotFoundError,
     BadRequestError,
     ConflictError,
     ErrorDetail,
+    FrozenOptionsError,
     JobCancelledError,
     JobError,
     JobFailedError,
@@ -39,6 +41,7 @@ from qiskit_runtime_rest.errors import (
 
 if TYPE_CHECKING:
     from qiskit_runtime_rest.accounts import Account
+    from qiskit_runtime_rest.backends import AsyncBackend, Backend
     from qiskit_runtime_rest.client import DEFAULT_API_VERSION, AsyncRuntime, Runtime
     from qiskit_runtime_rest.jobs import DEFAULT_WAIT_TIMEOUT, AsyncJob, Job
     from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Session
@@ -73,6 +76,8 @@ __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
     "Account": "accounts",
+    "Backend": "backends",
+    "AsyncBackend": "backends",
     "Runtime": "client",
     "AsyncRuntime": "client",
     "DEFAULT_API_VERSION": "client",
@@ -118,6 +123,7 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "Account",
+    "AsyncBackend",
     "AsyncBatch",
     "AsyncEstimator",
     "AsyncJob",
@@ -125,6 +131,8 @@ __all__ = [
     "AsyncSampler",
     "AsyncSession",
     "AuthenticationError",
+    "Backend",
+    "BackendNotFoundError",
     "BadRequestError",
     "Batch",
     "BitArray",
@@ -137,6 +145,7 @@ __all__ = [
     "EstimatorOptions",
     "EstimatorPub",
     "ExecutionOptions",
+    "FrozenOptionsError",
     "Job",
     "JobCancelledError",
     "JobError",
