@@ -180,7 +180,9 @@ def test_progress_goes_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
         job.wait()  # off by default
     out = capsys.readouterr()
     assert out.out == ""
-    assert out.err.count("job job-1: Completed") == 1 and "Queued" in out.err
+    # stderr is not a terminal here: one final line, not a line per status change (issue 16)
+    lines = out.err.strip().splitlines()
+    assert len(lines) == 1 and "job job-1 Completed" in lines[0], out.err
 
 
 # -- results -----------------------------------------------------------------------------------

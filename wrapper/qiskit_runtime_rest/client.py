@@ -49,7 +49,17 @@ from qiskit_runtime_rest.backends import (
     select,
 )
 from qiskit_runtime_rest.errors import ValidationError
-from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, Pacer, aiter_jobs, iter_jobs
+from qiskit_runtime_rest.jobs import (
+    DEFAULT_WAIT_TIMEOUT,
+    AsyncJob,
+    Job,
+    JobQuery,
+    Pacer,
+    Tracker,
+    aiter_jobs,
+    iter_jobs,
+    next_completed_flow,
+)
 from qiskit_runtime_rest.jobs import wait_all_flow as _wait_all_flow
 from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Opening, Session
 from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
@@ -72,6 +82,7 @@ from qiskit_runtime_rest.views import (
 
 if TYPE_CHECKING:
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
+    from qiskit_runtime_rest.progress import JobTally
 
 __all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
 
@@ -101,6 +112,21 @@ def _sources(*, use_env: bool, use_saved: bool) -> Iterator[None]:
         yield
     finally:
         _SOURCES.reset(token)
+
+
+@contextmanager
+def _tally_display(total: int, progress: bool) -> Iterator[Callable[[JobTally], object] | None]:
+    """The progress callback of a many-job wait: a live display when ``progress``."""
+    if not progress:
+        yield None
+        return
+    from qiskit_runtime_rest.progress import open_display
+
+    display = open_display(f"{total} jobs", total)
+    try:
+        yield display.tally
+    finally:
+        display.close()
 
 
 def _start_emulator(config: Any) -> Any:
@@ -504,12 +530,52 @@ class Runtime(_RuntimeBase):
         )
         return iter_jobs(self._engine, query)
 
-    def wait_all(self, jobs: Iterable[Job], timeout: float | None = 3600.0) -> list[str]:
-        """Wait for every job to finish; return their final statuses (failures included, not
-        raised). Raises ``JobTimeoutError`` for the first job still running at the deadline."""
+    def wait_all(
+        self,
+        jobs: Iterable[Job],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> list[str]:
+        """Wait for every job to finish; return their final statuses, in order (failures
+        included, not raised). ``progress=True`` shows one live line with the counts of jobs
+        done, failed, running and queued and the time elapsed (the ``progress`` extra).
+
+        Raises:
+            JobTimeoutError: for the first job still running at ``timeout`` (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        ids = [j.id for j in jobs]
         pacer = Pacer(timeout, self._engine.clock)
-        flow = _wait_all_flow([j.id for j in jobs], pacer)
-        return self._engine.run(flow, pacer.hard_deadline)
+        with _tally_display(len(ids), progress) as show:
+            return self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
+
+    def as_completed(
+        self,
+        jobs: Iterable[Job],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> Iterator[Job]:
+        """The jobs, each handed out as soon as it is final (completed, failed or cancelled),
+        like ``concurrent.futures.as_completed``: ``for job in rt.as_completed(jobs):
+        job.result()`` (which raises for a failed job). ``timeout`` bounds the whole
+        iteration; ``progress=True`` shows the counts live, as :meth:`wait_all`.
+
+        Raises:
+            JobTimeoutError: once ``timeout`` passed with jobs still running (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        handles = {j.id: j for j in jobs}
+        tracker = Tracker(handles)
+        pacer = Pacer(timeout, self._engine.clock)
+        with _tally_display(len(handles), progress) as show:
+            while tracker.pending:
+                flow = next_completed_flow(tracker, pacer, show)
+                for job_id in self._engine.run(flow, pacer.hard_deadline):
+                    job = handles[job_id]
+                    job._remember(tracker.models[job_id])
+                    yield job
 
     # -- backends and instance -------------------------------------------------------------------
 
@@ -789,11 +855,49 @@ class AsyncRuntime(_RuntimeBase):
         )
         return aiter_jobs(self._engine, query)
 
-    async def wait_all(self, jobs: Iterable[AsyncJob], timeout: float | None = 3600.0) -> list[str]:
-        """Wait for every job to finish; return their final statuses (like ``Runtime.wait_all``)."""
+    async def wait_all(
+        self,
+        jobs: Iterable[AsyncJob],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> list[str]:
+        """Wait for every job to finish; return their final statuses (see
+        :meth:`Runtime.wait_all`).
+
+        Raises:
+            JobTimeoutError: for the first job still running at ``timeout`` (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        ids = [j.id for j in jobs]
         pacer = Pacer(timeout, self._engine.clock)
-        flow = _wait_all_flow([j.id for j in jobs], pacer)
-        return await self._engine.run(flow, pacer.hard_deadline)
+        with _tally_display(len(ids), progress) as show:
+            return await self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
+
+    async def as_completed(
+        self,
+        jobs: Iterable[AsyncJob],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> AsyncIterator[AsyncJob]:
+        """``async for job in rt.as_completed(jobs):`` each job as soon as it is final (see
+        :meth:`Runtime.as_completed`).
+
+        Raises:
+            JobTimeoutError: once ``timeout`` passed with jobs still running (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        handles = {j.id: j for j in jobs}
+        tracker = Tracker(handles)
+        pacer = Pacer(timeout, self._engine.clock)
+        with _tally_display(len(handles), progress) as show:
+            while tracker.pending:
+                flow = next_completed_flow(tracker, pacer, show)
+                for job_id in await self._engine.run(flow, pacer.hard_deadline):
+                    job = handles[job_id]
+                    job._remember(tracker.models[job_id])
+                    yield job
 
     # -- backends and instance -------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ whole call, every request (retries and token refreshes included) and the result 
 it has passed, :class:`~qiskit_runtime_rest.errors.JobTimeoutError` is raised (the job itself
 goes on). A failed job raises :class:`~qiskit_runtime_rest.errors.JobFailedError`, a cancelled
 one :class:`~qiskit_runtime_rest.errors.JobCancelledError`. ``on_status`` is called with every
-new status; ``progress=True`` prints status changes to stderr.
+new status; ``progress=True`` shows a live line with the status and the time elapsed
+(:mod:`qiskit_runtime_rest.progress`, the ``progress`` extra).
 
 **Results.** ``result()`` waits, downloads ``GET /jobs/{id}/results`` and decodes it with
 :func:`qiskit_runtime_rest.codec.decode_result`. Nothing is cached: every call downloads the
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -54,6 +54,7 @@ from qiskit_runtime_rest.views import JobDetails, JobMetrics
 if TYPE_CHECKING:
     from qiskit_runtime_api.models import Job as JobModel
 
+    from qiskit_runtime_rest.progress import JobTally, ProgressDisplay
     from qiskit_runtime_rest.results import PrimitiveResult
 
 __all__ = [
@@ -65,9 +66,11 @@ __all__ = [
     "JobQuery",
     "Outcome",
     "Pacer",
+    "Tracker",
     "classify_status",
     "is_idempotency_tag",
     "new_idempotency_tag",
+    "next_completed_flow",
     "result_flow",
     "tags_flow",
     "update_tags_flow",
@@ -181,6 +184,24 @@ def _usage_seconds(metrics: JobMetrics, partial: bool) -> float | None:
     return usage.qpu_charge_time_seconds
 
 
+def _status_display(
+    job_id: str, progress: bool, on_status: Callable[[str], object] | None
+) -> tuple[Callable[[str], object] | None, ProgressDisplay | None]:
+    """``on_status`` extended with a live display of the status when ``progress``."""
+    if not progress:
+        return on_status, None
+    from qiskit_runtime_rest.progress import open_display
+
+    display = open_display(f"job {job_id}", None)
+
+    def show(status: str) -> None:
+        display.update(status)
+        if on_status is not None:
+            on_status(status)
+
+    return show, display
+
+
 # -- flows ------------------------------------------------------------------------------------
 
 
@@ -245,9 +266,9 @@ def wait_flow(
     pacer: Pacer,
     *,
     on_status: Callable[[str], object] | None = None,
-    progress: bool = False,
 ) -> Flow[JobModel]:
-    """Poll until the job is final; return its last model or raise (timeout, failure)."""
+    """Poll until the job is final; return its last model or raise (timeout, failure).
+    ``on_status`` gets every new status."""
     last: str | None = None
     while True:
         try:
@@ -258,9 +279,6 @@ def wait_flow(
             raise pacer.timed_out(f"job {job_id} still {last}", job_id, last) from exc
         if model.status != last:
             last = model.status
-            if progress:
-                elapsed = pacer.clock() - pacer.start
-                print(f"[{elapsed:7.1f} s] job {job_id}: {last}", file=sys.stderr)
             if on_status is not None:
                 on_status(last)
         if _settled(model):
@@ -271,12 +289,17 @@ def wait_flow(
         yield from Sleep(pause)
 
 
-def result_flow(job_id: str, pacer: Pacer, poll_interval: float) -> Flow[PrimitiveResult]:
+def result_flow(
+    job_id: str,
+    pacer: Pacer,
+    poll_interval: float,
+    on_status: Callable[[str], object] | None = None,
+) -> Flow[PrimitiveResult]:
     """Wait for the job, then download and decode its result.
 
     A final job whose result is not stored yet (204) is asked again a few times, with backoff.
     """
-    model = yield from wait_flow(job_id, pacer)
+    model = yield from wait_flow(job_id, pacer, on_status=on_status)
     delay = max(poll_interval, 0.05)
     for _ in range(_RESULT_RETRIES):
         try:
@@ -301,32 +324,95 @@ def result_flow(job_id: str, pacer: Pacer, poll_interval: float) -> Flow[Primiti
     )
 
 
-def wait_all_flow(job_ids: Sequence[str], pacer: Pacer) -> Flow[list[str]]:
-    """Poll jobs until all are final; return their final statuses (failures are not raised)."""
-    statuses: dict[str, str] = {}
-    pending = list(dict.fromkeys(job_ids))
-    while pending:
-        still: list[str] = []
-        for job_id in pending:
-            try:
-                model = yield from ops.get_job(job_id, exclude_params=True)
-            except APITimeoutError as exc:
-                if not pacer.expired():
-                    raise
-                message = f"{len(pending)} job(s) still running, e.g. {job_id},"
-                raise pacer.timed_out(message, job_id, statuses.get(job_id)) from exc
-            statuses[job_id] = model.status
-            if _outcome(model) == "pending":
-                still.append(job_id)
-        pending = still
-        if not pending:
-            break
+class Tracker:
+    """The state of a wait for many jobs: which are still pending, and what each last showed."""
+
+    def __init__(self, job_ids: Iterable[str]) -> None:
+        self.order = list(dict.fromkeys(job_ids))
+        self.pending = list(self.order)
+        self.models: dict[str, JobModel] = {}
+
+    def tally(self) -> JobTally:
+        """The counts of the jobs in each state, as last seen."""
+        from qiskit_runtime_rest.progress import JobTally
+
+        counts = {"completed": 0, "failed": 0, "cancelled": 0, "running": 0, "queued": 0}
+        for model in self.models.values():
+            outcome = _outcome(model)
+            if outcome != "pending":
+                counts[outcome] += 1
+            elif model.status.strip().lower() == "running":
+                counts["running"] += 1
+            else:
+                counts["queued"] += 1
+        counts["queued"] += len(self.order) - len(self.models)
+        return JobTally(total=len(self.order), **counts)
+
+    def statuses(self) -> list[str]:
+        return [self.models[job_id].status for job_id in self.order]
+
+
+def _poll_round(tracker: Tracker, pacer: Pacer) -> Flow[list[str]]:
+    """Poll every pending job once; return those that reached a final state."""
+    finished: list[str] = []
+    still: list[str] = []
+    for job_id in tracker.pending:
+        try:
+            model = yield from ops.get_job(job_id, exclude_params=True)
+        except APITimeoutError as exc:
+            if not pacer.expired():
+                raise
+            raise _all_timed_out(tracker, pacer, job_id) from exc
+        tracker.models[job_id] = model
+        (still if _outcome(model) == "pending" else finished).append(job_id)
+    tracker.pending = still
+    return finished
+
+
+def _all_timed_out(tracker: Tracker, pacer: Pacer, job_id: str) -> JobTimeoutError:
+    model = tracker.models.get(job_id)
+    message = f"{len(tracker.pending)} job(s) still running, e.g. {job_id},"
+    return pacer.timed_out(message, job_id, model.status if model else None)
+
+
+def wait_all_flow(
+    job_ids: Sequence[str],
+    pacer: Pacer,
+    on_progress: Callable[[JobTally], object] | None = None,
+) -> Flow[list[str]]:
+    """Poll jobs until all are final; return their final statuses (failures are not raised).
+    ``on_progress`` gets the counts after every round of polls."""
+    tracker = Tracker(job_ids)
+    while True:
+        yield from _poll_round(tracker, pacer)
+        if on_progress is not None:
+            on_progress(tracker.tally())
+        if not tracker.pending:
+            return tracker.statuses()
         pause = pacer.pause()
         if pause is None:
-            message = f"{len(pending)} job(s) still running, e.g. {pending[0]},"
-            raise pacer.timed_out(message, pending[0], statuses[pending[0]])
+            raise _all_timed_out(tracker, pacer, tracker.pending[0])
         yield from Sleep(pause)
-    return [statuses[job_id] for job_id in job_ids]
+
+
+def next_completed_flow(
+    tracker: Tracker,
+    pacer: Pacer,
+    on_progress: Callable[[JobTally], object] | None = None,
+) -> Flow[list[str]]:
+    """Poll the tracker's pending jobs until at least one is final; return those that are
+    (in submission order). ``[]`` when none is pending."""
+    while tracker.pending:
+        finished = yield from _poll_round(tracker, pacer)
+        if on_progress is not None:
+            on_progress(tracker.tally())
+        if finished:
+            return finished
+        pause = pacer.pause()
+        if pause is None:
+            raise _all_timed_out(tracker, pacer, tracker.pending[0])
+        yield from Sleep(pause)
+    return []
 
 
 def tags_flow(job_id: str) -> Flow[list[str]]:
@@ -598,11 +684,23 @@ class Job(_JobBase[Engine]):
     ) -> str:
         """Wait until the job completes and return its final status.
 
-        Raises ``JobTimeoutError``, ``JobFailedError`` or ``JobCancelledError``.
+        ``on_status`` is called with every new status; ``progress=True`` shows a live line
+        (status, time elapsed) in the terminal or notebook (the ``progress`` extra).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout`` (it goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ImportError: ``progress=True`` without the ``progress`` extra.
         """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        flow = wait_flow(self._id, pacer, on_status=on_status, progress=progress)
-        return self._remember(self._engine.run(flow, pacer.hard_deadline)).status
+        show, display = _status_display(self._id, progress, on_status)
+        try:
+            flow = wait_flow(self._id, pacer, on_status=show)
+            return self._remember(self._engine.run(flow, pacer.hard_deadline)).status
+        finally:
+            if display is not None:
+                display.close()
 
     def result(
         self,
@@ -610,14 +708,32 @@ class Job(_JobBase[Engine]):
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
     ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (not cached).
+        """Wait for the job, then download and decode its result (not cached: keep it).
 
-        Raises ``JobTimeoutError``, ``JobFailedError`` or ``JobCancelledError``.
+        ``progress=True`` shows a live line while waiting (see :meth:`wait`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result could not be decoded.
+            ImportError: ``progress=True`` without the ``progress`` extra.
         """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        flow = result_flow(self._id, pacer, poll_interval)
-        return self._engine.run(flow, pacer.hard_deadline)
+        if not progress:
+            return self._engine.run(
+                result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
+            )
+        show, display = _status_display(self._id, progress, None)
+        try:
+            flow = result_flow(self._id, pacer, poll_interval, show)
+            return self._engine.run(flow, pacer.hard_deadline)
+        finally:
+            if display is not None:
+                display.close()
 
     def cancel(self) -> None:
         """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
@@ -709,10 +825,22 @@ class AsyncJob(_JobBase[AsyncEngine]):
         on_status: Callable[[str], object] | None = None,
         progress: bool = False,
     ) -> str:
-        """Wait until the job completes and return its final status (see :meth:`Job.wait`)."""
+        """Wait until the job completes and return its final status (see :meth:`Job.wait`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout`` (it goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        flow = wait_flow(self._id, pacer, on_status=on_status, progress=progress)
-        return self._remember(await self._engine.run(flow, pacer.hard_deadline)).status
+        show, display = _status_display(self._id, progress, on_status)
+        try:
+            flow = wait_flow(self._id, pacer, on_status=show)
+            return self._remember(await self._engine.run(flow, pacer.hard_deadline)).status
+        finally:
+            if display is not None:
+                display.close()
 
     async def result(
         self,
@@ -720,12 +848,26 @@ class AsyncJob(_JobBase[AsyncEngine]):
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
     ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (see :meth:`Job.result`)."""
+        """Wait for the job, then download and decode its result (see :meth:`Job.result`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result could not be decoded.
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        return await self._engine.run(
-            result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
-        )
+        show, display = _status_display(self._id, progress, None)
+        try:
+            flow = result_flow(self._id, pacer, poll_interval, show)
+            return await self._engine.run(flow, pacer.hard_deadline)
+        finally:
+            if display is not None:
+                display.close()
 
     async def cancel(self) -> None:
         """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
