@@ -25,6 +25,7 @@ exchanged for IAM tokens, the instance CRN in ``Service-CRN``) and ``legacy`` (t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ __all__ = [
     "default_accounts_file",
     "read_accounts_file",
     "resolve_account",
+    "save_account",
     "select_saved_account",
 ]
 
@@ -273,6 +275,103 @@ def select_saved_account(
             if key in usable:
                 return key, usable[key]
     return found
+
+
+def save_account(
+    *,
+    token: str,
+    instance: str,
+    channel: str = DEFAULT_CHANNEL,
+    url: str | None = None,
+    name: str | None = None,
+    filename: str | os.PathLike[str] | None = None,
+    proxies: Proxies | None = None,
+    verify: bool = True,
+    private_endpoint: bool = False,
+    overwrite: bool = False,
+    set_as_default: bool = False,
+) -> Path:
+    """Write an account to the saved-account file, in the format qiskit-ibm-runtime's
+    ``QiskitRuntimeService.save_account`` writes and reads; return the file's path.
+
+    The file (``~/.qiskit/qiskit-ibm.json`` unless ``filename``) is created readable by its owner
+    only (mode 0600) and replaced atomically. ``name`` defaults to the channel's default name
+    (``default-ibm-quantum-platform``). An existing account of that name, or another default
+    account with ``set_as_default``, is kept unless ``overwrite=True``.
+
+    Raises:
+        ValidationError: for missing or invalid settings, or an account that exists already
+            (without ``overwrite=True``).
+    """
+    Account(
+        channel=channel,
+        token=token,
+        instance=instance,
+        url=url,
+        verify=verify,
+        proxies=normalize_proxies(proxies),
+        private_endpoint=private_endpoint,
+    )  # validates the settings
+    name = name or _DEFAULT_NAMES.get(channel, f"default-{channel}")
+    path = Path(os.path.expanduser(os.fspath(filename))) if filename else default_accounts_file()
+    data: dict[str, Any] = {}
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = json.loads(text) if text.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                f"saved-account file {path} is not valid JSON: {exc.msg}"
+            ) from None
+        if not isinstance(data, dict):
+            raise ValidationError(f"saved-account file {path} must hold a JSON object")
+    if name in data and not overwrite:
+        raise ValidationError(
+            f"an account named {name!r} is already saved in {path}; "
+            "pass overwrite=True to replace it"
+        )
+    entry: dict[str, Any] = {
+        "channel": channel,
+        "token": token,
+        "instance": instance,
+        "url": url or (LEGACY_URL if channel == "legacy" else CLOUD_URL),
+        "private_endpoint": private_endpoint,
+        "verify": verify,
+    }
+    proxy = normalize_proxies(proxies)
+    if proxy is not None:
+        urls = {"https": proxy, "http": proxy} if isinstance(proxy, str) else dict(proxy)
+        entry["proxies"] = {"urls": urls}
+    if set_as_default:
+        entry["is_default_account"] = True
+        for other, account in data.items():
+            if other != name and isinstance(account, dict) and account.get("is_default_account"):
+                if not overwrite:
+                    raise ValidationError(
+                        f"{other!r} is the default account in {path}; pass overwrite=True to "
+                        f"make {name!r} the default instead"
+                    )
+                del account["is_default_account"]
+    data[name] = entry
+    _write_private(path, json.dumps(data, sort_keys=True, indent=4))
+    return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` atomically with ``text``, readable by its owner only."""
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp creates it 0600
+            out.write(text)
+        os.chmod(temp, 0o600)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
 
 
 def _saved_fields(acc: Mapping[str, Any]) -> dict[str, Any]:

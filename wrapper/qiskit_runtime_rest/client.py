@@ -31,6 +31,7 @@ from collections.abc import (
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -38,7 +39,7 @@ import httpx
 
 from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest._core import AsyncEngine, Engine
-from qiskit_runtime_rest.accounts import Account, resolve_account
+from qiskit_runtime_rest.accounts import Account, resolve_account, save_account
 from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth, RuntimeAuth
 from qiskit_runtime_rest.backends import (
     AsyncBackend,
@@ -281,6 +282,44 @@ class _RuntimeBase:
         environment is not read (except ``IAM_URL``)."""
         with _sources(use_env=False, use_saved=True):
             return cls(name=name, filename=filename, **overrides)
+
+    @staticmethod
+    def save_account(
+        token: str,
+        instance: str,
+        *,
+        channel: str = "ibm_quantum_platform",
+        url: str | None = None,
+        name: str | None = None,
+        filename: str | os.PathLike[str] | None = None,
+        proxies: str | Mapping[str, str] | None = None,
+        verify: bool = True,
+        private_endpoint: bool = False,
+        overwrite: bool = False,
+        set_as_default: bool = False,
+    ) -> Path:
+        """Save an account where qiskit-ibm-runtime keeps them (``~/.qiskit/qiskit-ibm.json``,
+        mode 0600), in its format: ``QiskitRuntimeService(name=...)`` and
+        :meth:`saved` read it. An account of the same name is replaced only with
+        ``overwrite=True``; ``set_as_default=True`` makes it the one read without a name.
+
+        Raises:
+            ValidationError: for missing or invalid settings, or an existing account of that
+                name (without ``overwrite=True``).
+        """
+        return save_account(
+            token=token,
+            instance=instance,
+            channel=channel,
+            url=url,
+            name=name,
+            filename=filename,
+            proxies=proxies,
+            verify=verify,
+            private_endpoint=private_endpoint,
+            overwrite=overwrite,
+            set_as_default=set_as_default,
+        )
 
     @classmethod
     def local(
