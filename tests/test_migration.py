@@ -315,9 +315,10 @@ def test_connection_errors_name_host_port_operation_and_attempts() -> None:
     port = _free_port()
     policy = RetryPolicy(max_attempts=3, initial_backoff=0.01, max_backoff=0.02)
     crn = "crn:v1:bluemix:public:quantum-computing:us-east:a/x:y::"
-    with Runtime(
-        access_token="T", instance=crn, url=f"http://127.0.0.1:{port}", retry=policy
-    ) as rt, pytest.raises(APIConnectionError) as info:
+    with (
+        Runtime(access_token="T", instance=crn, url=f"http://127.0.0.1:{port}", retry=policy) as rt,
+        pytest.raises(APIConnectionError) as info,
+    ):
         rt.backend_status(BACKEND)
     text = str(info.value)
     assert f"127.0.0.1:{port}" in text and "get_backend_status" in text
