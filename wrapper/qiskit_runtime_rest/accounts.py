@@ -143,6 +143,7 @@ class Account:
 
     @property
     def is_legacy(self) -> bool:
+        """Whether this is the legacy ``x-access-token`` service."""
         return self.channel == "legacy"
 
     @property

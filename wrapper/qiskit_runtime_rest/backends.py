@@ -122,7 +122,11 @@ class _BackendBase(Generic[E]):
         return self._configuration.simulator
 
     def configuration(self) -> BackendConfiguration:
-        """The backend's configuration (fetched when the handle was made; no request)."""
+        """The backend's configuration (fetched when the handle was made; no request).
+
+        Raises:
+            Nothing: no request is made.
+        """
         return self._configuration
 
     def __repr__(self) -> str:

@@ -266,7 +266,11 @@ class _RuntimeBase:
     def from_env(cls, **overrides: Any) -> Self:
         """Settings from the environment (``QISKIT_IBM_TOKEN``, ``QISKIT_IBM_INSTANCE``,
         ``QISKIT_IBM_URL``, ``QISKIT_IBM_CHANNEL``, ``IAM_URL``); arguments override them. The
-        saved-account file is not read."""
+        saved-account file is not read.
+
+        Raises:
+            ValidationError: no token or instance, or an unknown channel.
+        """
         with _sources(use_env=True, use_saved=False):
             return cls(**overrides)
 
@@ -279,7 +283,11 @@ class _RuntimeBase:
     ) -> Self:
         """Settings from a saved account (``~/.qiskit/qiskit-ibm.json`` unless ``filename``):
         the one called ``name``, or the default one. Arguments override its fields; the
-        environment is not read (except ``IAM_URL``)."""
+        environment is not read (except ``IAM_URL``).
+
+        Raises:
+            ValidationError: no such saved account, or an unreadable file.
+        """
         with _sources(use_env=False, use_saved=True):
             return cls(name=name, filename=filename, **overrides)
 
@@ -331,6 +339,9 @@ class _RuntimeBase:
         ``config`` is an ``EmulatorConfig``; ``channel="legacy"`` connects with the legacy
         ``x-access-token`` instead of IAM. Other arguments go to the constructor (e.g.
         ``retry=``, ``timeout=``).
+
+        Raises:
+            ImportError: without the ``local`` extra (the emulator).
         """
         server = _start_emulator(config)
         try:
@@ -359,6 +370,7 @@ class _RuntimeBase:
 
     @property
     def channel(self) -> str:
+        """``ibm_quantum_platform``, ``ibm_cloud`` or ``legacy``."""
         return self._account.channel
 
     @property
@@ -462,11 +474,19 @@ class Runtime(_RuntimeBase):
     # -- primitives and modes -------------------------------------------------------------------
 
     def sampler(self, backend: str, options: SamplerOptions | None = None) -> Sampler:
-        """A Sampler in job mode (each ``run()`` is a job of its own)."""
+        """A Sampler in job mode (each ``run()`` is a job of its own).
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return Sampler(self._engine, backend, options)
 
     def estimator(self, backend: str, options: EstimatorOptions | None = None) -> Estimator:
-        """An Estimator in job mode."""
+        """An Estimator in job mode.
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return Estimator(self._engine, backend, options)
 
     def session(
@@ -478,7 +498,12 @@ class Runtime(_RuntimeBase):
         close_on_exit: bool = True,
     ) -> Session:
         """Open a session (``mode: dedicated``, ``max_ttl=max_time`` seconds); use it in a
-        ``with`` block to close it on the way out."""
+        ``with`` block to close it on the way out.
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
         return Session._create(
             self._engine,
             backend,
@@ -495,7 +520,12 @@ class Runtime(_RuntimeBase):
         cancel_on_error: bool = False,
         close_on_exit: bool = True,
     ) -> Batch:
-        """Open a batch (``mode: batch``); leave the ``with`` block once jobs are submitted."""
+        """Open a batch (``mode: batch``); leave the ``with`` block once jobs are submitted.
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
         return Batch._create(
             self._engine,
             backend,
@@ -505,11 +535,21 @@ class Runtime(_RuntimeBase):
         )
 
     def session_from_id(self, session_id: str) -> Session:
-        """Attach to an existing session (ValidationError if it is a batch)."""
+        """Attach to an existing session (ValidationError if it is a batch).
+
+        Raises:
+            NotFoundError: no such session.
+            ValidationError: it is a batch.
+        """
         return Session._attach(self._engine, session_id)
 
     def batch_from_id(self, session_id: str) -> Batch:
-        """Attach to an existing batch (ValidationError if it is a dedicated session)."""
+        """Attach to an existing batch (ValidationError if it is a dedicated session).
+
+        Raises:
+            NotFoundError: no such batch.
+            ValidationError: it is a dedicated session.
+        """
         return Batch._attach(self._engine, session_id)
 
     def session_details(self, session_id: str) -> SessionDetails:
@@ -523,7 +563,11 @@ class Runtime(_RuntimeBase):
     # -- jobs ----------------------------------------------------------------------------------
 
     def job(self, job_id: str) -> Job:
-        """A handle on an existing job (fetched once, so a wrong id fails here)."""
+        """A handle on an existing job (fetched once, so a wrong id fails here).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return Job._from_model(
             self._engine, self._engine.send(ops.get_job(job_id, exclude_params=True))
         )
@@ -747,7 +791,11 @@ class Runtime(_RuntimeBase):
     # -- lifecycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the HTTP connections (and stop the emulator started by :meth:`local`)."""
+        """Close the HTTP connections (and stop the emulator started by :meth:`local`).
+
+        Raises:
+            Nothing: failures to close connections are not raised.
+        """
         try:
             self._engine.close()
         finally:
@@ -787,11 +835,19 @@ class AsyncRuntime(_RuntimeBase):
     # -- primitives and modes -------------------------------------------------------------------
 
     def sampler(self, backend: str, options: SamplerOptions | None = None) -> AsyncSampler:
-        """An AsyncSampler in job mode."""
+        """An AsyncSampler in job mode.
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return AsyncSampler(self._engine, backend, options)
 
     def estimator(self, backend: str, options: EstimatorOptions | None = None) -> AsyncEstimator:
-        """An AsyncEstimator in job mode."""
+        """An AsyncEstimator in job mode.
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return AsyncEstimator(self._engine, backend, options)
 
     def session(
@@ -802,7 +858,12 @@ class AsyncRuntime(_RuntimeBase):
         cancel_on_error: bool = False,
         close_on_exit: bool = True,
     ) -> Opening[AsyncSession]:
-        """``async with rt.session(backend) as s:`` (or ``s = await rt.session(backend)``)."""
+        """``async with rt.session(backend) as s:`` (or ``s = await rt.session(backend)``).
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
 
         async def opener() -> AsyncSession:
             return await AsyncSession._create(
@@ -823,7 +884,12 @@ class AsyncRuntime(_RuntimeBase):
         cancel_on_error: bool = False,
         close_on_exit: bool = True,
     ) -> Opening[AsyncBatch]:
-        """``async with rt.batch(backend) as b:`` (or ``b = await rt.batch(backend)``)."""
+        """``async with rt.batch(backend) as b:`` (or ``b = await rt.batch(backend)``).
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
 
         async def opener() -> AsyncBatch:
             return await AsyncBatch._create(
@@ -837,11 +903,21 @@ class AsyncRuntime(_RuntimeBase):
         return Opening(opener)
 
     async def session_from_id(self, session_id: str) -> AsyncSession:
-        """Attach to an existing session (ValidationError if it is a batch)."""
+        """Attach to an existing session (ValidationError if it is a batch).
+
+        Raises:
+            NotFoundError: no such session.
+            ValidationError: it is a batch.
+        """
         return await AsyncSession._attach(self._engine, session_id)
 
     async def batch_from_id(self, session_id: str) -> AsyncBatch:
-        """Attach to an existing batch (ValidationError if it is a dedicated session)."""
+        """Attach to an existing batch (ValidationError if it is a dedicated session).
+
+        Raises:
+            NotFoundError: no such batch.
+            ValidationError: it is a dedicated session.
+        """
         return await AsyncBatch._attach(self._engine, session_id)
 
     async def session_details(self, session_id: str) -> SessionDetails:
@@ -855,7 +931,11 @@ class AsyncRuntime(_RuntimeBase):
     # -- jobs ----------------------------------------------------------------------------------
 
     async def job(self, job_id: str) -> AsyncJob:
-        """A handle on an existing job (fetched once, so a wrong id fails here)."""
+        """A handle on an existing job (fetched once, so a wrong id fails here).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return AsyncJob._from_model(
             self._engine, await self._engine.send(ops.get_job(job_id, exclude_params=True))
         )
@@ -1064,7 +1144,11 @@ class AsyncRuntime(_RuntimeBase):
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close the HTTP connections (and stop the emulator started by :meth:`local`)."""
+        """Close the HTTP connections (and stop the emulator started by :meth:`local`).
+
+        Raises:
+            Nothing: failures to close connections are not raised.
+        """
         try:
             await self._engine.close()
         finally:

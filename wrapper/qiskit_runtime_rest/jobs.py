@@ -736,15 +736,29 @@ class Job(_JobBase[Engine]):
                 display.close()
 
     def cancel(self) -> None:
-        """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
+        """Ask the service to cancel the job (``ConflictError`` if it already finished).
+
+        Raises:
+            ConflictError: the job already finished.
+            NotFoundError: no such job.
+        """
         self._engine.send(ops.cancel_job(self._id))
 
     def delete(self) -> None:
-        """Delete the job (only final jobs can be deleted)."""
+        """Delete the job (only final jobs can be deleted).
+
+        Raises:
+            ConflictError: the job is not final yet.
+            NotFoundError: no such job.
+        """
         self._engine.send(ops.delete_job(self._id))
 
     def logs(self) -> str:
-        """The job's logs (text; usually available once the job finished)."""
+        """The job's logs (text; usually available once the job finished).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return self._engine.send(ops.get_job_logs(self._id))
 
     def metrics(self) -> JobMetrics:
@@ -765,11 +779,20 @@ class Job(_JobBase[Engine]):
         return _usage_seconds(self.metrics(), partial)
 
     def tags(self) -> list[str]:
-        """The job's tags, without the idempotency tag."""
+        """The job's tags, without the idempotency tag.
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return self._engine.run(tags_flow(self._id))
 
     def update_tags(self, tags: Iterable[str]) -> None:
-        """Replace the job's tags (its idempotency tag is kept)."""
+        """Replace the job's tags (its idempotency tag is kept).
+
+        Raises:
+            ValidationError: tags that are not non-empty strings.
+            NotFoundError: no such job.
+        """
         self._engine.run(update_tags_flow(self._id, tag_list(tags)))
 
 
@@ -870,15 +893,29 @@ class AsyncJob(_JobBase[AsyncEngine]):
                 display.close()
 
     async def cancel(self) -> None:
-        """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
+        """Ask the service to cancel the job (``ConflictError`` if it already finished).
+
+        Raises:
+            ConflictError: the job already finished.
+            NotFoundError: no such job.
+        """
         await self._engine.send(ops.cancel_job(self._id))
 
     async def delete(self) -> None:
-        """Delete the job (only final jobs can be deleted)."""
+        """Delete the job (only final jobs can be deleted).
+
+        Raises:
+            ConflictError: the job is not final yet.
+            NotFoundError: no such job.
+        """
         await self._engine.send(ops.delete_job(self._id))
 
     async def logs(self) -> str:
-        """The job's logs (text; usually available once the job finished)."""
+        """The job's logs (text; usually available once the job finished).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return await self._engine.send(ops.get_job_logs(self._id))
 
     async def metrics(self) -> JobMetrics:
@@ -898,9 +935,18 @@ class AsyncJob(_JobBase[AsyncEngine]):
         return _usage_seconds(await self.metrics(), partial)
 
     async def tags(self) -> list[str]:
-        """The job's tags, without the idempotency tag."""
+        """The job's tags, without the idempotency tag.
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return await self._engine.run(tags_flow(self._id))
 
     async def update_tags(self, tags: Iterable[str]) -> None:
-        """Replace the job's tags (its idempotency tag is kept)."""
+        """Replace the job's tags (its idempotency tag is kept).
+
+        Raises:
+            ValidationError: tags that are not non-empty strings.
+            NotFoundError: no such job.
+        """
         await self._engine.run(update_tags_flow(self._id, tag_list(tags)))

@@ -163,10 +163,12 @@ class _ModeBase:
 
     @property
     def session_id(self) -> str:
+        """The session id (alias of ``id``)."""
         return self._id
 
     @property
     def backend(self) -> str | None:
+        """The backend the session runs on."""
         return self._backend
 
     @property
@@ -249,11 +251,19 @@ class Session(_ModeBase):
         )
 
     def sampler(self, options: SamplerOptions | None = None) -> Sampler:
-        """A Sampler whose jobs run in this session."""
+        """A Sampler whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return Sampler(self._engine, self._backend_name(), options, session=self)
 
     def estimator(self, options: EstimatorOptions | None = None) -> Estimator:
-        """An Estimator whose jobs run in this session."""
+        """An Estimator whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return Estimator(self._engine, self._backend_name(), options, session=self)
 
     def details(self) -> SessionDetails:
@@ -293,14 +303,22 @@ class Session(_ModeBase):
         return iter_jobs(self._engine, _session_query(self._id, limit, filters))
 
     def close(self) -> None:
-        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("close")
         if flow is not None:
             self._engine.run(flow)
             self._ended("close")
 
     def cancel(self) -> None:
-        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("cancel")
         if flow is not None:
             self._engine.run(flow)
@@ -384,11 +402,19 @@ class AsyncSession(_ModeBase):
         )
 
     def sampler(self, options: SamplerOptions | None = None) -> AsyncSampler:
-        """An AsyncSampler whose jobs run in this session."""
+        """An AsyncSampler whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return AsyncSampler(self._engine, self._backend_name(), options, session=self)
 
     def estimator(self, options: EstimatorOptions | None = None) -> AsyncEstimator:
-        """An AsyncEstimator whose jobs run in this session."""
+        """An AsyncEstimator whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return AsyncEstimator(self._engine, self._backend_name(), options, session=self)
 
     async def details(self) -> SessionDetails:
@@ -425,14 +451,22 @@ class AsyncSession(_ModeBase):
         return aiter_jobs(self._engine, _session_query(self._id, limit, filters))
 
     async def close(self) -> None:
-        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("close")
         if flow is not None:
             await self._engine.run(flow)
             self._ended("close")
 
     async def cancel(self) -> None:
-        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("cancel")
         if flow is not None:
             await self._engine.run(flow)

@@ -153,10 +153,12 @@ class _Primitive:
 
     @property
     def backend(self) -> str:
+        """The backend this primitive's jobs run on."""
         return self._backend
 
     @property
     def session_id(self) -> str | None:
+        """The session or batch its jobs join (None in job mode)."""
         return self._session.id if self._session is not None else None
 
     def _prepare(

@@ -145,9 +145,11 @@ class Timeouts:
         return cls(read=seconds, write=seconds, total=seconds)
 
     def default(self) -> httpx.Timeout:
+        """The httpx timeouts of ordinary requests."""
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
     def long(self) -> httpx.Timeout:
+        """The httpx timeouts of job submissions and result downloads."""
         return httpx.Timeout(
             connect=self.connect, read=self.submit, write=self.submit, pool=self.pool
         )
