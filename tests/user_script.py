@@ -7,7 +7,6 @@ from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
-
 from qiskit_runtime_rest import (
     APIConnectionError,
     Backend,
