@@ -39,9 +39,10 @@ def _public_members(cls: type) -> list[tuple[str, object]]:
         if isinstance(static, property):
             if str(getattr(static.fget, "__module__", "")).startswith("qiskit_runtime_rest"):
                 out.append((name, static))
-        elif callable(member):
-            if str(getattr(member, "__module__", "")).startswith("qiskit_runtime_rest"):
-                out.append((name, member))
+        elif callable(member) and str(getattr(member, "__module__", "")).startswith(
+            "qiskit_runtime_rest"
+        ):
+            out.append((name, member))
     return out
 
 

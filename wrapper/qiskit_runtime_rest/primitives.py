@@ -289,7 +289,7 @@ class Sampler(_SyncPrimitive):
                 ``ConflictError`` when the instance's usage limit is reached, ...).
             APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
         """
-        return self._submit(_with_shots(pubs, shots), tags)
+        return self._submit(pubs if shots is None else _with_shots(pubs, shots), tags)
 
 
 class Estimator(_SyncPrimitive):
@@ -376,7 +376,7 @@ class AsyncSampler(_AsyncPrimitive):
             APIError: a subclass for the service's refusal.
             APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
         """
-        return await self._submit(_with_shots(pubs, shots), tags)
+        return await self._submit(pubs if shots is None else _with_shots(pubs, shots), tags)
 
 
 class AsyncEstimator(_AsyncPrimitive):
