@@ -481,7 +481,8 @@ def test_connect_error_before_sending_is_retried_without_lookup() -> None:
 
 def test_too_many_user_tags() -> None:
     service = FakeService().on("POST", "/jobs", created())
-    with make_runtime(service) as rt, pytest.raises(ValidationError, match="at most 8 tags"):
+    message = "1 slot is reserved for the SDK.s idempotency tag.*at most 7 are yours"
+    with make_runtime(service) as rt, pytest.raises(ValidationError, match=message):
         rt.sampler("fake_backend").run([SamplerPub(BELL)], tags=[f"t{i}" for i in range(8)])
     assert _submissions(service) == []
 

@@ -41,7 +41,7 @@ def test_async_requests_in_flight_are_bounded(bound: int) -> None:
         )
         async with rt:
             results = await asyncio.gather(*(rt.versions() for _ in range(20)))
-        assert all(r.versions[0].version == "2026-04-15" for r in results)
+        assert all(r[0].version == "2026-04-15" for r in results)
 
     asyncio.run(main())
     # The IAM token request is not an API call: it may overlap the first slot's request.

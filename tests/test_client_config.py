@@ -207,9 +207,11 @@ def test_iam_url_resolution() -> None:
     assert Account("ibm_cloud", "K", CRN, url="https://test.cloud.ibm.com").iam_base_url() == (
         "https://iam.test.cloud.ibm.com"
     )
-    assert Account("ibm_cloud", "K", CRN, url="http://x:1/api/v1").iam_base_url() == (
-        "https://iam.cloud.ibm.com"
-    )
+    # a service that is not IBM's: its own /identity/token, never IBM's IAM (issue 16)
+    assert Account("ibm_cloud", "K", CRN, url="http://x:1/api/v1").iam_base_url() == "http://x:1"
+    assert Account(
+        "ibm_cloud", "K", CRN, url="https://quantum.cloud.ibm.com/api/v1"
+    ).iam_base_url() == ("https://iam.cloud.ibm.com")
     assert Account("ibm_cloud", "K", CRN, iam_url="http://iam/").iam_base_url() == "http://iam"
 
 

@@ -30,6 +30,7 @@ from qiskit_runtime_rest.errors import ResultDecodeError, ValidationError
 from qiskit_runtime_rest.results import (
     BitArray,
     DataBin,
+    ExecutionSpans,
     PrimitiveResult,
     PubResult,
     SamplerPubResult,
@@ -117,11 +118,12 @@ def test_sampler_golden_decodes_to_documented_counts() -> None:
     assert pub.metadata == {"circuit_metadata": {}}
     assert result.metadata["version"] == 2
     spans = result.metadata["execution"]["execution_spans"]
-    assert spans["__type__"] == "ExecutionSpans"
-    span = spans["__value__"]["spans"][0]["__value__"]
-    assert span["start"] == datetime(2026, 1, 1)
-    assert span["stop"] == datetime(2026, 1, 1, 0, 0, 1)
-    assert span["data_slices"] == {"0": [[4], 0, 1, 0, 4]}
+    assert isinstance(spans, ExecutionSpans)  # decoded into typed spans (issue 16)
+    span = spans[0]
+    assert span.start == datetime(2026, 1, 1)
+    assert span.stop == datetime(2026, 1, 1, 0, 0, 1)
+    assert span.data_slices == {0: ((4,), slice(0, 1), slice(0, 4))}
+    assert span.mask(0).tolist() == [True] * 4 and span.size == 4
 
 
 def test_estimator_golden_decodes_to_documented_values() -> None:
@@ -457,7 +459,16 @@ def test_to_qiskit(make: Any) -> None:
     ours = make()
     theirs = ours.to_qiskit()
     assert isinstance(theirs, QiskitPrimitiveResult)
-    assert theirs.metadata == ours.metadata
+    plain = {k: v for k, v in ours.metadata.items() if k != "execution"}
+    assert {k: v for k, v in theirs.metadata.items() if k != "execution"} == plain
+    if "execution" in ours.metadata:
+        from qiskit_ibm_runtime.execution_span import ExecutionSpans as QiskitSpans
+
+        spans = theirs.metadata["execution"]["execution_spans"]
+        assert isinstance(spans, QiskitSpans)
+        assert [s.start for s in spans] == [
+            s.start for s in ours.metadata["execution"]["execution_spans"]
+        ]
     for mine, other in zip(ours, theirs, strict=True):
         expected = QiskitSamplerPubResult if isinstance(mine, SamplerPubResult) else QiskitPubResult
         assert type(other) is expected

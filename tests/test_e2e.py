@@ -194,10 +194,10 @@ def test_backends_usage_versions(rt: Runtime) -> None:
     names = [b.name for b in rt.backends()]
     assert BACKEND in names
     status = rt.backend_status(BACKEND)
-    assert status.state is True and status.status == "active"
+    assert status.operational is True and status.status_msg == "active"
     assert rt.backend_configuration(BACKEND).n_qubits == 5
     assert rt.usage().instance_id
-    assert rt.versions().versions
+    assert rt.versions()
 
 
 def test_failed_job_raises_with_reason(rt: Runtime) -> None:

@@ -63,3 +63,30 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command in readme
     # .ci/run adds only pip's -q to the same command.
     assert command.replace("pip install -e", "pip install -q -e") in ci
+
+
+def migration_snippets() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Coming from qiskit-ibm-runtime\n", 1)[1]
+    section = re.split(r"\n## (?!#)", section, maxsplit=1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+
+
+def test_migration_section_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The "Coming from qiskit-ibm-runtime" snippets: backends, the ISA path, options, many
+    jobs with progress, listings (issue 16)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| `service.least_busy(min_num_qubits=5)` | `rt.least_busy(min_num_qubits=5)`" in text
+    snippets = migration_snippets()
+    assert len(snippets) == 2
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    for snippet in snippets:
+        exec(compile(snippet, "README.md", "exec"), namespace)
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "Backend(name='ibm_emulator_5q', num_qubits=5)"
+    assert lines[1] == "1"
+    assert lines[2] == str(["Completed"] * 4)
+    assert lines[-1] == "True"
+    assert "4/4" in captured.err and "4 done, 0 failed" in captured.err
+    assert namespace["rt"].emulator is None

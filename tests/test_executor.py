@@ -201,7 +201,7 @@ def test_seed_bell_sampler_counts_and_reproducibility(small: FakeBackend, engine
     assert other[0].data.meas != result[0].data.meas
     assert result.metadata["version"] == 2
     spans = result.metadata["execution"]["execution_spans"]
-    assert spans["__type__"] == "ExecutionSpans"
+    assert type(spans).__name__ == "ExecutionSpans" and spans.pub_idxs == [0]  # decoded (issue 16)
 
 
 def test_sampler_forms_and_defaults(small: FakeBackend) -> None:

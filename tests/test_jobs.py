@@ -180,7 +180,9 @@ def test_progress_goes_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
         job.wait()  # off by default
     out = capsys.readouterr()
     assert out.out == ""
-    assert out.err.count("job job-1: Completed") == 1 and "Queued" in out.err
+    # stderr is not a terminal here: one final line, not a line per status change (issue 16)
+    lines = out.err.strip().splitlines()
+    assert len(lines) == 1 and "job job-1 Completed" in lines[0], out.err
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -283,7 +285,7 @@ def _pages(total: int) -> Any:
 def test_jobs_auto_paginate_lazily() -> None:
     service = FakeService().on("GET", "/jobs", _pages(450))
     with make_runtime(service) as rt:
-        it = rt.jobs()
+        it = rt.jobs(limit=None)
         first = next(it)
         assert first.id == "j0" and len(service.api_requests()) == 1
         rest = [j.id for j in it]
@@ -310,14 +312,18 @@ def test_jobs_limit_and_filters() -> None:
                 descending=False,
             )
         )
-        everything = list(rt.jobs())
+        everything = list(rt.jobs(limit=None))
+        default = [j.id for j in rt.jobs()]  # 10, as in qiskit-ibm-runtime
+        skipped = [j.id for j in rt.jobs(3, skip=5)]
+    assert default == [f"j{i}" for i in range(10)] and skipped == ["j5", "j6", "j7"]
     assert [j.id for j in jobs] == ["j0", "j1", "j2"]
     params = service.api_requests()[0].url.params
     assert params["limit"] == "3" and params["pending"] == "true" and params["sort"] == "ASC"
     assert params.get_list("tags") == ["a", "b"] and params["session_id"] == "s1"
     assert params["created_after"].startswith("2026-01-01T00:00:00")
     assert len(everything) == 500
-    assert [r.url.params["limit"] for r in service.api_requests()[1:]] == ["200"] * 3
+    assert [r.url.params["limit"] for r in service.api_requests()[1:4]] == ["200"] * 3
+    assert service.api_requests()[-1].url.params["offset"] == "5"
 
 
 def test_wait_all_returns_final_statuses_without_raising() -> None:

@@ -448,7 +448,7 @@ def test_option_validation_errors(build: Any, message: str) -> None:
                 SamplerOptions(environment={"job_tags": ["u"] * 8}),
                 tags=["sdk"],
             ),
-            r"got 9 \(8 from options.environment.job_tags, 1 added",
+            r"got 9 \(8 from options.environment.job_tags, 1 from tags=",
         ),
         (
             lambda: build_job_request("sampler", "b", [payloads.BELL_QASM3], tags=["x" * 87]),

@@ -618,7 +618,7 @@ def test_size_limit_is_read_at_each_request(monkeypatch: pytest.MonkeyPatch) -> 
     service = HostileService(("GET", "/versions"), lambda s, b, c: _resp(200, body, JSON))
     with _runtime(service) as rt:
         monkeypatch.setattr(transport_module, "MAX_RESPONSE_BYTES", len(body))
-        assert rt.versions().versions[0].version == "x" * 4000
+        assert rt.versions()[0].version == "x" * 4000
         monkeypatch.setattr(transport_module, "MAX_RESPONSE_BYTES", len(body) - 1)
         with pytest.raises(MalformedResponseError, match="MAX_RESPONSE_BYTES"):
             rt.versions()
@@ -627,7 +627,7 @@ def test_size_limit_is_read_at_each_request(monkeypatch: pytest.MonkeyPatch) -> 
         with pytest.raises(MalformedResponseError, match="limit"):  # decoded size counts
             rt.versions()
         monkeypatch.setattr(transport_module, "MAX_RESPONSE_BYTES", len(body))
-        assert rt.versions().versions[0].status == "live"
+        assert rt.versions()[0].status == "live"
         # deflate, both as a zlib stream and as raw deflate (what some servers send)
         for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
             packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
@@ -635,7 +635,7 @@ def test_size_limit_is_read_at_each_request(monkeypatch: pytest.MonkeyPatch) -> 
             service.reply = lambda s, b, c, d=data: _resp(
                 200, d, JSON, **{"Content-Encoding": "deflate"}
             )
-            assert rt.versions().versions[0].status == "live"
+            assert rt.versions()[0].status == "live"
 
 
 def test_results_have_their_own_larger_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,9 +20,11 @@ from qiskit_runtime_rest.errors import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    BackendNotFoundError,
     BadRequestError,
     ConflictError,
     ErrorDetail,
+    FrozenOptionsError,
     JobCancelledError,
     JobError,
     JobFailedError,
@@ -39,6 +41,7 @@ from qiskit_runtime_rest.errors import (
 
 if TYPE_CHECKING:
     from qiskit_runtime_rest.accounts import Account
+    from qiskit_runtime_rest.backends import AsyncBackend, Backend
     from qiskit_runtime_rest.client import DEFAULT_API_VERSION, AsyncRuntime, Runtime
     from qiskit_runtime_rest.jobs import DEFAULT_WAIT_TIMEOUT, AsyncJob, Job
     from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Session
@@ -62,17 +65,36 @@ if TYPE_CHECKING:
     from qiskit_runtime_rest.results import (
         BitArray,
         DataBin,
+        DoubleSliceSpan,
+        ExecutionSpans,
         PrimitiveResult,
         PubResult,
         SamplerPubResult,
     )
     from qiskit_runtime_rest.retry import RetryPolicy
     from qiskit_runtime_rest.transport import Timeouts
+    from qiskit_runtime_rest.views import (
+        ApiVersion,
+        BackendConfiguration,
+        BackendInfo,
+        BackendProperties,
+        BackendStatus,
+        GateProperties,
+        InstanceUsage,
+        JobDetails,
+        JobMetrics,
+        JobUsage,
+        Nduv,
+        QubitProperties,
+        SessionDetails,
+    )
 
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
     "Account": "accounts",
+    "Backend": "backends",
+    "AsyncBackend": "backends",
     "Runtime": "client",
     "AsyncRuntime": "client",
     "DEFAULT_API_VERSION": "client",
@@ -107,6 +129,21 @@ _LAZY: dict[str, str] = {
     "SamplerPubResult": "results",
     "DataBin": "results",
     "BitArray": "results",
+    "DoubleSliceSpan": "results",
+    "ExecutionSpans": "results",
+    "ApiVersion": "views",
+    "BackendConfiguration": "views",
+    "BackendInfo": "views",
+    "BackendProperties": "views",
+    "BackendStatus": "views",
+    "GateProperties": "views",
+    "InstanceUsage": "views",
+    "JobDetails": "views",
+    "JobMetrics": "views",
+    "JobUsage": "views",
+    "Nduv": "views",
+    "QubitProperties": "views",
+    "SessionDetails": "views",
     "RetryPolicy": "retry",
     "Timeouts": "transport",
 }
@@ -118,6 +155,8 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "Account",
+    "ApiVersion",
+    "AsyncBackend",
     "AsyncBatch",
     "AsyncEstimator",
     "AsyncJob",
@@ -125,11 +164,18 @@ __all__ = [
     "AsyncSampler",
     "AsyncSession",
     "AuthenticationError",
+    "Backend",
+    "BackendConfiguration",
+    "BackendInfo",
+    "BackendNotFoundError",
+    "BackendProperties",
+    "BackendStatus",
     "BadRequestError",
     "Batch",
     "BitArray",
     "ConflictError",
     "DataBin",
+    "DoubleSliceSpan",
     "DynamicalDecouplingOptions",
     "EnvironmentOptions",
     "ErrorDetail",
@@ -137,19 +183,28 @@ __all__ = [
     "EstimatorOptions",
     "EstimatorPub",
     "ExecutionOptions",
+    "ExecutionSpans",
+    "FrozenOptionsError",
+    "GateProperties",
+    "InstanceUsage",
     "Job",
     "JobCancelledError",
+    "JobDetails",
     "JobError",
     "JobFailedError",
+    "JobMetrics",
     "JobTimeoutError",
+    "JobUsage",
     "LayerNoiseLearningOptions",
     "MalformedResponseError",
     "MeasureNoiseLearningOptions",
+    "Nduv",
     "NotFoundError",
     "PecOptions",
     "PermissionDeniedError",
     "PrimitiveResult",
     "PubResult",
+    "QubitProperties",
     "RateLimitError",
     "ResilienceOptions",
     "ResultDecodeError",
@@ -162,6 +217,7 @@ __all__ = [
     "SamplerPubResult",
     "ServerError",
     "Session",
+    "SessionDetails",
     "SimulatorOptions",
     "Timeouts",
     "TranspilationOptions",
@@ -182,4 +238,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    # The public names only: no typing helpers or imported modules in tab completion.
+    return sorted(__all__)

@@ -408,6 +408,11 @@ class _EngineBase:
             )
         return delay
 
+    def _give_up(self, call: Call[Any], exc: Exception, attempt: int, start: float) -> None:
+        """Name the operation and the attempts made in a connection failure's message."""
+        if isinstance(exc, APIConnectionError):
+            exc.gave_up(call.name, attempt, self.clock() - start)
+
     def _refresh(self, call: Call[Any], exc: AuthenticationError) -> bool:
         """Forget the token after a 401, if a new one can be fetched."""
         # A rejected token request (bad API key) is not an expired token: asking again fails too.
@@ -450,6 +455,7 @@ class Engine(_EngineBase):
             except (APIError, APIConnectionError) as exc:
                 delay = self._retry_delay(call, exc, attempt, start, deadline)
                 if delay is None:
+                    self._give_up(call, exc, attempt, start)
                     raise
                 self.sleep(delay)
 
@@ -530,6 +536,7 @@ class AsyncEngine(_EngineBase):
             except (APIError, APIConnectionError) as exc:
                 delay = self._retry_delay(call, exc, attempt, start, deadline)
                 if delay is None:
+                    self._give_up(call, exc, attempt, start)
                     raise
                 await self.sleep(delay)
 
@@ -545,7 +552,10 @@ class AsyncEngine(_EngineBase):
         except _PARSE_ERRORS as exc:
             raise _unreadable(call, exc) from exc
         except TimeoutError as exc:  # asyncio.timeout: the answer did not end in time
-            raise APITimeoutError(f"{call.name} did not end within {budget:.3g} s") from exc
+            where = (
+                f"{kwargs['method']} {kwargs['url']} to {transport.host_port(self.http.base_url)}"
+            )
+            raise APITimeoutError(f"{where} did not end within {budget:.3g} s") from exc
         return call.operation.read(response, self.api)
 
     async def run(self, flow: Flow[R], deadline: float | None = None) -> R:

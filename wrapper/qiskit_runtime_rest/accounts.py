@@ -25,6 +25,7 @@ exchanged for IAM tokens, the instance CRN in ``Service-CRN``) and ``legacy`` (t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Mapping
@@ -44,12 +45,15 @@ __all__ = [
     "default_accounts_file",
     "read_accounts_file",
     "resolve_account",
+    "save_account",
     "select_saved_account",
 ]
 
 CHANNELS = ("ibm_quantum_platform", "ibm_cloud", "legacy")
 DEFAULT_CHANNEL = "ibm_quantum_platform"
 CLOUD_URL = "https://cloud.ibm.com"
+IBM_CLOUD_HOSTS = ("cloud.ibm.com", "test.cloud.ibm.com")
+"""Bare hosts turned into the regional API host of the instance (what saved accounts hold)."""
 LEGACY_URL = "https://api.quantum-computing.ibm.com/runtime"
 DEFAULT_IAM_URL = "https://iam.cloud.ibm.com"
 _DEFAULT_NAMES = {
@@ -139,6 +143,7 @@ class Account:
 
     @property
     def is_legacy(self) -> bool:
+        """Whether this is the legacy ``x-access-token`` service."""
         return self.channel == "legacy"
 
     @property
@@ -152,11 +157,14 @@ class Account:
     def runtime_url(self) -> str:
         """The API root (``.../api/v1`` on the current service).
 
-        A URL with a path is used as given; a bare host (like the ``https://cloud.ibm.com`` that
-        saved accounts hold) is turned into the regional API host of the instance's CRN, as the
-        official client does: ``https://quantum.cloud.ibm.com/api/v1`` for ``us-east``,
-        ``https://{region}.quantum.cloud.ibm.com/api/v1`` elsewhere, with ``private.`` in front for
-        private endpoints.
+        * A URL with a path is used as given.
+        * A bare IBM Cloud host (``https://cloud.ibm.com``, ``https://test.cloud.ibm.com``, what
+          saved accounts hold) is turned into the regional API host of the instance's CRN, as
+          the official client does: ``https://quantum.cloud.ibm.com/api/v1`` for ``us-east``,
+          ``https://{region}.quantum.cloud.ibm.com/api/v1`` elsewhere, with ``private.`` in
+          front for private endpoints.
+        * Any other bare host (``http://127.0.0.1:8000``, ``https://proxy.example``) is used as
+          given, with ``/api/v1`` appended.
         """
         if self.is_legacy:
             return (self.url or LEGACY_URL).rstrip("/")
@@ -164,6 +172,8 @@ class Account:
         parsed = urlparse(raw)
         if parsed.path not in ("", "/") or not parsed.hostname:
             return raw.rstrip("/")
+        if parsed.hostname not in IBM_CLOUD_HOSTS:
+            return f"{raw.rstrip('/')}/api/v1"
         host = parsed.hostname
         if parsed.port:
             host = f"{host}:{parsed.port}"
@@ -174,15 +184,33 @@ class Account:
         prefix = "" if region == "us-east" else f"{region}."
         return f"{parsed.scheme}://{prefix}quantum.{host}/api/v1"
 
+    @property
+    def is_ibm(self) -> bool:
+        """Whether the service is IBM's (no URL, or a host under ``ibm.com``)."""
+        if self.url is None:
+            return True
+        host = urlparse(self.url).hostname or ""
+        return host == "ibm.com" or host.endswith(".ibm.com")
+
+    @property
+    def iam_from_service(self) -> bool:
+        """Whether the API key is exchanged at the service's own ``/identity/token`` (a service
+        that is not IBM's, and no ``iam_url``): the API key never goes to IBM's IAM then."""
+        return not self.iam_url and not self.is_legacy and not self.is_ibm
+
     def iam_base_url(self) -> str:
-        """The IAM root: explicit or ``IAM_URL``, else derived from the CRN and the URL.
+        """The IAM root: explicit or ``IAM_URL``; for a service that is not IBM's, the service's
+        own origin (``{origin}/identity/token``); else derived from the CRN and the URL.
 
         Staging CRNs use ``iam.test.cloud.ibm.com``, private endpoints
-        ``private.iam.cloud.ibm.com``; a bare-host URL ``https://H`` gives ``https://iam.H``;
+        ``private.iam.cloud.ibm.com``; a bare IBM host ``https://H`` gives ``https://iam.H``;
         anything else the public ``https://iam.cloud.ibm.com``.
         """
         if self.iam_url:
             return self.iam_url.rstrip("/")
+        if self.iam_from_service:
+            parsed = urlparse(self.url or "")
+            return f"{parsed.scheme}://{parsed.netloc}"
         if _is_crn(self.instance) and _crn_field(self.instance or "", 2) == "staging":
             return "https://iam.test.cloud.ibm.com"
         if self.private_endpoint:
@@ -248,6 +276,103 @@ def select_saved_account(
             if key in usable:
                 return key, usable[key]
     return found
+
+
+def save_account(
+    *,
+    token: str,
+    instance: str,
+    channel: str = DEFAULT_CHANNEL,
+    url: str | None = None,
+    name: str | None = None,
+    filename: str | os.PathLike[str] | None = None,
+    proxies: Proxies | None = None,
+    verify: bool = True,
+    private_endpoint: bool = False,
+    overwrite: bool = False,
+    set_as_default: bool = False,
+) -> Path:
+    """Write an account to the saved-account file, in the format qiskit-ibm-runtime's
+    ``QiskitRuntimeService.save_account`` writes and reads; return the file's path.
+
+    The file (``~/.qiskit/qiskit-ibm.json`` unless ``filename``) is created readable by its owner
+    only (mode 0600) and replaced atomically. ``name`` defaults to the channel's default name
+    (``default-ibm-quantum-platform``). An existing account of that name, or another default
+    account with ``set_as_default``, is kept unless ``overwrite=True``.
+
+    Raises:
+        ValidationError: for missing or invalid settings, or an account that exists already
+            (without ``overwrite=True``).
+    """
+    Account(
+        channel=channel,
+        token=token,
+        instance=instance,
+        url=url,
+        verify=verify,
+        proxies=normalize_proxies(proxies),
+        private_endpoint=private_endpoint,
+    )  # validates the settings
+    name = name or _DEFAULT_NAMES.get(channel, f"default-{channel}")
+    path = Path(os.path.expanduser(os.fspath(filename))) if filename else default_accounts_file()
+    data: dict[str, Any] = {}
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = json.loads(text) if text.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                f"saved-account file {path} is not valid JSON: {exc.msg}"
+            ) from None
+        if not isinstance(data, dict):
+            raise ValidationError(f"saved-account file {path} must hold a JSON object")
+    if name in data and not overwrite:
+        raise ValidationError(
+            f"an account named {name!r} is already saved in {path}; "
+            "pass overwrite=True to replace it"
+        )
+    entry: dict[str, Any] = {
+        "channel": channel,
+        "token": token,
+        "instance": instance,
+        "url": url or (LEGACY_URL if channel == "legacy" else CLOUD_URL),
+        "private_endpoint": private_endpoint,
+        "verify": verify,
+    }
+    proxy = normalize_proxies(proxies)
+    if proxy is not None:
+        urls = {"https": proxy, "http": proxy} if isinstance(proxy, str) else dict(proxy)
+        entry["proxies"] = {"urls": urls}
+    if set_as_default:
+        entry["is_default_account"] = True
+        for other, account in data.items():
+            if other != name and isinstance(account, dict) and account.get("is_default_account"):
+                if not overwrite:
+                    raise ValidationError(
+                        f"{other!r} is the default account in {path}; pass overwrite=True to "
+                        f"make {name!r} the default instead"
+                    )
+                del account["is_default_account"]
+    data[name] = entry
+    _write_private(path, json.dumps(data, sort_keys=True, indent=4))
+    return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` atomically with ``text``, readable by its owner only."""
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp creates it 0600
+            out.write(text)
+        os.chmod(temp, 0o600)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
 
 
 def _saved_fields(acc: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ import httpx
 
 from qiskit_runtime_rest.accounts import DEFAULT_IAM_URL
 from qiskit_runtime_rest.errors import AuthenticationError
-from qiskit_runtime_rest.transport import AUTH_REQUEST_EXTENSION
+from qiskit_runtime_rest.transport import AUTH_REQUEST_EXTENSION, IAM_FROM_SERVICE_EXTENSION
 
 __all__ = [
     "DEFAULT_IAM_URL",
@@ -116,6 +116,11 @@ class IAMAuth(RuntimeAuth):
         iam_url: the IAM service root; the token endpoint is ``{iam_url}/identity/token``.
         refresh_fraction: share of a token's lifetime after which a new one is fetched.
         clock: wall-clock seconds (token claims are Unix times); replaceable in tests.
+        from_service: ``iam_url`` is the service's own root, not an IAM service the user named
+            (a 404 there then says to pass ``iam_url=``).
+
+    Raises:
+        ValueError: for an empty API key or a ``refresh_fraction`` outside (0, 1].
     """
 
     refreshable = True
@@ -128,6 +133,7 @@ class IAMAuth(RuntimeAuth):
         refresh_fraction: float = 0.8,
         timeout: httpx.Timeout = _IAM_TIMEOUT,
         clock: Callable[[], float] = time.time,
+        from_service: bool = False,
     ) -> None:
         if not api_key:
             raise ValueError("an API key is required")
@@ -139,6 +145,7 @@ class IAMAuth(RuntimeAuth):
         self._refresh_fraction = refresh_fraction
         self._timeout = timeout
         self._clock = clock
+        self._from_service = from_service
         self._token: str | None = None
         self._refresh_at = 0.0
         self._expires_at = 0.0
@@ -162,7 +169,11 @@ class IAMAuth(RuntimeAuth):
             self.token_url,
             data={"grant_type": _GRANT_TYPE, "apikey": self._api_key},
             headers={"Accept": "application/json"},
-            extensions={"timeout": self._timeout.as_dict(), AUTH_REQUEST_EXTENSION: True},
+            extensions={
+                "timeout": self._timeout.as_dict(),
+                AUTH_REQUEST_EXTENSION: True,
+                IAM_FROM_SERVICE_EXTENSION: self._from_service,
+            },
         )
 
     def _accept_token(self, response: httpx.Response) -> str:

@@ -28,7 +28,10 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -36,10 +39,28 @@ import httpx
 
 from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest._core import AsyncEngine, Engine
-from qiskit_runtime_rest.accounts import Account, resolve_account
+from qiskit_runtime_rest.accounts import Account, resolve_account, save_account
 from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth, RuntimeAuth
+from qiskit_runtime_rest.backends import (
+    AsyncBackend,
+    Backend,
+    BackendFilters,
+    least_busy_candidates,
+    no_backend,
+    select,
+)
 from qiskit_runtime_rest.errors import ValidationError
-from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, Pacer, aiter_jobs, iter_jobs
+from qiskit_runtime_rest.jobs import (
+    DEFAULT_WAIT_TIMEOUT,
+    AsyncJob,
+    Job,
+    JobQuery,
+    Pacer,
+    Tracker,
+    aiter_jobs,
+    iter_jobs,
+    next_completed_flow,
+)
 from qiskit_runtime_rest.jobs import wait_all_flow as _wait_all_flow
 from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Opening, Session
 from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
@@ -51,25 +72,26 @@ from qiskit_runtime_rest.transport import (
     build_async_http_client,
     build_http_client,
 )
+from qiskit_runtime_rest.views import (
+    ApiVersion,
+    BackendConfiguration,
+    BackendProperties,
+    BackendStatus,
+    InstanceUsage,
+    SessionDetails,
+)
 
 if TYPE_CHECKING:
-    from qiskit_runtime_api.models import (
-        BackendConfiguration,
-        BackendDevice,
-        BackendProperties,
-        BackendStatus,
-        InstanceUsage,
-        VersionList,
-    )
-    from qiskit_runtime_api.models import Session as SessionModel
-
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
+    from qiskit_runtime_rest.progress import JobTally
 
 __all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
 
 logger = logging.getLogger("qiskit_runtime_rest")
 
 _VERSION = "0.1.0"
+DEFAULT_JOBS_LIMIT = 10
+"""Jobs ``jobs()`` lists by default, as qiskit-ibm-runtime's ``QiskitRuntimeService.jobs``."""
 
 
 def _user_agent() -> str:
@@ -77,6 +99,35 @@ def _user_agent() -> str:
         f"qiskit-runtime-rest/{_VERSION} httpx/{httpx.__version__} "
         f"python/{platform.python_version()}"
     )
+
+
+# Which sources the constructor reads besides its arguments (environment, saved account): set
+# by the named constructors for the duration of one call, so the signature carries no flag.
+_SOURCES: ContextVar[tuple[bool, bool]] = ContextVar("_SOURCES", default=(True, True))
+
+
+@contextmanager
+def _sources(*, use_env: bool, use_saved: bool) -> Iterator[None]:
+    token = _SOURCES.set((use_env, use_saved))
+    try:
+        yield
+    finally:
+        _SOURCES.reset(token)
+
+
+@contextmanager
+def _tally_display(total: int, progress: bool) -> Iterator[Callable[[JobTally], object] | None]:
+    """The progress callback of a many-job wait: a live display when ``progress``."""
+    if not progress:
+        yield None
+        return
+    from qiskit_runtime_rest.progress import open_display
+
+    display = open_display(f"{total} jobs", total)
+    try:
+        yield display.tally
+    finally:
+        display.close()
 
 
 def _start_emulator(config: Any) -> Any:
@@ -117,13 +168,12 @@ class _RuntimeBase:
         max_concurrency: int = MAX_CONCURRENT_REQUESTS,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Any] | None = None,
-        _sources: tuple[bool, bool] = (True, True),
     ) -> None:
         if token and api_key and token != api_key:
             raise ValidationError("pass the API key as token= or api_key=, not both")
         if access_token and (token or api_key):
             raise ValidationError("pass either an API key (token=) or access_token=, not both")
-        use_env, use_saved = _sources
+        use_env, use_saved = _SOURCES.get()
         account = resolve_account(
             token=access_token or token or api_key,
             instance=instance,
@@ -179,7 +229,7 @@ class _RuntimeBase:
             return LegacyTokenAuth(account.token)
         if access_token:
             return BearerTokenAuth(account.token)
-        return IAMAuth(account.token, account.iam_base_url())
+        return IAMAuth(account.token, account.iam_base_url(), from_service=account.iam_from_service)
 
     @staticmethod
     def _make_headers(
@@ -216,8 +266,13 @@ class _RuntimeBase:
     def from_env(cls, **overrides: Any) -> Self:
         """Settings from the environment (``QISKIT_IBM_TOKEN``, ``QISKIT_IBM_INSTANCE``,
         ``QISKIT_IBM_URL``, ``QISKIT_IBM_CHANNEL``, ``IAM_URL``); arguments override them. The
-        saved-account file is not read."""
-        return cls(**overrides, _sources=(True, False))
+        saved-account file is not read.
+
+        Raises:
+            ValidationError: no token or instance, or an unknown channel.
+        """
+        with _sources(use_env=True, use_saved=False):
+            return cls(**overrides)
 
     @classmethod
     def saved(
@@ -228,8 +283,51 @@ class _RuntimeBase:
     ) -> Self:
         """Settings from a saved account (``~/.qiskit/qiskit-ibm.json`` unless ``filename``):
         the one called ``name``, or the default one. Arguments override its fields; the
-        environment is not read (except ``IAM_URL``)."""
-        return cls(name=name, filename=filename, **overrides, _sources=(False, True))
+        environment is not read (except ``IAM_URL``).
+
+        Raises:
+            ValidationError: no such saved account, or an unreadable file.
+        """
+        with _sources(use_env=False, use_saved=True):
+            return cls(name=name, filename=filename, **overrides)
+
+    @staticmethod
+    def save_account(
+        token: str,
+        instance: str,
+        *,
+        channel: str = "ibm_quantum_platform",
+        url: str | None = None,
+        name: str | None = None,
+        filename: str | os.PathLike[str] | None = None,
+        proxies: str | Mapping[str, str] | None = None,
+        verify: bool = True,
+        private_endpoint: bool = False,
+        overwrite: bool = False,
+        set_as_default: bool = False,
+    ) -> Path:
+        """Save an account where qiskit-ibm-runtime keeps them (``~/.qiskit/qiskit-ibm.json``,
+        mode 0600), in its format: ``QiskitRuntimeService(name=...)`` and
+        :meth:`saved` read it. An account of the same name is replaced only with
+        ``overwrite=True``; ``set_as_default=True`` makes it the one read without a name.
+
+        Raises:
+            ValidationError: for missing or invalid settings, or an existing account of that
+                name (without ``overwrite=True``).
+        """
+        return save_account(
+            token=token,
+            instance=instance,
+            channel=channel,
+            url=url,
+            name=name,
+            filename=filename,
+            proxies=proxies,
+            verify=verify,
+            private_endpoint=private_endpoint,
+            overwrite=overwrite,
+            set_as_default=set_as_default,
+        )
 
     @classmethod
     def local(
@@ -241,6 +339,9 @@ class _RuntimeBase:
         ``config`` is an ``EmulatorConfig``; ``channel="legacy"`` connects with the legacy
         ``x-access-token`` instead of IAM. Other arguments go to the constructor (e.g.
         ``retry=``, ``timeout=``).
+
+        Raises:
+            ImportError: without the ``local`` extra (the emulator).
         """
         server = _start_emulator(config)
         try:
@@ -257,13 +358,8 @@ class _RuntimeBase:
                     "url": server.url,
                     "iam_url": server.iam_url,
                 }
-            runtime = cls(
-                **creds,
-                channel=channel,
-                trust_env=False,
-                **kwargs,
-                _sources=(False, False),
-            )
+            with _sources(use_env=False, use_saved=False):
+                runtime = cls(**creds, channel=channel, trust_env=False, **kwargs)
         except BaseException:
             server.stop()
             raise
@@ -274,6 +370,7 @@ class _RuntimeBase:
 
     @property
     def channel(self) -> str:
+        """``ibm_quantum_platform``, ``ibm_cloud`` or ``legacy``."""
         return self._account.channel
 
     @property
@@ -310,6 +407,7 @@ class _RuntimeBase:
     @staticmethod
     def _query(
         limit: int | None,
+        skip: int,
         pending: bool | None,
         program: str | None,
         backend: str | None,
@@ -321,6 +419,7 @@ class _RuntimeBase:
     ) -> JobQuery:
         return JobQuery(
             limit=limit,
+            skip=skip,
             pending=pending,
             program=program,
             backend=backend,
@@ -375,11 +474,19 @@ class Runtime(_RuntimeBase):
     # -- primitives and modes -------------------------------------------------------------------
 
     def sampler(self, backend: str, options: SamplerOptions | None = None) -> Sampler:
-        """A Sampler in job mode (each ``run()`` is a job of its own)."""
+        """A Sampler in job mode (each ``run()`` is a job of its own).
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return Sampler(self._engine, backend, options)
 
     def estimator(self, backend: str, options: EstimatorOptions | None = None) -> Estimator:
-        """An Estimator in job mode."""
+        """An Estimator in job mode.
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return Estimator(self._engine, backend, options)
 
     def session(
@@ -391,7 +498,12 @@ class Runtime(_RuntimeBase):
         close_on_exit: bool = True,
     ) -> Session:
         """Open a session (``mode: dedicated``, ``max_ttl=max_time`` seconds); use it in a
-        ``with`` block to close it on the way out."""
+        ``with`` block to close it on the way out.
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
         return Session._create(
             self._engine,
             backend,
@@ -408,7 +520,12 @@ class Runtime(_RuntimeBase):
         cancel_on_error: bool = False,
         close_on_exit: bool = True,
     ) -> Batch:
-        """Open a batch (``mode: batch``); leave the ``with`` block once jobs are submitted."""
+        """Open a batch (``mode: batch``); leave the ``with`` block once jobs are submitted.
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
         return Batch._create(
             self._engine,
             backend,
@@ -418,28 +535,47 @@ class Runtime(_RuntimeBase):
         )
 
     def session_from_id(self, session_id: str) -> Session:
-        """Attach to an existing session (ValidationError if it is a batch)."""
+        """Attach to an existing session (ValidationError if it is a batch).
+
+        Raises:
+            NotFoundError: no such session.
+            ValidationError: it is a batch.
+        """
         return Session._attach(self._engine, session_id)
 
     def batch_from_id(self, session_id: str) -> Batch:
-        """Attach to an existing batch (ValidationError if it is a dedicated session)."""
+        """Attach to an existing batch (ValidationError if it is a dedicated session).
+
+        Raises:
+            NotFoundError: no such batch.
+            ValidationError: it is a dedicated session.
+        """
         return Batch._attach(self._engine, session_id)
 
-    def session_details(self, session_id: str) -> SessionModel:
-        """The session object (state, accepting_jobs, TTLs, timestamps...)."""
-        return self._engine.send(ops.get_session(session_id))
+    def session_details(self, session_id: str) -> SessionDetails:
+        """The session or batch ``session_id`` (state, accepting_jobs, TTLs, usage...).
+
+        Raises:
+            NotFoundError: if there is no such session.
+        """
+        return SessionDetails._from_model(self._engine.send(ops.get_session(session_id)))
 
     # -- jobs ----------------------------------------------------------------------------------
 
     def job(self, job_id: str) -> Job:
-        """A handle on an existing job (fetched once, so a wrong id fails here)."""
+        """A handle on an existing job (fetched once, so a wrong id fails here).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return Job._from_model(
             self._engine, self._engine.send(ops.get_job(job_id, exclude_params=True))
         )
 
     def jobs(
         self,
-        limit: int | None = None,
+        limit: int | None = DEFAULT_JOBS_LIMIT,
+        skip: int = 0,
         *,
         pending: bool | None = None,
         program: str | None = None,
@@ -450,9 +586,22 @@ class Runtime(_RuntimeBase):
         session_id: str | None = None,
         descending: bool = True,
     ) -> Iterator[Job]:
-        """Jobs matching the filters, newest first, fetched page by page as you iterate."""
+        """The newest ``limit`` jobs (10 by default, as in qiskit-ibm-runtime; None: all) that
+        match every filter, after skipping the first ``skip``; fetched page by page as you
+        iterate.
+
+        Filters: ``pending`` (True: queued or running; False: finished), ``program``
+        (``sampler``, ``estimator``, ``executor``), ``backend``, ``created_after`` /
+        ``created_before`` (datetimes; naive ones are taken as UTC), ``tags`` (jobs carrying
+        all of them), ``session_id`` (a session's or batch's jobs); ``descending=False`` lists
+        the oldest first.
+
+        Raises:
+            ValidationError: for a negative ``limit`` or ``skip``.
+        """
         query = self._query(
             limit,
+            skip,
             pending,
             program,
             backend,
@@ -464,40 +613,189 @@ class Runtime(_RuntimeBase):
         )
         return iter_jobs(self._engine, query)
 
-    def wait_all(self, jobs: Iterable[Job], timeout: float | None = 3600.0) -> list[str]:
-        """Wait for every job to finish; return their final statuses (failures included, not
-        raised). Raises ``JobTimeoutError`` for the first job still running at the deadline."""
+    def wait_all(
+        self,
+        jobs: Iterable[Job],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> list[str]:
+        """Wait for every job to finish; return their final statuses, in order (failures
+        included, not raised). ``progress=True`` shows one live line with the counts of jobs
+        done, failed, running and queued and the time elapsed (the ``progress`` extra).
+
+        Raises:
+            JobTimeoutError: for the first job still running at ``timeout`` (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        ids = [j.id for j in jobs]
         pacer = Pacer(timeout, self._engine.clock)
-        flow = _wait_all_flow([j.id for j in jobs], pacer)
-        return self._engine.run(flow, pacer.hard_deadline)
+        with _tally_display(len(ids), progress) as show:
+            return self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
+
+    def as_completed(
+        self,
+        jobs: Iterable[Job],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> Iterator[Job]:
+        """The jobs, each handed out as soon as it is final (completed, failed or cancelled),
+        like ``concurrent.futures.as_completed``: ``for job in rt.as_completed(jobs):
+        job.result()`` (which raises for a failed job). ``timeout`` bounds the whole
+        iteration; ``progress=True`` shows the counts live, as :meth:`wait_all`.
+
+        Raises:
+            JobTimeoutError: once ``timeout`` passed with jobs still running (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        handles = {j.id: j for j in jobs}
+        tracker = Tracker(handles)
+        pacer = Pacer(timeout, self._engine.clock)
+        with _tally_display(len(handles), progress) as show:
+            while tracker.pending:
+                flow = next_completed_flow(tracker, pacer, show)
+                for job_id in self._engine.run(flow, pacer.hard_deadline):
+                    job = handles[job_id]
+                    job._remember(tracker.models[job_id])
+                    yield job
 
     # -- backends and instance -------------------------------------------------------------------
 
-    def backends(self) -> list[BackendDevice]:
-        """The backends this instance can use."""
-        return list(self._engine.send(ops.list_backends()).devices)
+    def backend(self, name: str) -> Backend:
+        """A handle on the backend ``name`` (its configuration is fetched now).
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        return Backend._load(self._engine, name)
+
+    def backends(
+        self,
+        name: str | None = None,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[Backend], bool] | None = None,
+    ) -> list[Backend]:
+        """The backends this instance can use that match every filter given, as in
+        qiskit-ibm-runtime's ``QiskitRuntimeService.backends``: ``name``, ``min_num_qubits``,
+        ``simulator``, ``operational`` (asks each backend's status), ``dynamic_circuits``, and
+        ``filters``, a callable that keeps the backends it returns True for
+        (``filters=lambda b: b.status().pending_jobs < 10``).
+
+        Raises:
+            ValidationError: for a bad filter value.
+        """
+        spec = BackendFilters(
+            name=name,
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        found = []
+        for backend_name in spec.names(self._engine.send(ops.list_backends())):
+            backend = Backend._load(self._engine, backend_name)
+            if not spec.by_configuration(backend.configuration()):
+                continue
+            if operational is not None and backend.status().operational != operational:
+                continue
+            found.append(backend)
+        return select(found, spec)
+
+    def least_busy(
+        self,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[Backend], bool] | None = None,
+    ) -> Backend:
+        """The online backend with the shortest queue among those that match the filters (see
+        :meth:`backends`), as qiskit-ibm-runtime's ``least_busy`` chooses.
+
+        Raises:
+            BackendNotFoundError: if no online backend matches.
+        """
+        spec = BackendFilters(
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        names = least_busy_candidates(self._engine.send(ops.list_backends()), min_num_qubits)
+        if any(v is not None for v in (simulator, operational, dynamic_circuits, filters)):
+            allowed = {
+                b.name
+                for b in self.backends(
+                    min_num_qubits=min_num_qubits,
+                    simulator=simulator,
+                    operational=operational,
+                    dynamic_circuits=dynamic_circuits,
+                    filters=filters,
+                )
+            }
+            names = [n for n in names if n in allowed]
+        if not names:
+            raise no_backend(spec)
+        return self.backend(names[0])
 
     def backend_status(self, name: str) -> BackendStatus:
-        return self._engine.send(ops.get_backend_status(name))
+        """The status of backend ``name`` (``rt.backend(name).status()`` without the handle).
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        return BackendStatus._from_model(name, self._engine.send(ops.get_backend_status(name)))
 
     def backend_configuration(self, name: str) -> BackendConfiguration:
-        return self._engine.send(ops.get_backend_configuration(name))
+        """The configuration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = self._engine.send(ops.get_backend_configuration(name))
+        return BackendConfiguration._from_model(model)
 
     def backend_properties(self, name: str) -> BackendProperties:
-        return self._engine.send(ops.get_backend_properties(name))
+        """The calibration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = self._engine.send(ops.get_backend_properties(name))
+        return BackendProperties._from_model(name, model)
 
     def usage(self) -> InstanceUsage:
-        """Usage of the instance in the current period."""
-        return self._engine.send(ops.get_instance_usage())
+        """Usage of the instance in the current period.
 
-    def versions(self) -> VersionList:
-        """API versions the service understands."""
-        return self._engine.send(ops.list_versions())
+        Raises:
+            APIError: a subclass for a refused request (``AuthenticationError``...).
+        """
+        return InstanceUsage._from_model(self._engine.send(ops.get_instance_usage()))
+
+    def versions(self) -> list[ApiVersion]:
+        """API versions the service understands.
+
+        Raises:
+            APIError: a subclass for a refused request.
+        """
+        return ApiVersion._list(self._engine.send(ops.list_versions()))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the HTTP connections (and stop the emulator started by :meth:`local`)."""
+        """Close the HTTP connections (and stop the emulator started by :meth:`local`).
+
+        Raises:
+            Nothing: failures to close connections are not raised.
+        """
         try:
             self._engine.close()
         finally:
@@ -537,11 +835,19 @@ class AsyncRuntime(_RuntimeBase):
     # -- primitives and modes -------------------------------------------------------------------
 
     def sampler(self, backend: str, options: SamplerOptions | None = None) -> AsyncSampler:
-        """An AsyncSampler in job mode."""
+        """An AsyncSampler in job mode.
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return AsyncSampler(self._engine, backend, options)
 
     def estimator(self, backend: str, options: EstimatorOptions | None = None) -> AsyncEstimator:
-        """An AsyncEstimator in job mode."""
+        """An AsyncEstimator in job mode.
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
         return AsyncEstimator(self._engine, backend, options)
 
     def session(
@@ -552,7 +858,12 @@ class AsyncRuntime(_RuntimeBase):
         cancel_on_error: bool = False,
         close_on_exit: bool = True,
     ) -> Opening[AsyncSession]:
-        """``async with rt.session(backend) as s:`` (or ``s = await rt.session(backend)``)."""
+        """``async with rt.session(backend) as s:`` (or ``s = await rt.session(backend)``).
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
 
         async def opener() -> AsyncSession:
             return await AsyncSession._create(
@@ -573,7 +884,12 @@ class AsyncRuntime(_RuntimeBase):
         cancel_on_error: bool = False,
         close_on_exit: bool = True,
     ) -> Opening[AsyncBatch]:
-        """``async with rt.batch(backend) as b:`` (or ``b = await rt.batch(backend)``)."""
+        """``async with rt.batch(backend) as b:`` (or ``b = await rt.batch(backend)``).
+
+        Raises:
+            ValidationError: a bad ``backend`` or ``max_time`` (before sending).
+            APIError: a subclass for the service's refusal (``NotFoundError``: no such backend).
+        """
 
         async def opener() -> AsyncBatch:
             return await AsyncBatch._create(
@@ -587,27 +903,47 @@ class AsyncRuntime(_RuntimeBase):
         return Opening(opener)
 
     async def session_from_id(self, session_id: str) -> AsyncSession:
-        """Attach to an existing session (ValidationError if it is a batch)."""
+        """Attach to an existing session (ValidationError if it is a batch).
+
+        Raises:
+            NotFoundError: no such session.
+            ValidationError: it is a batch.
+        """
         return await AsyncSession._attach(self._engine, session_id)
 
     async def batch_from_id(self, session_id: str) -> AsyncBatch:
-        """Attach to an existing batch (ValidationError if it is a dedicated session)."""
+        """Attach to an existing batch (ValidationError if it is a dedicated session).
+
+        Raises:
+            NotFoundError: no such batch.
+            ValidationError: it is a dedicated session.
+        """
         return await AsyncBatch._attach(self._engine, session_id)
 
-    async def session_details(self, session_id: str) -> SessionModel:
-        return await self._engine.send(ops.get_session(session_id))
+    async def session_details(self, session_id: str) -> SessionDetails:
+        """The session or batch ``session_id`` (see :meth:`Runtime.session_details`).
+
+        Raises:
+            NotFoundError: if there is no such session.
+        """
+        return SessionDetails._from_model(await self._engine.send(ops.get_session(session_id)))
 
     # -- jobs ----------------------------------------------------------------------------------
 
     async def job(self, job_id: str) -> AsyncJob:
-        """A handle on an existing job (fetched once, so a wrong id fails here)."""
+        """A handle on an existing job (fetched once, so a wrong id fails here).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return AsyncJob._from_model(
             self._engine, await self._engine.send(ops.get_job(job_id, exclude_params=True))
         )
 
     def jobs(
         self,
-        limit: int | None = None,
+        limit: int | None = DEFAULT_JOBS_LIMIT,
+        skip: int = 0,
         *,
         pending: bool | None = None,
         program: str | None = None,
@@ -618,9 +954,15 @@ class AsyncRuntime(_RuntimeBase):
         session_id: str | None = None,
         descending: bool = True,
     ) -> AsyncIterator[AsyncJob]:
-        """``async for job in rt.jobs(...)``: jobs matching the filters, page by page."""
+        """``async for job in rt.jobs(...)``: the newest ``limit`` jobs (10 by default) that
+        match the filters, after ``skip`` (see :meth:`Runtime.jobs`).
+
+        Raises:
+            ValidationError: for a negative ``limit`` or ``skip``.
+        """
         query = self._query(
             limit,
+            skip,
             pending,
             program,
             backend,
@@ -632,36 +974,181 @@ class AsyncRuntime(_RuntimeBase):
         )
         return aiter_jobs(self._engine, query)
 
-    async def wait_all(self, jobs: Iterable[AsyncJob], timeout: float | None = 3600.0) -> list[str]:
-        """Wait for every job to finish; return their final statuses (like ``Runtime.wait_all``)."""
+    async def wait_all(
+        self,
+        jobs: Iterable[AsyncJob],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> list[str]:
+        """Wait for every job to finish; return their final statuses (see
+        :meth:`Runtime.wait_all`).
+
+        Raises:
+            JobTimeoutError: for the first job still running at ``timeout`` (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        ids = [j.id for j in jobs]
         pacer = Pacer(timeout, self._engine.clock)
-        flow = _wait_all_flow([j.id for j in jobs], pacer)
-        return await self._engine.run(flow, pacer.hard_deadline)
+        with _tally_display(len(ids), progress) as show:
+            return await self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
+
+    async def as_completed(
+        self,
+        jobs: Iterable[AsyncJob],
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        progress: bool = False,
+    ) -> AsyncIterator[AsyncJob]:
+        """``async for job in rt.as_completed(jobs):`` each job as soon as it is final (see
+        :meth:`Runtime.as_completed`).
+
+        Raises:
+            JobTimeoutError: once ``timeout`` passed with jobs still running (they go on).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        handles = {j.id: j for j in jobs}
+        tracker = Tracker(handles)
+        pacer = Pacer(timeout, self._engine.clock)
+        with _tally_display(len(handles), progress) as show:
+            while tracker.pending:
+                flow = next_completed_flow(tracker, pacer, show)
+                for job_id in await self._engine.run(flow, pacer.hard_deadline):
+                    job = handles[job_id]
+                    job._remember(tracker.models[job_id])
+                    yield job
 
     # -- backends and instance -------------------------------------------------------------------
 
-    async def backends(self) -> list[BackendDevice]:
-        return list((await self._engine.send(ops.list_backends())).devices)
+    async def backend(self, name: str) -> AsyncBackend:
+        """A handle on the backend ``name`` (its configuration and calibration are fetched).
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        return await AsyncBackend._load(self._engine, name)
+
+    async def backends(
+        self,
+        name: str | None = None,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[AsyncBackend], bool] | None = None,
+    ) -> list[AsyncBackend]:
+        """The backends matching the filters (see :meth:`Runtime.backends`).
+
+        Raises:
+            ValidationError: for a bad filter value.
+        """
+        spec = BackendFilters(
+            name=name,
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        found = []
+        for backend_name in spec.names(await self._engine.send(ops.list_backends())):
+            backend = await AsyncBackend._load(self._engine, backend_name)
+            if not spec.by_configuration(backend.configuration()):
+                continue
+            if operational is not None and (await backend.status()).operational != operational:
+                continue
+            found.append(backend)
+        return select(found, spec)
+
+    async def least_busy(
+        self,
+        min_num_qubits: int | None = None,
+        *,
+        simulator: bool | None = None,
+        operational: bool | None = None,
+        dynamic_circuits: bool | None = None,
+        filters: Callable[[AsyncBackend], bool] | None = None,
+    ) -> AsyncBackend:
+        """The online backend with the shortest queue (see :meth:`Runtime.least_busy`).
+
+        Raises:
+            BackendNotFoundError: if no online backend matches.
+        """
+        spec = BackendFilters(
+            min_num_qubits=min_num_qubits,
+            simulator=simulator,
+            operational=operational,
+            dynamic_circuits=dynamic_circuits,
+            filters=filters,
+        )
+        listing = await self._engine.send(ops.list_backends())
+        names = least_busy_candidates(listing, min_num_qubits)
+        if any(v is not None for v in (simulator, operational, dynamic_circuits, filters)):
+            matching = await self.backends(
+                min_num_qubits=min_num_qubits,
+                simulator=simulator,
+                operational=operational,
+                dynamic_circuits=dynamic_circuits,
+                filters=filters,
+            )
+            allowed = {b.name for b in matching}
+            names = [n for n in names if n in allowed]
+        if not names:
+            raise no_backend(spec)
+        return await self.backend(names[0])
 
     async def backend_status(self, name: str) -> BackendStatus:
-        return await self._engine.send(ops.get_backend_status(name))
+        """The status of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = await self._engine.send(ops.get_backend_status(name))
+        return BackendStatus._from_model(name, model)
 
     async def backend_configuration(self, name: str) -> BackendConfiguration:
-        return await self._engine.send(ops.get_backend_configuration(name))
+        """The configuration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = await self._engine.send(ops.get_backend_configuration(name))
+        return BackendConfiguration._from_model(model)
 
     async def backend_properties(self, name: str) -> BackendProperties:
-        return await self._engine.send(ops.get_backend_properties(name))
+        """The calibration of backend ``name``.
+
+        Raises:
+            NotFoundError: if this instance has no such backend.
+        """
+        model = await self._engine.send(ops.get_backend_properties(name))
+        return BackendProperties._from_model(name, model)
 
     async def usage(self) -> InstanceUsage:
-        return await self._engine.send(ops.get_instance_usage())
+        """Usage of the instance in the current period.
 
-    async def versions(self) -> VersionList:
-        return await self._engine.send(ops.list_versions())
+        Raises:
+            APIError: a subclass for a refused request.
+        """
+        return InstanceUsage._from_model(await self._engine.send(ops.get_instance_usage()))
+
+    async def versions(self) -> list[ApiVersion]:
+        """API versions the service understands.
+
+        Raises:
+            APIError: a subclass for a refused request.
+        """
+        return ApiVersion._list(await self._engine.send(ops.list_versions()))
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close the HTTP connections (and stop the emulator started by :meth:`local`)."""
+        """Close the HTTP connections (and stop the emulator started by :meth:`local`).
+
+        Raises:
+            Nothing: failures to close connections are not raised.
+        """
         try:
             await self._engine.close()
         finally:

@@ -35,6 +35,8 @@ from qiskit_runtime_rest.errors import ResultDecodeError, ValidationError
 from qiskit_runtime_rest.results import (
     BitArray,
     DataBin,
+    DoubleSliceSpan,
+    ExecutionSpans,
     FieldValue,
     PrimitiveResult,
     PubResult,
@@ -412,7 +414,19 @@ def encode_typed(obj: Any) -> Any:
         return _encode_pub_result(obj)
     if isinstance(obj, PrimitiveResult):
         return encode_result(obj, typed=True)
+    if isinstance(obj, ExecutionSpans):
+        return encode_execution_spans(_span_tuple(span) for span in obj)
+    if isinstance(obj, DoubleSliceSpan):
+        return encode_execution_spans([_span_tuple(obj)])["__value__"]["spans"][0]
     raise ValidationError(f"cannot encode a {type(obj).__name__} as JSON")
+
+
+def _span_tuple(span: DoubleSliceSpan) -> ExecutionSpan:
+    slices = {
+        index: (shape, args.start or 0, args.stop, shots.start or 0, shots.stop)
+        for index, (shape, args, shots) in span.data_slices.items()
+    }
+    return span.start, span.stop, slices
 
 
 def decode_typed(obj: Any, *, path: str = "") -> Any:
@@ -467,10 +481,41 @@ def decode_typed(obj: Any, *, path: str = "") -> Any:
         return _decode_pub_result(obj, path)
     if kind == "PrimitiveResult":
         return _decode_typed_result(obj, path)
+    if kind == "ExecutionSpans":
+        return _decode_spans(value, path)
     decoded = {}
     for key, item in obj.items():
         decoded[key] = decode_typed(item, path=path)
     return decoded
+
+
+def _decode_spans(value: Any, path: str) -> ExecutionSpans:
+    """An ``ExecutionSpans`` node: ``{"spans": [DoubleSliceSpan nodes]}``, each span
+    ``{"start", "stop", "data_slices": {"i": [shape, a0, a1, s0, s1]}}``. (One function: it
+    is on every result's path.)"""
+    nodes = value.get("spans") if isinstance(value, Mapping) else None
+    if not isinstance(nodes, list):
+        _fail(path, "an ExecutionSpans node must hold a list of spans")
+    spans = []
+    for i, node in enumerate(nodes):
+        where = f"{path}.spans[{i}]"
+        body = _typed_body(node, ("DoubleSliceSpan",), where)
+        start = decode_datetime(_get(body, "start", where), path=f"{where}.start")
+        stop = decode_datetime(_get(body, "stop", where), path=f"{where}.stop")
+        raw = _get(body, "data_slices", where)
+        if not isinstance(raw, Mapping):
+            _fail(f"{where}.data_slices", f"expected an object, got {_kind(raw)}")
+        slices: dict[int, tuple[tuple[int, ...], slice, slice]] = {}
+        for key, item in raw.items():
+            ok = isinstance(item, list) and len(item) == 5 and isinstance(item[0], list)
+            for n in [*item[0], *item[1:]] if ok else ():
+                ok = ok and isinstance(n, int) and not isinstance(n, bool)
+            if not ok or not str(key).isdigit():
+                _fail(f"{where}.data_slices.{key}", "expected pub index: [shape, a0, a1, s0, s1]")
+            shape, a0, a1, s0, s1 = item
+            slices[int(key)] = (tuple(shape), slice(a0, a1), slice(s0, s1))
+        spans.append(DoubleSliceSpan(start, stop, slices))
+    return ExecutionSpans(spans)
 
 
 def encode_execution_spans(spans: Iterable[ExecutionSpan]) -> dict[str, Any]:

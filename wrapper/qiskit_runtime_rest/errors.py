@@ -16,9 +16,11 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "BackendNotFoundError",
     "BadRequestError",
     "ConflictError",
     "ErrorDetail",
+    "FrozenOptionsError",
     "JobCancelledError",
     "JobError",
     "JobFailedError",
@@ -44,6 +46,19 @@ class RuntimeRestError(Exception):
 
 class ValidationError(RuntimeRestError, ValueError):
     """Input rejected before anything was sent (PUB shapes, options, configuration)."""
+
+
+class BackendNotFoundError(RuntimeRestError, LookupError):
+    """No backend matches the criteria of ``least_busy()`` (or the backend named does not
+    exist: then the service's :class:`NotFoundError` is raised instead)."""
+
+
+class FrozenOptionsError(RuntimeRestError, attrs.exceptions.FrozenInstanceError):
+    """An option was assigned to: options objects are immutable; the message says how to
+    change them (``options.replace(...)``, ``sampler.with_options(...)``)."""
+
+    def __init__(self, message: str) -> None:
+        Exception.__init__(self, message)
 
 
 class ResultDecodeError(RuntimeRestError, ValueError):
@@ -138,12 +153,26 @@ class APIConnectionError(RuntimeRestError):
 
     ``sent`` is False when the request certainly never reached the server (a refused connection,
     a connect timeout, no time left before sending), so repeating it cannot duplicate anything.
+    The message names the request, the ``host:port`` it went to, and (once the client gave up)
+    the operation and the attempts made: ``operation`` and ``attempts`` hold them.
     """
 
     def __init__(self, message: str, *, auth_request: bool = False, sent: bool = True) -> None:
         super().__init__(message)
         self.auth_request = auth_request
         self.sent = sent
+        self.operation: str | None = None
+        self.attempts: int | None = None
+
+    def gave_up(self, operation: str, attempts: int, seconds: float) -> None:
+        """Record that the client gave up on ``operation`` after ``attempts`` attempts."""
+        if self.operation is not None:
+            return
+        self.operation = operation
+        self.attempts = attempts
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        text = str(self.args[0]) if self.args else type(self).__name__
+        self.args = (f"{operation}: {text} ({tries} over {seconds:.1f} s)",)
 
 
 class APITimeoutError(APIConnectionError):

@@ -17,7 +17,8 @@ whole call, every request (retries and token refreshes included) and the result 
 it has passed, :class:`~qiskit_runtime_rest.errors.JobTimeoutError` is raised (the job itself
 goes on). A failed job raises :class:`~qiskit_runtime_rest.errors.JobFailedError`, a cancelled
 one :class:`~qiskit_runtime_rest.errors.JobCancelledError`. ``on_status`` is called with every
-new status; ``progress=True`` prints status changes to stderr.
+new status; ``progress=True`` shows a live line with the status and the time elapsed
+(:mod:`qiskit_runtime_rest.progress`, the ``progress`` extra).
 
 **Results.** ``result()`` waits, downloads ``GET /jobs/{id}/results`` and decodes it with
 :func:`qiskit_runtime_rest.codec.decode_result`. Nothing is cached: every call downloads the
@@ -32,11 +33,10 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
@@ -49,11 +49,12 @@ from qiskit_runtime_rest.errors import (
     JobTimeoutError,
     ValidationError,
 )
+from qiskit_runtime_rest.views import JobDetails, JobMetrics
 
 if TYPE_CHECKING:
     from qiskit_runtime_api.models import Job as JobModel
-    from qiskit_runtime_api.models import JobMetrics
 
+    from qiskit_runtime_rest.progress import JobTally, ProgressDisplay
     from qiskit_runtime_rest.results import PrimitiveResult
 
 __all__ = [
@@ -65,9 +66,11 @@ __all__ = [
     "JobQuery",
     "Outcome",
     "Pacer",
+    "Tracker",
     "classify_status",
     "is_idempotency_tag",
     "new_idempotency_tag",
+    "next_completed_flow",
     "result_flow",
     "tags_flow",
     "update_tags_flow",
@@ -167,6 +170,38 @@ def _user_tags(model: JobModel) -> list[str]:
     return [t for t in tags if not is_idempotency_tag(t)]
 
 
+def _details(model: JobModel) -> JobDetails:
+    return JobDetails._from_model(model, _user_tags(model))
+
+
+def _usage_seconds(metrics: JobMetrics, partial: bool) -> float | None:
+    """qiskit-ibm-runtime's reading of the metrics' usage: 0 while ``pending``."""
+    usage = metrics.usage
+    if usage is None:
+        return None if partial else 0.0
+    if not partial and (usage.status or "pending") == "pending":
+        return 0.0
+    return usage.qpu_charge_time_seconds
+
+
+def _status_display(
+    job_id: str, progress: bool, on_status: Callable[[str], object] | None
+) -> tuple[Callable[[str], object] | None, ProgressDisplay | None]:
+    """``on_status`` extended with a live display of the status when ``progress``."""
+    if not progress:
+        return on_status, None
+    from qiskit_runtime_rest.progress import open_display
+
+    display = open_display(f"job {job_id}", None)
+
+    def show(status: str) -> None:
+        display.update(status)
+        if on_status is not None:
+            on_status(status)
+
+    return show, display
+
+
 # -- flows ------------------------------------------------------------------------------------
 
 
@@ -231,9 +266,9 @@ def wait_flow(
     pacer: Pacer,
     *,
     on_status: Callable[[str], object] | None = None,
-    progress: bool = False,
 ) -> Flow[JobModel]:
-    """Poll until the job is final; return its last model or raise (timeout, failure)."""
+    """Poll until the job is final; return its last model or raise (timeout, failure).
+    ``on_status`` gets every new status."""
     last: str | None = None
     while True:
         try:
@@ -244,9 +279,6 @@ def wait_flow(
             raise pacer.timed_out(f"job {job_id} still {last}", job_id, last) from exc
         if model.status != last:
             last = model.status
-            if progress:
-                elapsed = pacer.clock() - pacer.start
-                print(f"[{elapsed:7.1f} s] job {job_id}: {last}", file=sys.stderr)
             if on_status is not None:
                 on_status(last)
         if _settled(model):
@@ -257,12 +289,17 @@ def wait_flow(
         yield from Sleep(pause)
 
 
-def result_flow(job_id: str, pacer: Pacer, poll_interval: float) -> Flow[PrimitiveResult]:
+def result_flow(
+    job_id: str,
+    pacer: Pacer,
+    poll_interval: float,
+    on_status: Callable[[str], object] | None = None,
+) -> Flow[PrimitiveResult]:
     """Wait for the job, then download and decode its result.
 
     A final job whose result is not stored yet (204) is asked again a few times, with backoff.
     """
-    model = yield from wait_flow(job_id, pacer)
+    model = yield from wait_flow(job_id, pacer, on_status=on_status)
     delay = max(poll_interval, 0.05)
     for _ in range(_RESULT_RETRIES):
         try:
@@ -287,32 +324,95 @@ def result_flow(job_id: str, pacer: Pacer, poll_interval: float) -> Flow[Primiti
     )
 
 
-def wait_all_flow(job_ids: Sequence[str], pacer: Pacer) -> Flow[list[str]]:
-    """Poll jobs until all are final; return their final statuses (failures are not raised)."""
-    statuses: dict[str, str] = {}
-    pending = list(dict.fromkeys(job_ids))
-    while pending:
-        still: list[str] = []
-        for job_id in pending:
-            try:
-                model = yield from ops.get_job(job_id, exclude_params=True)
-            except APITimeoutError as exc:
-                if not pacer.expired():
-                    raise
-                message = f"{len(pending)} job(s) still running, e.g. {job_id},"
-                raise pacer.timed_out(message, job_id, statuses.get(job_id)) from exc
-            statuses[job_id] = model.status
-            if _outcome(model) == "pending":
-                still.append(job_id)
-        pending = still
-        if not pending:
-            break
+class Tracker:
+    """The state of a wait for many jobs: which are still pending, and what each last showed."""
+
+    def __init__(self, job_ids: Iterable[str]) -> None:
+        self.order = list(dict.fromkeys(job_ids))
+        self.pending = list(self.order)
+        self.models: dict[str, JobModel] = {}
+
+    def tally(self) -> JobTally:
+        """The counts of the jobs in each state, as last seen."""
+        from qiskit_runtime_rest.progress import JobTally
+
+        counts = {"completed": 0, "failed": 0, "cancelled": 0, "running": 0, "queued": 0}
+        for model in self.models.values():
+            outcome = _outcome(model)
+            if outcome != "pending":
+                counts[outcome] += 1
+            elif model.status.strip().lower() == "running":
+                counts["running"] += 1
+            else:
+                counts["queued"] += 1
+        counts["queued"] += len(self.order) - len(self.models)
+        return JobTally(total=len(self.order), **counts)
+
+    def statuses(self) -> list[str]:
+        return [self.models[job_id].status for job_id in self.order]
+
+
+def _poll_round(tracker: Tracker, pacer: Pacer) -> Flow[list[str]]:
+    """Poll every pending job once; return those that reached a final state."""
+    finished: list[str] = []
+    still: list[str] = []
+    for job_id in tracker.pending:
+        try:
+            model = yield from ops.get_job(job_id, exclude_params=True)
+        except APITimeoutError as exc:
+            if not pacer.expired():
+                raise
+            raise _all_timed_out(tracker, pacer, job_id) from exc
+        tracker.models[job_id] = model
+        (still if _outcome(model) == "pending" else finished).append(job_id)
+    tracker.pending = still
+    return finished
+
+
+def _all_timed_out(tracker: Tracker, pacer: Pacer, job_id: str) -> JobTimeoutError:
+    model = tracker.models.get(job_id)
+    message = f"{len(tracker.pending)} job(s) still running, e.g. {job_id},"
+    return pacer.timed_out(message, job_id, model.status if model else None)
+
+
+def wait_all_flow(
+    job_ids: Sequence[str],
+    pacer: Pacer,
+    on_progress: Callable[[JobTally], object] | None = None,
+) -> Flow[list[str]]:
+    """Poll jobs until all are final; return their final statuses (failures are not raised).
+    ``on_progress`` gets the counts after every round of polls."""
+    tracker = Tracker(job_ids)
+    while True:
+        yield from _poll_round(tracker, pacer)
+        if on_progress is not None:
+            on_progress(tracker.tally())
+        if not tracker.pending:
+            return tracker.statuses()
         pause = pacer.pause()
         if pause is None:
-            message = f"{len(pending)} job(s) still running, e.g. {pending[0]},"
-            raise pacer.timed_out(message, pending[0], statuses[pending[0]])
+            raise _all_timed_out(tracker, pacer, tracker.pending[0])
         yield from Sleep(pause)
-    return [statuses[job_id] for job_id in job_ids]
+
+
+def next_completed_flow(
+    tracker: Tracker,
+    pacer: Pacer,
+    on_progress: Callable[[JobTally], object] | None = None,
+) -> Flow[list[str]]:
+    """Poll the tracker's pending jobs until at least one is final; return those that are
+    (in submission order). ``[]`` when none is pending."""
+    while tracker.pending:
+        finished = yield from _poll_round(tracker, pacer)
+        if on_progress is not None:
+            on_progress(tracker.tally())
+        if finished:
+            return finished
+        pause = pacer.pause()
+        if pause is None:
+            raise _all_timed_out(tracker, pacer, tracker.pending[0])
+        yield from Sleep(pause)
+    return []
 
 
 def tags_flow(job_id: str) -> Flow[list[str]]:
@@ -341,7 +441,7 @@ def _query_tags(tags: str | Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(tags) if tags else None
 
 
-def _non_negative(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+def _non_negative(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ValidationError(f"{attribute.name} must be an integer >= 0, or None; got {value!r}")
 
@@ -365,9 +465,11 @@ class JobPage:
 
 @attrs.frozen(kw_only=True)
 class JobQuery:
-    """Filters of ``GET /jobs`` and the number of jobs wanted (``limit``; None: all)."""
+    """Filters of ``GET /jobs``, the number of jobs wanted (``limit``; None: all) and how many
+    matching jobs to pass over first (``skip``)."""
 
     limit: int | None = attrs.field(default=None, validator=_non_negative)
+    skip: int = attrs.field(default=0, validator=_non_negative)
     pending: bool | None = None
     program: str | None = None
     backend: str | None = None
@@ -381,7 +483,7 @@ class JobQuery:
 
     def first(self) -> Cursor | None:
         """The cursor of the first page (None when no job is wanted)."""
-        return None if self.limit == 0 else Cursor(remaining=self.limit)
+        return None if self.limit == 0 else Cursor(offset=self.skip, remaining=self.limit)
 
     def page(self, cursor: Cursor) -> Flow[JobPage]:
         """Fetch the page at ``cursor``. Pages by ``offset``; a job seen on an earlier page (the
@@ -536,17 +638,40 @@ class Job(_JobBase[Engine]):
         job._remember(model)
         return job
 
-    def details(self) -> JobModel:
-        """Refresh and return the job object (generated ``qiskit_runtime_api.models.Job``)."""
+    def _refresh(self) -> JobModel:
         return self._remember(self._engine.send(ops.get_job(self._id, exclude_params=True)))
 
+    def details(self) -> JobDetails:
+        """Refresh and return the job as the service describes it (status, reason, creation
+        date, tags, usage...).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _details(self._refresh())
+
     def status(self) -> str:
-        """Refresh and return the wire status (compare case-insensitively)."""
-        return self.details().status
+        """Refresh and return the wire status (compare case-insensitively).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return self._refresh().status
+
+    @property
+    def creation_date(self) -> datetime | None:
+        """When the job was created (timezone-aware), as last seen; fetched if never seen."""
+        if self._last is None:
+            self._refresh()
+        return self._last.created if self._last is not None else None
 
     def done(self) -> bool:
-        """Whether the job reached a final state (completed, failed or cancelled)."""
-        return _outcome(self.details()) != "pending"
+        """Whether the job reached a final state (completed, failed or cancelled).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _outcome(self._refresh()) != "pending"
 
     def wait(
         self,
@@ -559,11 +684,23 @@ class Job(_JobBase[Engine]):
     ) -> str:
         """Wait until the job completes and return its final status.
 
-        Raises ``JobTimeoutError``, ``JobFailedError`` or ``JobCancelledError``.
+        ``on_status`` is called with every new status; ``progress=True`` shows a live line
+        (status, time elapsed) in the terminal or notebook (the ``progress`` extra).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout`` (it goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ImportError: ``progress=True`` without the ``progress`` extra.
         """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        flow = wait_flow(self._id, pacer, on_status=on_status, progress=progress)
-        return self._remember(self._engine.run(flow, pacer.hard_deadline)).status
+        show, display = _status_display(self._id, progress, on_status)
+        try:
+            flow = wait_flow(self._id, pacer, on_status=show)
+            return self._remember(self._engine.run(flow, pacer.hard_deadline)).status
+        finally:
+            if display is not None:
+                display.close()
 
     def result(
         self,
@@ -571,37 +708,91 @@ class Job(_JobBase[Engine]):
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
     ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (not cached).
+        """Wait for the job, then download and decode its result (not cached: keep it).
 
-        Raises ``JobTimeoutError``, ``JobFailedError`` or ``JobCancelledError``.
+        ``progress=True`` shows a live line while waiting (see :meth:`wait`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result could not be decoded.
+            ImportError: ``progress=True`` without the ``progress`` extra.
         """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        flow = result_flow(self._id, pacer, poll_interval)
-        return self._engine.run(flow, pacer.hard_deadline)
+        if not progress:
+            return self._engine.run(
+                result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
+            )
+        show, display = _status_display(self._id, progress, None)
+        try:
+            flow = result_flow(self._id, pacer, poll_interval, show)
+            return self._engine.run(flow, pacer.hard_deadline)
+        finally:
+            if display is not None:
+                display.close()
 
     def cancel(self) -> None:
-        """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
+        """Ask the service to cancel the job (``ConflictError`` if it already finished).
+
+        Raises:
+            ConflictError: the job already finished.
+            NotFoundError: no such job.
+        """
         self._engine.send(ops.cancel_job(self._id))
 
     def delete(self) -> None:
-        """Delete the job (only final jobs can be deleted)."""
+        """Delete the job (only final jobs can be deleted).
+
+        Raises:
+            ConflictError: the job is not final yet.
+            NotFoundError: no such job.
+        """
         self._engine.send(ops.delete_job(self._id))
 
     def logs(self) -> str:
-        """The job's logs (text; usually available once the job finished)."""
+        """The job's logs (text; usually available once the job finished).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return self._engine.send(ops.get_job_logs(self._id))
 
     def metrics(self) -> JobMetrics:
-        """Timestamps and usage (generated ``qiskit_runtime_api.models.JobMetrics``)."""
-        return self._engine.send(ops.get_job_metrics(self._id))
+        """The job's timestamps (created, running, finished) and usage.
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return JobMetrics._from_model(self._engine.send(ops.get_job_metrics(self._id)))
+
+    def usage(self, partial: bool = False) -> float | None:
+        """The job's quantum usage in seconds, as qiskit-ibm-runtime's ``job.usage()``: 0 until
+        the service reports it final, unless ``partial=True`` (the usage accumulated so far).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _usage_seconds(self.metrics(), partial)
 
     def tags(self) -> list[str]:
-        """The job's tags, without the idempotency tag."""
+        """The job's tags, without the idempotency tag.
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return self._engine.run(tags_flow(self._id))
 
     def update_tags(self, tags: Iterable[str]) -> None:
-        """Replace the job's tags (its idempotency tag is kept)."""
+        """Replace the job's tags (its idempotency tag is kept).
+
+        Raises:
+            ValidationError: tags that are not non-empty strings.
+            NotFoundError: no such job.
+        """
         self._engine.run(update_tags_flow(self._id, tag_list(tags)))
 
 
@@ -614,18 +805,39 @@ class AsyncJob(_JobBase[AsyncEngine]):
         job._remember(model)
         return job
 
-    async def details(self) -> JobModel:
-        """Refresh and return the job object (generated ``qiskit_runtime_api.models.Job``)."""
+    async def _refresh(self) -> JobModel:
         model = await self._engine.send(ops.get_job(self._id, exclude_params=True))
         return self._remember(model)
 
+    async def details(self) -> JobDetails:
+        """Refresh and return the job as the service describes it (see :meth:`Job.details`).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _details(await self._refresh())
+
     async def status(self) -> str:
-        """Refresh and return the wire status (compare case-insensitively)."""
-        return (await self.details()).status
+        """Refresh and return the wire status (compare case-insensitively).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return (await self._refresh()).status
+
+    @property
+    def creation_date(self) -> datetime | None:
+        """When the job was created (timezone-aware), as last seen (None if never seen: await
+        :meth:`details` first)."""
+        return self._last.created if self._last is not None else None
 
     async def done(self) -> bool:
-        """Whether the job reached a final state (completed, failed or cancelled)."""
-        return _outcome(await self.details()) != "pending"
+        """Whether the job reached a final state (completed, failed or cancelled).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _outcome(await self._refresh()) != "pending"
 
     async def wait(
         self,
@@ -636,10 +848,22 @@ class AsyncJob(_JobBase[AsyncEngine]):
         on_status: Callable[[str], object] | None = None,
         progress: bool = False,
     ) -> str:
-        """Wait until the job completes and return its final status (see :meth:`Job.wait`)."""
+        """Wait until the job completes and return its final status (see :meth:`Job.wait`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout`` (it goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        flow = wait_flow(self._id, pacer, on_status=on_status, progress=progress)
-        return self._remember(await self._engine.run(flow, pacer.hard_deadline)).status
+        show, display = _status_display(self._id, progress, on_status)
+        try:
+            flow = wait_flow(self._id, pacer, on_status=show)
+            return self._remember(await self._engine.run(flow, pacer.hard_deadline)).status
+        finally:
+            if display is not None:
+                display.close()
 
     async def result(
         self,
@@ -647,33 +871,82 @@ class AsyncJob(_JobBase[AsyncEngine]):
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
     ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (see :meth:`Job.result`)."""
+        """Wait for the job, then download and decode its result (see :meth:`Job.result`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result could not be decoded.
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
         pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        return await self._engine.run(
-            result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
-        )
+        show, display = _status_display(self._id, progress, None)
+        try:
+            flow = result_flow(self._id, pacer, poll_interval, show)
+            return await self._engine.run(flow, pacer.hard_deadline)
+        finally:
+            if display is not None:
+                display.close()
 
     async def cancel(self) -> None:
-        """Ask the service to cancel the job (``ConflictError`` if it already finished)."""
+        """Ask the service to cancel the job (``ConflictError`` if it already finished).
+
+        Raises:
+            ConflictError: the job already finished.
+            NotFoundError: no such job.
+        """
         await self._engine.send(ops.cancel_job(self._id))
 
     async def delete(self) -> None:
-        """Delete the job (only final jobs can be deleted)."""
+        """Delete the job (only final jobs can be deleted).
+
+        Raises:
+            ConflictError: the job is not final yet.
+            NotFoundError: no such job.
+        """
         await self._engine.send(ops.delete_job(self._id))
 
     async def logs(self) -> str:
-        """The job's logs (text; usually available once the job finished)."""
+        """The job's logs (text; usually available once the job finished).
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return await self._engine.send(ops.get_job_logs(self._id))
 
     async def metrics(self) -> JobMetrics:
-        """Timestamps and usage (generated ``qiskit_runtime_api.models.JobMetrics``)."""
-        return await self._engine.send(ops.get_job_metrics(self._id))
+        """The job's timestamps and usage (see :meth:`Job.metrics`).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return JobMetrics._from_model(await self._engine.send(ops.get_job_metrics(self._id)))
+
+    async def usage(self, partial: bool = False) -> float | None:
+        """The job's quantum usage in seconds (see :meth:`Job.usage`).
+
+        Raises:
+            NotFoundError: if the job does not exist (any more).
+        """
+        return _usage_seconds(await self.metrics(), partial)
 
     async def tags(self) -> list[str]:
-        """The job's tags, without the idempotency tag."""
+        """The job's tags, without the idempotency tag.
+
+        Raises:
+            NotFoundError: no such job.
+        """
         return await self._engine.run(tags_flow(self._id))
 
     async def update_tags(self, tags: Iterable[str]) -> None:
-        """Replace the job's tags (its idempotency tag is kept)."""
+        """Replace the job's tags (its idempotency tag is kept).
+
+        Raises:
+            ValidationError: tags that are not non-empty strings.
+            NotFoundError: no such job.
+        """
         await self._engine.run(update_tags_flow(self._id, tag_list(tags)))

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from qiskit_runtime_api.models import Session as SessionModel
 
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
+    from qiskit_runtime_rest.views import SessionDetails
 
 __all__ = ["AsyncBatch", "AsyncSession", "Batch", "Session"]
 
@@ -122,6 +123,19 @@ def _cleanup_failed(
     )
 
 
+def _session_details(model: SessionModel) -> SessionDetails:
+    from qiskit_runtime_rest.views import SessionDetails
+
+    return SessionDetails._from_model(model)
+
+
+def _session_query(session_id: str, limit: int | None, filters: dict[str, Any]) -> JobQuery:
+    try:
+        return JobQuery(limit=limit, session_id=session_id, **filters)
+    except TypeError as exc:
+        raise ValidationError(f"unknown job filter: {exc}") from None
+
+
 class _ModeBase:
     mode: ClassVar[Mode] = "dedicated"
 
@@ -149,10 +163,12 @@ class _ModeBase:
 
     @property
     def session_id(self) -> str:
+        """The session id (alias of ``id``)."""
         return self._id
 
     @property
     def backend(self) -> str | None:
+        """The backend the session runs on."""
         return self._backend
 
     @property
@@ -235,36 +251,74 @@ class Session(_ModeBase):
         )
 
     def sampler(self, options: SamplerOptions | None = None) -> Sampler:
-        """A Sampler whose jobs run in this session."""
+        """A Sampler whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return Sampler(self._engine, self._backend_name(), options, session=self)
 
     def estimator(self, options: EstimatorOptions | None = None) -> Estimator:
-        """An Estimator whose jobs run in this session."""
+        """An Estimator whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return Estimator(self._engine, self._backend_name(), options, session=self)
 
-    def details(self) -> SessionModel:
-        """Refresh and return the session object (generated ``qiskit_runtime_api.models.Session``:
-        state, accepting_jobs, TTLs, timestamps...)."""
-        return self._remember(self._engine.send(ops.get_session(self._id)))
+    def details(self) -> SessionDetails:
+        """Refresh and return the session as the service describes it (state,
+        accepting_jobs, TTLs, timestamps, usage).
+
+        Raises:
+            NotFoundError: if the session does not exist (any more).
+        """
+        return _session_details(self._remember(self._engine.send(ops.get_session(self._id))))
 
     def status(self) -> str:
-        """The session's ``state`` (``open``, ``active``, ``inactive``, ``closed``, or newer)."""
-        state = self.details().state
-        return state if isinstance(state, str) else "unknown"
+        """The session's ``state`` (``open``, ``active``, ``inactive``, ``closed``, or newer).
+
+        Raises:
+            NotFoundError: if the session does not exist (any more).
+        """
+        return self.details().state or "unknown"
+
+    def usage(self) -> float | None:
+        """The session's usage so far in seconds (``elapsed_time``), as qiskit-ibm-runtime's
+        ``Session.usage()``: for a session, from its first job's start until it ends; for a
+        batch, the time its jobs spent on the QPU. None until the service reports it.
+
+        Raises:
+            NotFoundError: if the session does not exist (any more).
+        """
+        return self.details().elapsed_time
 
     def jobs(self, limit: int | None = None, **filters: Any) -> Iterator[Job]:
-        """The jobs of this session (newest first), auto-paginating."""
-        return iter_jobs(self._engine, JobQuery(limit=limit, session_id=self._id, **filters))
+        """The jobs of this session (newest first; all of them unless ``limit``), fetched
+        page by page; ``filters`` as in :meth:`Runtime.jobs`.
+
+        Raises:
+            ValidationError: for an unknown filter or a negative ``limit``.
+        """
+        return iter_jobs(self._engine, _session_query(self._id, limit, filters))
 
     def close(self) -> None:
-        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("close")
         if flow is not None:
             self._engine.run(flow)
             self._ended("close")
 
     def cancel(self) -> None:
-        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("cancel")
         if flow is not None:
             self._engine.run(flow)
@@ -348,35 +402,71 @@ class AsyncSession(_ModeBase):
         )
 
     def sampler(self, options: SamplerOptions | None = None) -> AsyncSampler:
-        """An AsyncSampler whose jobs run in this session."""
+        """An AsyncSampler whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return AsyncSampler(self._engine, self._backend_name(), options, session=self)
 
     def estimator(self, options: EstimatorOptions | None = None) -> AsyncEstimator:
-        """An AsyncEstimator whose jobs run in this session."""
+        """An AsyncEstimator whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
         return AsyncEstimator(self._engine, self._backend_name(), options, session=self)
 
-    async def details(self) -> SessionModel:
-        """Refresh and return the session object (see :meth:`Session.details`)."""
-        return self._remember(await self._engine.send(ops.get_session(self._id)))
+    async def details(self) -> SessionDetails:
+        """Refresh and return the session (see :meth:`Session.details`).
+
+        Raises:
+            NotFoundError: if the session does not exist (any more).
+        """
+        model = await self._engine.send(ops.get_session(self._id))
+        return _session_details(self._remember(model))
 
     async def status(self) -> str:
-        """The session's ``state``."""
-        state = (await self.details()).state
-        return state if isinstance(state, str) else "unknown"
+        """The session's ``state``.
+
+        Raises:
+            NotFoundError: if the session does not exist (any more).
+        """
+        return (await self.details()).state or "unknown"
+
+    async def usage(self) -> float | None:
+        """The session's usage so far in seconds (see :meth:`Session.usage`).
+
+        Raises:
+            NotFoundError: if the session does not exist (any more).
+        """
+        return (await self.details()).elapsed_time
 
     def jobs(self, limit: int | None = None, **filters: Any) -> AsyncIterator[AsyncJob]:
-        """The jobs of this session (newest first), auto-paginating."""
-        return aiter_jobs(self._engine, JobQuery(limit=limit, session_id=self._id, **filters))
+        """The jobs of this session (see :meth:`Session.jobs`).
+
+        Raises:
+            ValidationError: for an unknown filter or a negative ``limit``.
+        """
+        return aiter_jobs(self._engine, _session_query(self._id, limit, filters))
 
     async def close(self) -> None:
-        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs; queued jobs still run. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("close")
         if flow is not None:
             await self._engine.run(flow)
             self._ended("close")
 
     async def cancel(self) -> None:
-        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored."""
+        """Stop accepting jobs and drop the queued ones. Idempotent; a 404 is ignored.
+
+        Raises:
+            APIError: a subclass for a refused request (a 404 is ignored).
+        """
         flow = self._end("cancel")
         if flow is not None:
             await self._engine.run(flow)

@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Literal, NoReturn, Self, TypeAlias, TypeVar, c
 import attrs
 from attrs import field
 
-from qiskit_runtime_rest.errors import ValidationError
+from qiskit_runtime_rest.errors import FrozenOptionsError, ValidationError
 
 __all__ = [
     "MAX_EXECUTION_TIME",
@@ -407,7 +407,32 @@ def _environment(value: EnvironmentOptions | Mapping[str, Any] | None) -> Enviro
 
 # -- the option classes ------------------------------------------------------------------------
 
+_C = TypeVar("_C", bound=type)
 
+
+def _refuse_assignment(self: object, name: str, value: object) -> NoReturn:
+    kind = type(self).__name__
+    raise FrozenOptionsError(
+        f"{kind} objects are immutable: cannot set {name!r}. Make a changed copy with "
+        f"options.replace({name}=...) (nested options take a dict that is merged in, e.g. "
+        "options.replace(twirling={'enable_gates': True})), or change a primitive's options "
+        f"with sampler.with_options({name}=...) / estimator.with_options({name}=...)"
+    )
+
+
+def _refuse_deletion(self: object, name: str) -> NoReturn:
+    _refuse_assignment(self, name, None)
+
+
+def _immutable(cls: _C) -> _C:
+    """Make assigning to an option raise :class:`FrozenOptionsError`, which says how to change
+    options (attrs' own ``FrozenInstanceError`` does not)."""
+    cls.__setattr__ = _refuse_assignment  # type: ignore[assignment,method-assign]
+    cls.__delattr__ = _refuse_deletion  # type: ignore[assignment,method-assign]
+    return cls
+
+
+@_immutable
 @attrs.frozen(kw_only=True)
 class _Options:
     """Shared behaviour: checks in ``__attrs_post_init__``, dict conversion."""
@@ -450,7 +475,32 @@ class _Options:
         """True when no option is set."""
         return not self.to_dict()
 
+    def replace(self, **changes: Any) -> Self:
+        """A copy of these options with ``changes`` applied (the options are immutable).
 
+        ``options.replace(default_shots=2000)`` sets one option; ``None`` unsets it. A dict for
+        nested options is merged into the current ones
+        (``options.replace(twirling={"enable_gates": True})`` keeps the other twirling options);
+        an options object replaces them whole.
+
+        Raises:
+            ValidationError: for an unknown option name or a value the option does not accept.
+        """
+        fields = {f.name: f for f in attrs.fields(type(self))}
+        updates: dict[str, Any] = {}
+        for name, value in changes.items():
+            spec = fields.get(name)
+            if spec is None:
+                known = ", ".join(sorted(fields))
+                _fail(f"{type(self).__name__} has no option {name!r}; options are: {known}")
+            current = getattr(self, name)
+            if isinstance(value, Mapping) and isinstance(current, _Options):
+                value = current.replace(**value)
+            updates[name] = value
+        return attrs.evolve(self, **updates)
+
+
+@_immutable
 @attrs.frozen(kw_only=True)
 class DynamicalDecouplingOptions(_Options):
     """Dynamical decoupling: pulse sequences inserted in idle periods."""
@@ -466,6 +516,7 @@ class DynamicalDecouplingOptions(_Options):
     skip_reset_qubits: bool | None = field(default=None, metadata=_rule("boolean"))
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class ExecutionOptions(_Options):
     """Execution: qubit initialisation, repetition delay, and (Sampler only) ``meas_type``."""
@@ -475,6 +526,7 @@ class ExecutionOptions(_Options):
     meas_type: MeasType | None = field(default=None, metadata=_rule(MeasType))
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class TwirlingOptions(_Options):
     """Pauli twirling of gates and measurements."""
@@ -490,6 +542,7 @@ class TwirlingOptions(_Options):
     strategy: TwirlingStrategy | None = field(default=None, metadata=_rule(TwirlingStrategy))
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class MeasureNoiseLearningOptions(_Options):
     """Readout-noise learning for measurement mitigation (TREX)."""
@@ -500,6 +553,7 @@ class MeasureNoiseLearningOptions(_Options):
     )
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class ZneOptions(_Options):
     """Zero-noise extrapolation."""
@@ -527,6 +581,7 @@ class ZneOptions(_Options):
                 )
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class PecOptions(_Options):
     """Probabilistic error cancellation."""
@@ -539,6 +594,7 @@ class PecOptions(_Options):
     )
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class LayerNoiseLearningOptions(_Options):
     """Layer noise learning (used by PEC and PEA)."""
@@ -551,6 +607,7 @@ class LayerNoiseLearningOptions(_Options):
     )
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class ResilienceOptions(_Options):
     """Estimator error mitigation: measurement mitigation, ZNE, PEC."""
@@ -582,6 +639,7 @@ class ResilienceOptions(_Options):
             _fail(f"{where}: measure_noise_learning is set but measure_mitigation is False")
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class SimulatorOptions(_Options):
     """Simulator settings (ignored by real devices)."""
@@ -603,6 +661,7 @@ class SimulatorOptions(_Options):
     )
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class TranspilationOptions(_Options):
     """Legacy option of older services and documentation (the seed sends it)."""
@@ -612,6 +671,7 @@ class TranspilationOptions(_Options):
     )
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class EnvironmentOptions(_Options):
     """Job-level settings: sent in the job body, not in ``params.options``."""
@@ -628,6 +688,7 @@ class EnvironmentOptions(_Options):
     private: bool | None = field(default=None, metadata=_rule("boolean"))
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class _PrimitiveOptions(_Options):
     """Fields shared by the Sampler and the Estimator."""
@@ -741,6 +802,7 @@ def _deep_merge(base: dict[str, Any], new: Mapping[str, Any]) -> None:
             base[key] = value
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class SamplerOptions(_PrimitiveOptions):
     """Options of a Sampler V2 job; ``None`` everywhere means "the service's default"."""
@@ -748,6 +810,7 @@ class SamplerOptions(_PrimitiveOptions):
     default_shots: int | None = field(default=None, metadata=_rule("integer", minimum=1))
 
 
+@_immutable
 @attrs.frozen(kw_only=True)
 class EstimatorOptions(_PrimitiveOptions):
     """Options of an Estimator V2 job; ``None`` everywhere means "the service's default"."""

@@ -16,6 +16,7 @@ from qiskit_runtime_api import models as gm
 from qiskit_runtime_api.types import UNSET, Unset
 
 from qiskit_runtime_rest.errors import ValidationError
+from qiskit_runtime_rest.jobs import is_idempotency_tag
 from qiskit_runtime_rest.options import (
     MAX_TAG_LENGTH,
     MAX_TAGS,
@@ -180,10 +181,18 @@ def _job_kwargs(
                 f"job tag {tag!r:.100} must be a string of 1 to {MAX_TAG_LENGTH} characters"
             )
     if len(all_tags) > MAX_TAGS:
+        sdk = sum(1 for tag in tags if is_idempotency_tag(tag))
+        yours = len(all_tags) - sdk
+        if sdk:
+            raise ValidationError(
+                f"too many job tags: {yours} given ({len(option_tags)} in "
+                f"options.environment.job_tags, {len(tags) - sdk} in tags=), but a job carries "
+                f"at most {MAX_TAGS} and {sdk} slot is reserved for the SDK's idempotency tag "
+                f"(which makes retries safe), so at most {MAX_TAGS - sdk} are yours"
+            )
         raise ValidationError(
             f"a job may carry at most {MAX_TAGS} tags, got {len(all_tags)} "
-            f"({len(option_tags)} from options.environment.job_tags, "
-            f"{len(tags)} added by the SDK or the caller)"
+            f"({len(option_tags)} from options.environment.job_tags, {len(tags)} from tags=)"
         )
     if all_tags:
         fields["tags"] = all_tags

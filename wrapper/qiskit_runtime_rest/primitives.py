@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 
 import attrs
 
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from qiskit_runtime_api.models import EstimatorJobRequest, SamplerJobRequest
 
     from qiskit_runtime_rest._core import _EngineBase
+    from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
     from qiskit_runtime_rest.pubs import EstimatorPubLike, SamplerPubLike
     from qiskit_runtime_rest.retry import RetryPolicy
 
@@ -152,14 +153,12 @@ class _Primitive:
 
     @property
     def backend(self) -> str:
+        """The backend this primitive's jobs run on."""
         return self._backend
 
     @property
-    def options(self) -> Any:
-        return self._options
-
-    @property
     def session_id(self) -> str | None:
+        """The session or batch its jobs join (None in job mode)."""
         return self._session.id if self._session is not None else None
 
     def _prepare(
@@ -245,28 +244,99 @@ class _AsyncPrimitive(_Primitive):
 
 
 class Sampler(_SyncPrimitive):
-    """The V2 Sampler on one backend (in job mode, or in a session / batch)."""
+    """The V2 Sampler on one backend (in job mode, or in a session / batch).
+
+    ``sampler.options`` holds its :class:`~qiskit_runtime_rest.SamplerOptions`;
+    ``sampler.with_options(default_shots=2000)`` is a new Sampler with changed options.
+    """
 
     program_id: ClassVar[ProgramId] = "sampler"
 
-    def run(self, pubs: Sequence[SamplerPubLike], *, tags: Sequence[str] = ()) -> Job:
-        """Submit Sampler PUBs (``SamplerPub`` objects or tuples) as one job.
+    @property
+    def options(self) -> SamplerOptions:
+        """The options of this Sampler's jobs (immutable; see :meth:`with_options`)."""
+        return _sampler_options(self._options)
 
-        Raises ``ValidationError`` before sending anything for bad PUBs, options or tags, and
-        the typed error of the submission otherwise (see the module documentation).
+    def with_options(self, options: SamplerOptions | None = None, **changes: Any) -> Sampler:
+        """A Sampler like this one (same backend, session) with other options: ``options``
+        replaces them, ``changes`` are applied as by ``SamplerOptions.replace``.
+
+        Raises:
+            ValidationError: for an unknown option or a value it does not accept.
         """
-        return self._submit(pubs, tags)
+        return Sampler(
+            self._engine,
+            self._backend,
+            _changed(options or self.options, changes),
+            session=self._session,
+        )
+
+    def run(
+        self,
+        pubs: Sequence[SamplerPubLike],
+        *,
+        shots: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> Job:
+        """Submit Sampler PUBs (``SamplerPub`` objects, circuits or tuples) as one job.
+
+        ``shots`` applies to the PUBs that set none (as in qiskit's ``SamplerV2.run``); without
+        it, such PUBs get ``options.default_shots`` or the service's default.
+
+        Raises:
+            ValidationError: before anything is sent, for bad PUBs, shots, options or tags.
+            APIError: a subclass for the service's refusal (``BadRequestError``,
+                ``ConflictError`` when the instance's usage limit is reached, ...).
+            APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
+        """
+        return self._submit(pubs if shots is None else _with_shots(pubs, shots), tags)
 
 
 class Estimator(_SyncPrimitive):
-    """The V2 Estimator on one backend (in job mode, or in a session / batch)."""
+    """The V2 Estimator on one backend (in job mode, or in a session / batch).
+
+    ``estimator.options`` holds its :class:`~qiskit_runtime_rest.EstimatorOptions`;
+    ``estimator.with_options(resilience_level=2)`` is a new Estimator with changed options.
+    """
 
     program_id: ClassVar[ProgramId] = "estimator"
 
-    def run(self, pubs: Sequence[EstimatorPubLike], *, tags: Sequence[str] = ()) -> Job:
-        """Submit Estimator PUBs (``EstimatorPub`` objects or tuples) as one job (see
-        :meth:`Sampler.run`)."""
-        return self._submit(pubs, tags)
+    @property
+    def options(self) -> EstimatorOptions:
+        """The options of this Estimator's jobs (immutable; see :meth:`with_options`)."""
+        return _estimator_options(self._options)
+
+    def with_options(self, options: EstimatorOptions | None = None, **changes: Any) -> Estimator:
+        """An Estimator like this one with other options (see :meth:`Sampler.with_options`).
+
+        Raises:
+            ValidationError: for an unknown option or a value it does not accept.
+        """
+        return Estimator(
+            self._engine,
+            self._backend,
+            _changed(options or self.options, changes),
+            session=self._session,
+        )
+
+    def run(
+        self,
+        pubs: Sequence[EstimatorPubLike],
+        *,
+        precision: float | None = None,
+        tags: Sequence[str] = (),
+    ) -> Job:
+        """Submit Estimator PUBs (``EstimatorPub`` objects or tuples) as one job.
+
+        ``precision`` applies to the PUBs that set none (as in qiskit's ``EstimatorV2.run``);
+        without it, such PUBs get ``options.default_precision`` or the service's default.
+
+        Raises:
+            ValidationError: before anything is sent, for bad PUBs, precision, options or tags.
+            APIError: a subclass for the service's refusal (see :meth:`Sampler.run`).
+            APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
+        """
+        return self._submit(_with_precision(pubs, precision), tags)
 
 
 class AsyncSampler(_AsyncPrimitive):
@@ -274,9 +344,39 @@ class AsyncSampler(_AsyncPrimitive):
 
     program_id: ClassVar[ProgramId] = "sampler"
 
-    async def run(self, pubs: Sequence[SamplerPubLike], *, tags: Sequence[str] = ()) -> AsyncJob:
-        """Submit Sampler PUBs as one job (see :meth:`Sampler.run`)."""
-        return await self._submit(pubs, tags)
+    @property
+    def options(self) -> SamplerOptions:
+        """The options of this Sampler's jobs (immutable; see :meth:`with_options`)."""
+        return _sampler_options(self._options)
+
+    def with_options(self, options: SamplerOptions | None = None, **changes: Any) -> AsyncSampler:
+        """An AsyncSampler with other options (see :meth:`Sampler.with_options`).
+
+        Raises:
+            ValidationError: for an unknown option or a value it does not accept.
+        """
+        return AsyncSampler(
+            self._engine,
+            self._backend,
+            _changed(options or self.options, changes),
+            session=self._session,
+        )
+
+    async def run(
+        self,
+        pubs: Sequence[SamplerPubLike],
+        *,
+        shots: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> AsyncJob:
+        """Submit Sampler PUBs as one job (see :meth:`Sampler.run`).
+
+        Raises:
+            ValidationError: before anything is sent, for bad PUBs, shots, options or tags.
+            APIError: a subclass for the service's refusal.
+            APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
+        """
+        return await self._submit(pubs if shots is None else _with_shots(pubs, shots), tags)
 
 
 class AsyncEstimator(_AsyncPrimitive):
@@ -284,6 +384,95 @@ class AsyncEstimator(_AsyncPrimitive):
 
     program_id: ClassVar[ProgramId] = "estimator"
 
-    async def run(self, pubs: Sequence[EstimatorPubLike], *, tags: Sequence[str] = ()) -> AsyncJob:
-        """Submit Estimator PUBs as one job (see :meth:`Sampler.run`)."""
-        return await self._submit(pubs, tags)
+    @property
+    def options(self) -> EstimatorOptions:
+        """The options of this Estimator's jobs (immutable; see :meth:`with_options`)."""
+        return _estimator_options(self._options)
+
+    def with_options(
+        self, options: EstimatorOptions | None = None, **changes: Any
+    ) -> AsyncEstimator:
+        """An AsyncEstimator with other options (see :meth:`Sampler.with_options`).
+
+        Raises:
+            ValidationError: for an unknown option or a value it does not accept.
+        """
+        return AsyncEstimator(
+            self._engine,
+            self._backend,
+            _changed(options or self.options, changes),
+            session=self._session,
+        )
+
+    async def run(
+        self,
+        pubs: Sequence[EstimatorPubLike],
+        *,
+        precision: float | None = None,
+        tags: Sequence[str] = (),
+    ) -> AsyncJob:
+        """Submit Estimator PUBs as one job (see :meth:`Estimator.run`).
+
+        Raises:
+            ValidationError: before anything is sent, for bad PUBs, precision, options or tags.
+            APIError: a subclass for the service's refusal.
+            APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
+        """
+        return await self._submit(_with_precision(pubs, precision), tags)
+
+
+# -- options and per-call defaults ---------------------------------------------------------------
+
+_Opts = TypeVar("_Opts", "SamplerOptions", "EstimatorOptions")
+
+
+def _sampler_options(options: object) -> SamplerOptions:
+    from qiskit_runtime_rest.options import SamplerOptions
+
+    return options if isinstance(options, SamplerOptions) else SamplerOptions()
+
+
+def _estimator_options(options: object) -> EstimatorOptions:
+    from qiskit_runtime_rest.options import EstimatorOptions
+
+    return options if isinstance(options, EstimatorOptions) else EstimatorOptions()
+
+
+def _changed(options: _Opts, changes: dict[str, Any]) -> _Opts:
+    return options.replace(**changes) if changes else options
+
+
+def _check_pub_list(pubs: object) -> Sequence[Any]:
+    if isinstance(pubs, str | bytes) or not isinstance(pubs, Sequence):
+        raise ValidationError(
+            "pubs must be a list of PUBs: wrap a single PUB in a list, e.g. run([pub])"
+        )
+    return pubs
+
+
+def _with_shots(pubs: Sequence[SamplerPubLike], shots: int | None) -> Sequence[SamplerPubLike]:
+    """The PUBs, those without shots given ``shots`` (qiskit's ``SamplerV2.run`` rule)."""
+    if shots is None:
+        return pubs
+    from qiskit_runtime_rest.pubs import as_sampler_pub
+
+    out = []
+    for pub in _check_pub_list(pubs):
+        coerced = as_sampler_pub(pub)
+        out.append(coerced if coerced.shots is not None else coerced.with_shots(shots))
+    return out
+
+
+def _with_precision(
+    pubs: Sequence[EstimatorPubLike], precision: float | None
+) -> Sequence[EstimatorPubLike]:
+    """The PUBs, those without precision given ``precision`` (``EstimatorV2.run``'s rule)."""
+    if precision is None:
+        return pubs
+    from qiskit_runtime_rest.pubs import as_estimator_pub
+
+    out = []
+    for pub in _check_pub_list(pubs):
+        coerced = as_estimator_pub(pub)
+        out.append(coerced if coerced.precision is not None else coerced.with_precision(precision))
+    return out

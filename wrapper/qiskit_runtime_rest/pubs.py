@@ -27,7 +27,7 @@ import math
 import numbers
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, Self, TypeAlias
 
 import attrs
 
@@ -562,6 +562,14 @@ class _Pub:
             self._encoded_values.append(encode_ndarray(self.parameter_values))
         return self._encoded_values[0]
 
+    def _copy_with(self, name: str, value: object) -> Self:
+        """A copy of this PUB with one field changed (the checks of the rest stand)."""
+        fields = {a.alias: getattr(self, a.name) for a in attrs.fields(type(self))}
+        fields[name] = value
+        new = object.__new__(type(self))
+        new.__attrs_init__(**fields)
+        return new
+
     def _describe(self) -> str:
         kind = "QuantumCircuit" if not isinstance(self.circuit, str) else "OpenQASM"
         width = "?" if self.num_qubits is None else self.num_qubits
@@ -593,6 +601,14 @@ class SamplerPub(_Pub):  # type: ignore[override]
             shots=_coerce_shots(shots),
             encoded_values=[],
         )
+
+    def with_shots(self, shots: int | None) -> SamplerPub:
+        """This PUB with ``shots`` instead (None: the job's default).
+
+        Raises:
+            ValidationError: if ``shots`` is not a positive integer.
+        """
+        return self._copy_with("shots", _coerce_shots(shots))
 
     def to_wire(self) -> list[Any]:
         """``[circuit]``, ``[circuit, values]`` or ``[circuit, values|null, shots]``."""
@@ -659,6 +675,14 @@ class EstimatorPub(_Pub):  # type: ignore[override]
     def observables(self) -> Any:
         """The observables in wire form: a Pauli string or dict, or nested lists of them."""
         return _observables_to_wire(self._observables)
+
+    def with_precision(self, precision: float | None) -> EstimatorPub:
+        """This PUB with ``precision`` instead (None: the job's default).
+
+        Raises:
+            ValidationError: if ``precision`` is not a positive number.
+        """
+        return self._copy_with("precision", _coerce_precision(precision))
 
     def to_wire(self) -> list[Any]:
         """``[circuit, observables]``, then ``values|null`` and ``precision`` when set."""

@@ -11,6 +11,7 @@ the last byte holds bits 0..7 and bitstrings print bit 0 rightmost.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Literal, TypeAlias, overload
 
 import numpy as np
@@ -21,6 +22,8 @@ from qiskit_runtime_rest.errors import ResultDecodeError, ValidationError
 __all__ = [
     "BitArray",
     "DataBin",
+    "DoubleSliceSpan",
+    "ExecutionSpans",
     "FieldValue",
     "PrimitiveResult",
     "PubResult",
@@ -301,11 +304,216 @@ class BitArray:
             return BitArray(self._array.reshape(*dims, nbytes), self._num_bits)
         raise ValidationError(f"cannot reshape {self!r} to {dims}")
 
+    # -- slicing, selecting, joining (qiskit's BitArray semantics) ----------------------------
+
+    def _bit_indices(self, indices: int | Sequence[int], negative: bool = True) -> list[int]:
+        items = [indices] if isinstance(indices, int | np.integer) else list(indices)
+        out = []
+        lowest = -self._num_bits if negative else 0
+        for index in items:
+            i = int(index)
+            if not lowest <= i < self._num_bits:
+                raise IndexError(f"bit index {i} is out of range for {self._num_bits} bits")
+            out.append(i % self._num_bits)
+        return out
+
+    def slice_bits(self, indices: int | Sequence[int]) -> BitArray:
+        """A BitArray of the bits at ``indices`` (bit 0 is the rightmost; bit ``i`` of the
+        result is bit ``indices[i]`` of this one), as qiskit's ``BitArray.slice_bits``.
+
+        Raises:
+            IndexError: for an index outside ``[0, num_bits)``.
+        """
+        chosen = self._bit_indices(indices, negative=False)
+        bits = self.to_bool_array(order="little")[..., chosen]
+        return BitArray.from_bool_array(bits, order="little")
+
+    def slice_shots(self, indices: int | Sequence[int]) -> BitArray:
+        """A BitArray of the shots at ``indices`` (in that order), for every pub element.
+
+        Raises:
+            IndexError: for an index outside ``[0, num_shots)``.
+        """
+        items = [indices] if isinstance(indices, int | np.integer) else list(indices)
+        shots = self.num_shots
+        chosen = []
+        for index in items:
+            i = int(index)
+            if not 0 <= i < shots:
+                raise IndexError(f"shot index {i} is out of range for {shots} shots")
+            chosen.append(i % shots)
+        return BitArray(np.ascontiguousarray(self._array[..., chosen, :]), self._num_bits)
+
+    def postselect(
+        self, indices: int | Sequence[int], selection: bool | int | Sequence[bool | int]
+    ) -> BitArray:
+        """The shots whose bits at ``indices`` equal ``selection``, all pub elements pooled
+        (shape ``()``), as qiskit's ``BitArray.postselect``.
+
+        Raises:
+            ValueError: when ``indices`` and ``selection`` differ in length.
+            IndexError: for a bit index out of range.
+        """
+        index_list = [indices] if isinstance(indices, int | np.integer) else list(indices)
+        wanted = [selection] if isinstance(selection, bool | int | np.integer) else list(selection)
+        if len(wanted) != len(index_list):
+            raise ValueError("lengths of indices and selection do not match")
+        chosen = self._bit_indices(index_list)
+        pooled = self._array.reshape(self.size * self.num_shots, self._array.shape[-1])
+        flat = BitArray(pooled, self._num_bits)
+        if not chosen:
+            return flat
+        bits = flat.to_bool_array(order="little")[:, chosen]
+        keep = np.all(bits == np.asarray(wanted, dtype=bool), axis=-1)
+        return BitArray(np.ascontiguousarray(pooled[keep]), self._num_bits)
+
+    def expectation_values(self, observables: ObservablesLike) -> npt.NDArray[np.float64]:
+        """Expectation values of diagonal observables, estimated from the shots, as qiskit's
+        ``BitArray.expectation_values``.
+
+        ``observables``: a label such as ``"ZIZ"`` (``I``, ``Z``, and the projectors ``0`` and
+        ``1``; the leftmost letter acts on the highest bit), a ``{label: coefficient}`` dict,
+        or (nested) lists of them; the result has the broadcast shape of this array's
+        ``shape`` and the observables'.
+
+        Raises:
+            ValueError: for a label of the wrong length or with a letter other than I, Z, 0, 1,
+                or shapes that do not broadcast.
+        """
+        grid = _observable_grid(observables)
+        try:
+            shape = np.broadcast_shapes(self.shape, grid.shape)
+        except ValueError:
+            raise ValueError(
+                f"observables of shape {grid.shape} do not broadcast with shape {self.shape}"
+            ) from None
+        bits = self.to_bool_array(order="little")  # (*shape, shots, num_bits)
+        out = np.zeros(shape, dtype=np.float64)
+        grid = np.broadcast_to(grid, shape)
+        positions = np.broadcast_to(
+            np.arange(self.size).reshape(self.shape) if self.shape else np.zeros((), int), shape
+        )
+        flat_bits = bits.reshape(self.size, self.num_shots, self._num_bits)
+        for index in np.ndindex(shape):
+            shots = flat_bits[int(positions[index])]
+            total = 0.0
+            terms: dict[str, float] = grid.item(index)
+            for label, coeff in terms.items():
+                total += coeff * _diagonal_mean(shots, label, self._num_bits)
+            out[index] = total
+        return out
+
+    @staticmethod
+    def concatenate(bit_arrays: Sequence[BitArray], axis: int = 0) -> BitArray:
+        """Join BitArrays along a pub axis (same ``num_bits`` and ``num_shots``).
+
+        Raises:
+            ValueError: for an empty sequence, different bits or shots, or a bad axis.
+        """
+        first = _first(bit_arrays)
+        if any(b.num_bits != first.num_bits or b.num_shots != first.num_shots for b in bit_arrays):
+            raise ValueError("all BitArrays must have the same num_bits and num_shots")
+        ndim = first.ndim
+        if not -ndim <= axis < ndim:
+            raise ValueError(f"axis {axis} is out of bounds for {ndim} pub axes")
+        joined = np.concatenate([b.array for b in bit_arrays], axis=axis % ndim)
+        return BitArray(joined, first.num_bits)
+
+    @staticmethod
+    def concatenate_shots(bit_arrays: Sequence[BitArray]) -> BitArray:
+        """Join BitArrays along the shots axis (same ``shape`` and ``num_bits``).
+
+        Raises:
+            ValueError: for an empty sequence or different shapes or bits.
+        """
+        first = _first(bit_arrays)
+        if any(b.num_bits != first.num_bits or b.shape != first.shape for b in bit_arrays):
+            raise ValueError("all BitArrays must have the same shape and num_bits")
+        return BitArray(np.concatenate([b.array for b in bit_arrays], axis=-2), first.num_bits)
+
+    @staticmethod
+    def concatenate_bits(bit_arrays: Sequence[BitArray]) -> BitArray:
+        """Join BitArrays bit-wise, shot by shot (same ``shape`` and ``num_shots``); the first
+        array supplies the least significant bits, as in qiskit.
+
+        Raises:
+            ValueError: for an empty sequence or different shapes or shots.
+        """
+        _first(bit_arrays)
+        try:
+            return _concatenate_bits(bit_arrays)
+        except ValidationError as exc:
+            raise ValueError(str(exc)) from None
+
     def to_qiskit(self) -> Any:
         """The equivalent ``qiskit.primitives.BitArray`` (needs qiskit)."""
         from qiskit.primitives import BitArray as QiskitBitArray
 
         return QiskitBitArray(self._array, self._num_bits)
+
+
+ObservablesLike: TypeAlias = str | Mapping[str, float] | Sequence[Any]
+"""A diagonal observable label, a ``{label: coefficient}`` dict, or (nested) lists of them."""
+
+
+def _first(bit_arrays: Sequence[BitArray]) -> BitArray:
+    if not bit_arrays:
+        raise ValueError("need at least one BitArray")
+    return bit_arrays[0]
+
+
+def _as_terms(item: object) -> dict[str, float]:
+    if isinstance(item, str):
+        return {item: 1.0}
+    if isinstance(item, Mapping):
+        return {str(k): float(v) for k, v in item.items()}
+    raise ValueError(
+        f"an observable must be a label or a {{label: coefficient}} dict, got {item!r:.60}"
+    )
+
+
+def _observable_grid(observables: object) -> npt.NDArray[Any]:
+    """An object array of ``{label: coeff}`` dicts (shape: the observables' shape)."""
+    if isinstance(observables, str | Mapping):
+        grid = np.empty((), dtype=object)
+        grid[()] = _as_terms(observables)
+        return grid
+
+    def shape_of(value: object) -> tuple[int, ...]:
+        if isinstance(value, str | Mapping):
+            return ()
+        if not isinstance(value, Sequence) or isinstance(value, bytes):
+            raise ValueError(f"not an observable or a list of them: {value!r:.60}")
+        inner = {shape_of(v) for v in value}
+        if len(inner) > 1:
+            raise ValueError("nested observable lists must be rectangular")
+        return (len(value), *(inner.pop() if inner else ()))
+
+    grid = np.empty(shape_of(observables), dtype=object)
+    for index in np.ndindex(grid.shape):
+        item: Any = observables
+        for i in index:
+            item = item[i]
+        grid[index] = _as_terms(item)
+    return grid
+
+
+def _diagonal_mean(shots: npt.NDArray[np.bool_], label: str, num_bits: int) -> float:
+    """The mean over ``shots`` (bools, bit 0 first) of a diagonal label's eigenvalue."""
+    if len(label) != num_bits:
+        raise ValueError(f"observable {label!r} has {len(label)} qubits, not {num_bits}")
+    values = np.ones(shots.shape[0], dtype=np.float64)
+    for position, letter in enumerate(reversed(label.upper())):
+        column = shots[:, position]
+        if letter == "Z":
+            values *= np.where(column, -1.0, 1.0)
+        elif letter == "0":
+            values *= ~column
+        elif letter == "1":
+            values *= column
+        elif letter != "I":
+            raise ValueError(f"observable {label!r} is not diagonal: only I, Z, 0 and 1")
+    return float(values.mean()) if values.size else float("nan")
 
 
 FieldValue: TypeAlias = BitArray | npt.NDArray[Any]
@@ -456,6 +664,165 @@ class DataBin:
         return QiskitDataBin(shape=self._shape, **fields)
 
 
+class DoubleSliceSpan:
+    """When the service ran part of some pubs: ``start`` and ``stop`` (timezone-aware) and,
+    per pub index, which parameter sets and shots of that pub ran in this span
+    (``data_slices[i] = (shape, args slice, shots slice)``), as qiskit-ibm-runtime's
+    ``DoubleSliceSpan``."""
+
+    __slots__ = ("_data_slices", "start", "stop")
+
+    def __init__(
+        self,
+        start: datetime,
+        stop: datetime,
+        data_slices: Mapping[int, tuple[tuple[int, ...], slice, slice]],
+    ) -> None:
+        self.start = start
+        self.stop = stop
+        self._data_slices = dict(data_slices)
+
+    @property
+    def data_slices(self) -> dict[int, tuple[tuple[int, ...], slice, slice]]:
+        """Per pub index: ``(shape, args slice, shots slice)``."""
+        return dict(self._data_slices)
+
+    @property
+    def duration(self) -> float:
+        """Seconds between start and stop."""
+        return (self.stop - self.start).total_seconds()
+
+    @property
+    def pub_idxs(self) -> list[int]:
+        """The pubs this span ran (part of)."""
+        return sorted(self._data_slices)
+
+    @property
+    def size(self) -> int:
+        """How many (parameter set, shot) elements ran in this span."""
+        total = 0
+        for shape, args, shots in self._data_slices.values():
+            rows = int(np.prod(shape[:-1], dtype=np.int64))
+            total += len(range(rows)[args]) * len(range(shape[-1])[shots])
+        return total
+
+    def contains_pub(self, pub_idx: int | Iterable[int]) -> bool:
+        """Whether this span ran (part of) the pub(s)."""
+        wanted = {pub_idx} if isinstance(pub_idx, int) else set(pub_idx)
+        return not wanted.isdisjoint(self._data_slices)
+
+    def mask(self, pub_idx: int) -> npt.NDArray[np.bool_]:
+        """Which elements (of shape ``(*pub shape, shots)``) of pub ``pub_idx`` ran here.
+
+        Raises:
+            KeyError: if this span did not run that pub.
+        """
+        if pub_idx not in self._data_slices:
+            raise KeyError(f"pub {pub_idx} is not included in the span")
+        shape, args, shots = self._data_slices[pub_idx]
+        mask = np.zeros(shape, dtype=np.bool_)
+        rows = int(np.prod(shape[:-1], dtype=np.int64))
+        mask.reshape(rows, shape[-1])[(args, shots)] = True
+        return mask
+
+    def to_qiskit(self) -> Any:
+        """The equivalent ``qiskit_ibm_runtime.execution_span.DoubleSliceSpan`` (needs the
+        ``qiskit`` extra)."""
+        from qiskit_ibm_runtime.execution_span import DoubleSliceSpan as QiskitSpan
+
+        return QiskitSpan(self.start, self.stop, self.data_slices)
+
+    def __repr__(self) -> str:
+        return (
+            f"DoubleSliceSpan(<start='{self.start:%Y-%m-%d %H:%M:%S}', "
+            f"stop='{self.stop:%Y-%m-%d %H:%M:%S}', size={self.size}>)"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DoubleSliceSpan):
+            return NotImplemented
+        return (self.start, self.stop, self._data_slices) == (
+            other.start,
+            other.stop,
+            other._data_slices,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class ExecutionSpans(Sequence[DoubleSliceSpan]):
+    """The execution spans of a job (``result.metadata["execution"]["execution_spans"]``):
+    when each part of each pub ran, as qiskit-ibm-runtime's ``ExecutionSpans``."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, spans: Iterable[DoubleSliceSpan]) -> None:
+        self._spans = list(spans)
+
+    @overload
+    def __getitem__(self, index: int) -> DoubleSliceSpan: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DoubleSliceSpan]: ...
+    def __getitem__(self, index: int | slice) -> DoubleSliceSpan | list[DoubleSliceSpan]:
+        return self._spans[index]
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    @property
+    def start(self) -> datetime | None:
+        """The earliest start (None without spans)."""
+        return min((s.start for s in self._spans), default=None)
+
+    @property
+    def stop(self) -> datetime | None:
+        """The latest stop (None without spans)."""
+        return max((s.stop for s in self._spans), default=None)
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the earliest start to the latest stop."""
+        start, stop = self.start, self.stop
+        return 0.0 if start is None or stop is None else (stop - start).total_seconds()
+
+    @property
+    def pub_idxs(self) -> list[int]:
+        """The pubs any span ran."""
+        return sorted({i for s in self._spans for i in s.pub_idxs})
+
+    def filter_by_pub(self, pub_idx: int | Iterable[int]) -> ExecutionSpans:
+        """The spans that ran (part of) the pub(s)."""
+        return ExecutionSpans(s for s in self._spans if s.contains_pub(pub_idx))
+
+    def to_qiskit(self) -> Any:
+        """The equivalent ``qiskit_ibm_runtime.execution_span.ExecutionSpans`` (needs the
+        ``qiskit`` extra)."""
+        from qiskit_ibm_runtime.execution_span import ExecutionSpans as QiskitSpans
+
+        return QiskitSpans([s.to_qiskit() for s in self._spans])
+
+    def __repr__(self) -> str:
+        return f"ExecutionSpans({self._spans!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ExecutionSpans):
+            return NotImplemented
+        return self._spans == other._spans
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def metadata_to_qiskit(value: Any) -> Any:
+    """Metadata with the SDK's span objects turned into qiskit-ibm-runtime's."""
+    if isinstance(value, ExecutionSpans | DoubleSliceSpan):
+        return value.to_qiskit()
+    if isinstance(value, dict):
+        return {k: metadata_to_qiskit(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [metadata_to_qiskit(v) for v in value]
+    return value
+
+
 class PubResult:
     """The result of one pub: its :class:`DataBin` and metadata."""
 
@@ -584,5 +951,6 @@ class PrimitiveResult(Sequence[PubResult]):
         from qiskit.primitives import PrimitiveResult as QiskitPrimitiveResult
 
         return QiskitPrimitiveResult(
-            [r.to_qiskit() for r in self._pub_results], metadata=dict(self._metadata)
+            [r.to_qiskit() for r in self._pub_results],
+            metadata=metadata_to_qiskit(dict(self._metadata)),
         )

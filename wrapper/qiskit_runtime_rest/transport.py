@@ -57,6 +57,7 @@ from qiskit_runtime_rest.errors import (
 __all__ = [
     "AUTH_REQUEST_EXTENSION",
     "DEFAULT_API_VERSION",
+    "IAM_FROM_SERVICE_EXTENSION",
     "LIMIT_EXTENSION",
     "MAX_CONCURRENT_REQUESTS",
     "MAX_RESPONSE_BYTES",
@@ -66,6 +67,7 @@ __all__ = [
     "build_async_http_client",
     "build_http_client",
     "error_from_response",
+    "host_port",
     "map_transport_error",
     "parse_retry_after",
 ]
@@ -79,6 +81,9 @@ with the number of pooled connections and queued requests, so an unbounded ``gat
 thousand submissions is slower than a bounded one (see scripts/bench_concurrency.py)."""
 AUTH_REQUEST_EXTENSION = "qiskit_runtime_rest.auth_request"
 """Request extension marking a credential request (IAM): its 4xx answers are 401-like."""
+IAM_FROM_SERVICE_EXTENSION = "qiskit_runtime_rest.iam_from_service"
+"""Request extension marking a token request sent to the service's own ``/identity/token``
+(no ``iam_url`` given for a service that is not IBM's)."""
 LIMIT_EXTENSION = "qiskit_runtime_rest.max_bytes"
 """Request extension naming the body size limit of its answer (default MAX_RESPONSE_BYTES)."""
 NETWORK_DEADLINE: ContextVar[float | None] = ContextVar(
@@ -140,9 +145,11 @@ class Timeouts:
         return cls(read=seconds, write=seconds, total=seconds)
 
     def default(self) -> httpx.Timeout:
+        """The httpx timeouts of ordinary requests."""
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
 
     def long(self) -> httpx.Timeout:
+        """The httpx timeouts of job submissions and result downloads."""
         return httpx.Timeout(
             connect=self.connect, read=self.submit, write=self.submit, pool=self.pool
         )
@@ -284,6 +291,17 @@ def error_from_response(response: httpx.Response) -> APIError:
         "body": body if body is not None else _clip(text) if text else None,
         "auth_request": is_auth_request,
     }
+    if (
+        is_auth_request
+        and status in (404, 405)
+        and request.extensions.get(IAM_FROM_SERVICE_EXTENSION)
+    ):
+        return AuthenticationError(
+            f"the server at {host_port(request.url)} offers no IAM token endpoint "
+            f"(POST {request.url.path} -> HTTP {status}): pass iam_url= (the IAM service that "
+            "exchanges your API key for tokens), or access_token= with a ready token",
+            **kwargs,
+        )
     if is_auth_request and 400 <= status < 500 and status != 429:
         return AuthenticationError(f"IAM token request failed: {message}", **kwargs)
     if status == 429:
@@ -296,14 +314,21 @@ def error_from_response(response: httpx.Response) -> APIError:
     return cls(message, **kwargs)
 
 
+def host_port(url: httpx.URL) -> str:
+    """``host:port`` of a URL, the scheme's default port spelled out."""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"{url.host}:{port}"
+
+
 def map_transport_error(exc: httpx.TransportError) -> APIConnectionError:
-    """The SDK error for an httpx transport failure (keep ``exc`` as its ``__cause__``)."""
+    """The SDK error for an httpx transport failure (keep ``exc`` as its ``__cause__``): the
+    message names the request and the ``host:port`` it went to."""
     try:
         request = exc.request
     except RuntimeError:
         where, auth_request = "request", False
     else:
-        where = f"{request.method} {request.url.path}"
+        where = f"{request.method} {request.url.path} to {host_port(request.url)}"
         auth_request = bool(request.extensions.get(AUTH_REQUEST_EXTENSION))
     detail = f"{type(exc).__name__}: {_clip(str(exc) or type(exc).__name__)}"
     # Failures to set up a connection prove that nothing reached the server.
