@@ -146,7 +146,7 @@ def client_for(
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True)) as server:
+    with EmulatorServer(EmulatorConfig(strict_responses=True, test_knobs=True)) as server:
         yield server
 
 
@@ -159,7 +159,7 @@ def _assert_conforming(server: EmulatorServer) -> None:
 
 @pytest.fixture
 def fresh_emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True)) as server:
+    with EmulatorServer(EmulatorConfig(strict_responses=True, test_knobs=True)) as server:
         yield server
         _assert_conforming(server)
 
@@ -170,7 +170,9 @@ def make_emulator() -> Iterator[Callable[..., EmulatorServer]]:
     servers: list[EmulatorServer] = []
 
     def make(config: EmulatorConfig | None = None) -> EmulatorServer:
-        server = EmulatorServer(config or EmulatorConfig(strict_responses=True)).start()
+        server = EmulatorServer(
+            config or EmulatorConfig(strict_responses=True, test_knobs=True)
+        ).start()
         servers.append(server)
         return server
 

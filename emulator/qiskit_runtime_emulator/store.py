@@ -14,7 +14,6 @@ machines live in one place:
 
 from __future__ import annotations
 
-import random
 import secrets
 import string
 import threading
@@ -23,6 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from .text import log_text
 
 __all__ = [
     "FINAL_STATUSES",
@@ -105,7 +106,8 @@ class JobRecord:
         return self.status in FINAL_STATUSES
 
     def log(self, level: str, message: str, ts: float | None = None) -> None:
-        self.logs.append(f"{isoformat(ts or time.time())} {level:<7} {message}")
+        """Add a log line; ``message`` may come from the user: it stays on one line."""
+        self.logs.append(f"{isoformat(ts or time.time())} {level:<7} {log_text(message)}")
 
 
 @dataclass(eq=False)
@@ -146,12 +148,11 @@ class SessionRecord:
 class Store:
     """Jobs and sessions of all instances."""
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self) -> None:
         self.lock = threading.RLock()
         self.jobs: dict[str, JobRecord] = {}
         self.sessions: dict[str, SessionRecord] = {}
         self._seq = 0
-        self._rng: random.Random | None = random.Random(seed) if seed is not None else None
         self._on_session_close: list[Callable[[SessionRecord], None]] = []
         self.deleted_jobs = 0
         self.consumed: dict[str, float] = {}  # usage seconds per instance CRN
@@ -159,15 +160,13 @@ class Store:
     # ------------------------------------------------------------------ identifiers
 
     def new_id(self) -> str:
-        """A 20-character lowercase alphanumeric id, like IBM's (first character a letter)."""
+        """A 20-character lowercase alphanumeric id, like IBM's (first character a letter).
+
+        Always random (never seeded): an id must not repeat after a restart, or an old job
+        handle would read another job."""
         with self.lock:
-            if self._rng is not None:
-                chars = [self._rng.choice(_ID_ALPHABET) for _ in range(19)]
-                first = self._rng.choice(string.ascii_lowercase)
-            else:
-                chars = [secrets.choice(_ID_ALPHABET) for _ in range(19)]
-                first = secrets.choice(string.ascii_lowercase)
-            new = first + "".join(chars)
+            chars = [secrets.choice(_ID_ALPHABET) for _ in range(19)]
+            new = secrets.choice(string.ascii_lowercase) + "".join(chars)
             if new in self.jobs or new in self.sessions:
                 return self.new_id()
             return new
