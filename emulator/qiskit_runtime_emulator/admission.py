@@ -5,10 +5,11 @@ Three stages, each cheaper than what it protects:
 * :class:`BodyGuard` (ASGI, outermost): the body's size (413 from ``Content-Length`` before a
   byte is read, or as soon as a chunked body passes the limit) and how long it takes to arrive;
   at most a few large bodies are read and handled at once.
-* :func:`check_json_depth` before ``json.loads``, and :func:`admit_params` on the job's JSON
-  before any circuit is parsed: includes (standard headers only), register sizes against the
-  backend, OpenQASM text sizes, QPY payload sizes once inflated, and lower bounds of the
-  bindings and executions that the parameter-value shapes imply.
+* :func:`check_json_depth` before ``json.loads``; :func:`admit_counts` on the parsed body
+  before the spec's schema walks it: lower bounds of the bindings and executions that the
+  parameter values' shapes imply; :func:`admit_params` before any circuit is parsed: includes
+  (standard headers only), register sizes against the backend, OpenQASM text sizes, QPY
+  payload sizes once inflated.
 * :func:`admit_prepared` on the parsed job, before it is queued: exact bindings and executions,
   classical bits, ``for``-loop iterations and an estimate of the result's size.
 
@@ -46,6 +47,7 @@ __all__ = [
     "STANDARD_HEADERS",
     "BodyGuard",
     "ParamsInfo",
+    "admit_counts",
     "admit_params",
     "admit_prepared",
     "check_json_depth",
@@ -57,6 +59,9 @@ STANDARD_HEADERS = ("qelib1.inc", "stdgates.inc")
 _LARGE_BODY = 1 << 20
 """Bodies above this size take one of the few large-request slots."""
 _LARGE_SLOTS = 2
+_DRAIN_BYTES = 1 << 30
+"""A refused body is read (and dropped) up to this size, so that the client, which sends its
+whole body before it reads the answer, gets the 413 rather than a reset connection."""
 _DEFAULT_SHOTS = 4096
 
 
@@ -79,10 +84,12 @@ def _size(n: int) -> str:
 class BodyGuard:
     """Outermost ASGI layer: reads every request body under the size and time limits.
 
-    A body over ``max_request_bytes`` gets a 413 naming the limit (the connection is then
-    closed); a body that takes longer than ``body_timeout`` gets a 408. The body is handed on
-    in one piece. Bodies over 1 MiB wait for one of two slots, held until the answer is sent,
-    so that a crowd of large requests cannot multiply the memory they need.
+    A body over ``max_request_bytes`` gets a 413 naming the limit (decided from
+    ``Content-Length`` when there is one; the rest of the body is read and dropped, up to 1 GiB
+    and ``body_timeout``, then the connection is closed); a body that takes longer than
+    ``body_timeout`` gets a 408. The body is handed on in one piece. Bodies over 1 MiB wait for
+    one of two slots, held until the answer is sent, so that a crowd of large requests cannot
+    multiply the memory they need.
     """
 
     def __init__(
@@ -107,6 +114,7 @@ class BodyGuard:
                 f"The request body is {length} bytes ({_size(length)}); the limit "
                 f"(max_request_bytes) is {self.limit} bytes ({_size(self.limit)})"
             )
+            await self._drain(receive, 0)
             await self._refuse(scope, send, 413, message)
             return
         large = chunked or (length or 0) > _LARGE_BODY
@@ -127,11 +135,12 @@ class BodyGuard:
             message = f"The request body did not arrive within {self.timeout:g} s (body_timeout)"
             await self._refuse(scope, send, 408, message)
             return
-        except _TooLarge:
+        except _TooLarge as exc:
             message = (
                 f"The request body exceeds the limit (max_request_bytes) of {self.limit} bytes "
                 f"({_size(self.limit)})"
             )
+            await self._drain(receive, exc.received)
             await self._refuse(scope, send, 413, message)
             return
         if disconnected:
@@ -157,12 +166,26 @@ class BodyGuard:
             chunk = message.get("body", b"")
             total += len(chunk)
             if total > self.limit:
-                raise _TooLarge
+                raise _TooLarge(total)
             if chunk:
                 chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), False
+
+    async def _drain(self, receive: Receive, received: int) -> None:
+        """Read and drop what is left of a refused body, within the limits of time and size."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                while received <= _DRAIN_BYTES:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    received += len(message.get("body", b""))
+                    if not message.get("more_body", False):
+                        return
+        except TimeoutError:
+            return
 
     async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
         body = dumps_json(error_body(status, message, secrets.token_hex(10)))
@@ -178,7 +201,9 @@ class BodyGuard:
 
 
 class _TooLarge(Exception):
-    pass
+    def __init__(self, received: int) -> None:
+        super().__init__(received)
+        self.received = received
 
 
 def _body_headers(scope: Scope) -> tuple[int | None, bool]:
@@ -238,7 +263,7 @@ class ParamsInfo:
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
 _VERSION = re.compile(r"\A\s*OPENQASM\s+([0-9]+)")
-_INCLUDE = re.compile(r'\binclude\b(\s*"([^"\n]*)"\s*;)?')
+_INCLUDE = re.compile(r"""\binclude\b(?:\s*(["'])([^"'\n]*)\1\s*;)?""")
 _REGISTER_OLD = re.compile(r"\b(qreg|creg)\s+[A-Za-z_]\w*\s*\[([^\]]*)\]")
 _REGISTER_NEW = re.compile(r"\b(qubit|bit)\b\s*(?:\[([^\]]*)\])?\s*[A-Za-z_]\w*\s*[;=]")
 _CONST = re.compile(r"\bconst\s+[A-Za-z_]\w*(?:\[[^\]]*\])?\s+([A-Za-z_]\w*)\s*=\s*([0-9_]+)\s*;")
@@ -374,10 +399,39 @@ def _shots(pub: Any, params: Mapping[str, Any]) -> int:
     return _DEFAULT_SHOTS
 
 
+def admit_counts(body: Any, config: EmulatorConfig) -> None:
+    """Check a job request's bindings and executions (lower bounds from the parameter values'
+    shapes) before its body is checked against the spec, which walks every value.
+
+    Takes the parsed body as it is (nothing is validated yet); raises ``ApiError(400)``.
+    """
+    from .backends import BACKENDS
+
+    if not isinstance(body, Mapping):
+        return
+    program_id, params = body.get("program_id"), body.get("params")
+    pubs = params.get("pubs") if isinstance(params, Mapping) else None
+    if program_id not in ("sampler", "estimator") or not isinstance(pubs, list):
+        return
+    assert isinstance(params, Mapping)
+    backend = BACKENDS.get(body["backend"]) if isinstance(body.get("backend"), str) else None
+    # Shots above the backend's maximum are the executor's to refuse, per PUB.
+    max_shots = backend.max_shots if backend else max(b.max_shots for b in BACKENDS.values())
+    bindings = executions = 0
+    values_at = 1 if program_id == "sampler" else 2
+    for pub in pubs:
+        items = pub if isinstance(pub, list) else [pub]
+        count = _bindings_at_least(items[values_at] if len(items) > values_at else None)
+        bindings += count
+        if program_id == "sampler":
+            executions += count * min(_shots(pub, params), max_shots)
+    _check_counts(bindings, executions, config)
+
+
 def admit_params(
     program_id: str, params: Any, backend: FakeBackend, config: EmulatorConfig
 ) -> ParamsInfo:
-    """Check a job's ``params`` against the limits before any circuit is parsed.
+    """Check a job's circuits against the limits before any of them is parsed.
 
     Raises ``ApiError(400)`` naming the PUB, the limit and the value. Shapes that the executor
     refuses anyway are left to it (its messages are more precise).
@@ -386,8 +440,6 @@ def admit_params(
     if not isinstance(pubs, list):
         return ParamsInfo(0)
     qasm3_bytes = 0
-    bindings = executions = 0
-    values_at = 1 if program_id == "sampler" else 2
     for i, pub in enumerate(pubs):
         items = pub if isinstance(pub, list) else [pub]
         where = f"pubs[{i}][0]" if isinstance(pub, list) else f"pubs[{i}]"
@@ -398,18 +450,12 @@ def admit_params(
                 qasm3_bytes += size
         elif isinstance(circuit, Mapping) and circuit.get("__type__") == "QuantumCircuit":
             _check_qpy(circuit, where, config)
-        count = _bindings_at_least(items[values_at] if len(items) > values_at else None)
-        bindings += count
-        if program_id == "sampler":
-            # Shots above the backend's maximum are the executor's to refuse, per PUB.
-            executions += count * min(_shots(pub, params), backend.max_shots)
     if qasm3_bytes > config.max_qasm3_bytes:
         raise _invalid(
             f"pubs: the job holds {qasm3_bytes} bytes of OpenQASM 3 text; the limit "
             f"(max_qasm3_bytes) is {config.max_qasm3_bytes} bytes "
             f"({_size(config.max_qasm3_bytes)}). Send large circuits as QPY or OpenQASM 2"
         )
-    _check_counts(bindings, executions, config)
     return ParamsInfo(qasm3_bytes)
 
 

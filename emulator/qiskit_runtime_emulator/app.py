@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .admission import BodyGuard, admit_params, admit_prepared, check_json_depth
+from .admission import BodyGuard, admit_counts, admit_params, admit_prepared, check_json_depth
 from .auth import Authenticator, IamError, Principal
 from .backends import BACKENDS, FakeBackend
 from .config import EmulatorConfig
@@ -833,12 +833,10 @@ class Dispatcher:
                             400, "A JSON request body is required", code=REQUEST_VALIDATION_CODE
                         )
                 elif size <= _INLINE_VALIDATION_BYTES:
-                    body = _parse_body(op, raw, self.state.config.max_json_depth)
+                    body = _parse_body(op, raw, self.state.config)
                 else:
                     async with self.state.parse_slots():
-                        body = await run_in_threadpool(
-                            _parse_body, op, raw, self.state.config.max_json_depth
-                        )
+                        body = await run_in_threadpool(_parse_body, op, raw, self.state.config)
             handler: Handler = getattr(self.handlers, op.operation_id)
             return await handler(Ctx(request, op, principal, params, body, root, size))
         except ApiError as exc:
@@ -921,15 +919,18 @@ class Dispatcher:
         return Response(content, reply.status, headers=reply.headers or None, media_type=media)
 
 
-def _parse_body(op: Operation, raw: bytes, max_depth: int) -> Any:
-    """Parse and check a JSON request body: its depth first (cheap), then the spec's schema."""
-    check_json_depth(raw, max_depth)
+def _parse_body(op: Operation, raw: bytes, config: EmulatorConfig) -> Any:
+    """Parse and check a JSON request body: its depth first (cheap), then, for a job, its
+    bindings and executions, then the spec's schema (which walks every value)."""
+    check_json_depth(raw, config.max_json_depth)
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ApiError(
             400, f"The request body is not valid JSON: {exc}", code=REQUEST_VALIDATION_CODE
         ) from None
+    if op.operation_id == "create_job":
+        admit_counts(body, config)
     op.check_body(body)
     return body
 

@@ -29,6 +29,8 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+import attrs
+
 from .execution import OnDone, OnStart, Outcome, Task
 
 __all__ = ["ProcessPool", "WorkerStartError"]
@@ -63,6 +65,7 @@ class _Zygote:
                 [sys.executable, "-m", "qiskit_runtime_emulator.worker", str(child.fileno())],
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # workers print nothing; errors go to stderr
                 env=env,
                 start_new_session=True,  # Ctrl+C in a terminal is for the API process only
             )
@@ -294,6 +297,10 @@ class _Slot:
             outcome, retire = reply
             if retire or killed:
                 self._retire(worker)
+            reason = outcome.reason
+            if reason is not None and "memory" in reason.lower() and pool.memory_mb:
+                reason += f" (a worker may use {pool.memory_mb} MiB: worker_memory_mb)"
+                outcome = attrs.evolve(outcome, reason=reason)
             return outcome  # type: ignore[no-any-return]
         status = self._retire(worker)
         if killed:

@@ -50,6 +50,7 @@ from qiskit_runtime_rest.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestTooLargeError,
     RuntimeRestError,
     ServerError,
 )
@@ -98,6 +99,7 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    413: RequestTooLargeError,
     429: RateLimitError,
 }
 
