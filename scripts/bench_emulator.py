@@ -10,7 +10,6 @@ client and server each get a core.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,12 +80,21 @@ class EmulatorProcess:
         return str(self.info["api_version"])
 
     def cpu_seconds(self) -> float:
-        """User + system CPU seconds the emulator process has used so far (Linux /proc)."""
+        """User + system CPU seconds used so far by the emulator: its API process and the live
+        processes under it (the worker zygote and the workers that run the jobs)."""
+        import psutil
+
         if self._proc is None:
             raise RuntimeError("the emulator process is not running")
-        with open(f"/proc/{self._proc.pid}/stat", encoding="ascii") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        root = psutil.Process(self._proc.pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
 
     def stats(self) -> dict[str, Any]:
         return self._command("stats")

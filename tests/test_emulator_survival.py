@@ -107,6 +107,22 @@ def running_at(client: httpx.Client, job_id: str) -> str:
     return str(stamps["running"])
 
 
+def _alive(proc: psutil.Process) -> bool:
+    """Still running (a zombie is not; is_running() tells a reused pid from the process)."""
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _describe(pid: int) -> str:
+    try:
+        proc = psutil.Process(pid)
+        return f"{pid}: {proc.status()} ppid {proc.ppid()} {proc.cmdline()[:4]}"
+    except psutil.Error as exc:
+        return f"{pid}: {exc!r}"
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedEmulator]:
     with ServedEmulator(CONFIG, tmp_path_factory.mktemp("served")) as server:
@@ -126,7 +142,7 @@ def test_endless_and_long_jobs_stop_at_their_cost_while_others_are_served(
         backlog = submit(a, sampler(BELL))  # instance A's third job waits for a worker
         for job_id in (endless, long_for):
             wait(a, job_id, {"Running"})
-        busy = {p.pid for p in served.workers()}
+        busy = served.workers()
         # Every worker is busy with a simulation that holds the interpreter lock; the API
         # answers anyway, and another instance's job gets the first worker that frees up.
         latencies = []
@@ -151,7 +167,8 @@ def test_endless_and_long_jobs_stop_at_their_cost_while_others_are_served(
             assert usage["qpu_charge_time_seconds"] >= cost
         assert wait(a, backlog)["status"] == "Completed"
         # The two workers were killed (their simulations never end) and replaced.
-        assert busy and not any(psutil.pid_exists(pid) for pid in busy)
+        alive = [_describe(p.pid) for p in busy if _alive(p)]
+        assert len(busy) == 2 and not alive, alive
         assert len(served.workers()) == 2
 
 
@@ -174,6 +191,18 @@ def test_a_killed_worker_fails_only_its_job(served: ServedEmulator) -> None:
         after = submit(a, sampler(BELL))
         assert wait(a, after)["status"] == "Completed"
         assert len(served.workers()) == 2
+
+
+def test_sigterm_stops_a_server_whose_workers_never_finish(tmp_path: Path) -> None:
+    with ServedEmulator(CONFIG, tmp_path) as served:
+        with served.client() as a:
+            for _ in range(2):
+                wait(a, submit(a, sampler(WHILE, cost=600)), {"Running"})
+        workers = served.workers()
+        assert served.proc is not None
+        served.proc.send_signal(signal.SIGTERM)
+        assert served.proc.wait(60) == 0
+    assert workers and not any(_alive(p) for p in workers)
 
 
 def test_a_job_over_the_worker_memory_cap_fails_alone(served: ServedEmulator) -> None:
@@ -501,10 +530,12 @@ def test_a_cancelled_running_job_stops_running(fresh_emulator: EmulatorServer) -
     try:
         job_id = api.submit(sampler(WHILE, cost=600))
         api.wait(job_id, statuses={"Running"})
-        (busy,) = [w["pid"] for w in fresh_emulator.stats()["workers"] if w["job_id"] == job_id]
+        (pid,) = [w["pid"] for w in fresh_emulator.stats()["workers"] if w["job_id"] == job_id]
+        busy = psutil.Process(pid)
         api.ok("POST", f"/jobs/{job_id}/cancel", 204)
         assert api.wait(job_id)["status"] == "Cancelled"
-        wait_until(lambda: not psutil.pid_exists(busy), timeout=30)  # killed, not left to spin
+        # killed (and reaped), not left to spin
+        wait_until(lambda: not _alive(busy), timeout=30)
         assert api.wait(api.submit(sampler(BELL)))["status"] == "Completed"
     finally:
         api.close()

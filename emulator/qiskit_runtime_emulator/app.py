@@ -36,6 +36,7 @@ from .auth import Authenticator, IamError, Principal
 from .backends import BACKENDS, FakeBackend
 from .config import EmulatorConfig
 from .errors import ApiError, error_body
+from .execution import ExecutionBackend
 from .faults import FaultDecision, FaultInjector, FaultKind
 from .pool import ProcessPool
 from .scheduler import Scheduler
@@ -115,9 +116,15 @@ class RateLimiter:
 
 
 class EmulatorState:
-    """Everything one emulator server owns: config, spec, store, scheduler, auth, faults."""
+    """Everything one emulator server owns: config, spec, store, scheduler, auth, faults.
 
-    def __init__(self, config: EmulatorConfig | None = None) -> None:
+    Jobs run on ``backend`` (default: a :class:`~.pool.ProcessPool` of ``config.workers``
+    local worker processes).
+    """
+
+    def __init__(
+        self, config: EmulatorConfig | None = None, *, backend: ExecutionBackend | None = None
+    ) -> None:
         self.config = config or EmulatorConfig()
         self.spec: Spec = load_spec()
         self.store = Store()
@@ -128,10 +135,12 @@ class EmulatorState:
             if self.config.rate_limit_per_minute
             else None
         )
-        self.pool = ProcessPool(self.config.workers, memory_mb=self.config.worker_memory_mb)
+        self.backend: ExecutionBackend = backend or ProcessPool(
+            self.config.workers, memory_mb=self.config.worker_memory_mb
+        )
         self.scheduler = Scheduler(
             self.store,
-            self.pool,
+            self.backend,
             tick_seconds=self.config.tick_seconds,
             check_results=self.config.validate_responses,
             strict=self.config.strict_responses,
@@ -155,8 +164,7 @@ class EmulatorState:
         out["requests"] = self.requests
         out["queue_length"] = self.store.queued_jobs()
         out["executed"] = self.scheduler.executed
-        out["workers"] = self.pool.describe()
-        out["workers_started"] = self.pool.started_workers
+        out["workers"] = self.backend.describe()
         out["response_violations"] = self.violation_count
         out["undocumented_statuses"] = dict(self.undocumented_statuses)
         return out

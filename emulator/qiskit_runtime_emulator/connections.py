@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
-import resource
 import time
 from collections import OrderedDict
 from typing import Any
@@ -42,6 +41,10 @@ _QUIET_SECONDS = 10.0
 
 def connection_cap(max_connections: int, workers: int = 0) -> int:
     """``max_connections``, lowered to fit the process's file descriptor limit."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not a POSIX system
+        return max_connections
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return max_connections

@@ -310,15 +310,14 @@ class _Slot:
         return Outcome(task.job_id, reason=reason, reason_code=_REASON_INTERNAL)
 
     def _retire(self, worker: _Worker) -> int | None:
-        """Make sure ``worker`` is dead, reap it and forget it; return its wait status."""
-        _kill(worker.pid)
-        with contextlib.suppress(OSError):
-            worker.conn.close()
-        status = _ZYGOTE.reap(worker.pid)
-        with self.pool.lock:
+        """Make sure ``worker`` is dead, forget it and reap it; return its wait status."""
+        with self.pool.lock:  # after this, nothing kills its pid, which the reaping frees
             if self.worker is worker:
                 self.worker = None
-        return status
+            _kill(worker.pid)
+        with contextlib.suppress(OSError):
+            worker.conn.close()
+        return _ZYGOTE.reap(worker.pid)
 
     def kill(self) -> None:
         """Stop the running task (called under the pool's lock)."""

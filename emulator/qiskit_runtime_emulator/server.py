@@ -24,6 +24,7 @@ from .app import EmulatorState, create_app
 from .auth import APIKEY_GRANT
 from .config import EmulatorConfig
 from .connections import ConnectionGuard, connection_cap, guarded_protocol, quiet_exception_handler
+from .execution import ExecutionBackend
 from .faults import FaultConfig
 from .store import Store
 
@@ -46,7 +47,11 @@ def _warm_validation() -> None:
 
 
 class EmulatorServer:
-    """One emulator: its own store, scheduler, credentials and fault settings."""
+    """One emulator: its own store, scheduler, credentials and fault settings.
+
+    Jobs run in ``config.workers`` local worker processes, or on ``backend`` when given (any
+    :class:`~.execution.ExecutionBackend`).
+    """
 
     def __init__(
         self,
@@ -54,11 +59,12 @@ class EmulatorServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        backend: ExecutionBackend | None = None,
     ) -> None:
         self.config: EmulatorConfig = config or EmulatorConfig()
         self.host = host
         self.port = port
-        self.state = EmulatorState(self.config)
+        self.state = EmulatorState(self.config, backend=backend)
         self.app = create_app(self.state)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None

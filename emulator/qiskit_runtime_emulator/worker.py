@@ -103,7 +103,8 @@ def _serve(fd: int, memory_mb: int) -> None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        with contextlib.suppress(ValueError, OSError):  # not every system has RLIMIT_AS
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     conn = Connection(fd)
     while True:
         try:
