@@ -31,9 +31,12 @@ import httpx
 import numpy as np
 import psutil
 import pytest
+from qiskit_runtime_emulator.admission import admit_params
+from qiskit_runtime_emulator.backends import BACKENDS
 from qiskit_runtime_emulator.cli import build_parser
 from qiskit_runtime_emulator.config import EmulatorConfig
 from qiskit_runtime_emulator.connections import quiet_exception_handler
+from qiskit_runtime_emulator.errors import ApiError
 from qiskit_runtime_emulator.server import EmulatorServer
 from qiskit_runtime_rest import BadRequestError, RequestTooLargeError, SamplerPub
 
@@ -517,7 +520,7 @@ def test_each_instance_gets_its_turn(make_emulator: Callable[..., EmulatorServer
         started = {j: a.ok("GET", f"/jobs/{j}/metrics")["timestamps"]["running"] for j in backlog}
         mine = b.ok("GET", f"/jobs/{first_of_b}/metrics")["timestamps"]["running"]
         assert started[backlog[0]] < mine
-        assert all(started[j] is None or started[j] > mine for j in backlog[1:])
+        assert all(started[j] is None or started[j] >= mine for j in backlog[1:])
         for j in backlog:
             assert a.wait(j)["status"] == "Completed"
     finally:
@@ -674,3 +677,29 @@ def test_a_job_within_the_limits_runs_for_minutes_while_the_api_answers(
         f" API process peak RSS {peak.peak / MIB:.0f} MiB; job {final['status']}"
     )
     assert peak.peak < 2 * RSS_BOUND  # the ~210 MB result is held by the API process
+
+
+@pytest.mark.parametrize(
+    ("program", "refusal"),
+    [
+        ("OPENQASM 3.0; const uint n = 1000; qubit[n] q;", "uses 1000 qubits"),
+        ("OPENQASM 3.0; qubit[n] q;", "an integer literal or a constant"),
+        ("OPENQASM 3.0; qubit[2] q; bit[1_000_000] c;", "1000000 classical bits"),
+        ("OPENQASM 3.0; bit[1] c; c[0] = measure $127;", "uses 128 qubits"),
+        ("OPENQASM 2.0;\n\ninclude 'x.inc';", "line 3: only the standard headers"),
+        ("OPENQASM 3.0; include; qubit q;", "only the standard headers"),
+        ('OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c;', None),
+        ("OPENQASM 3.0; include 'stdgates.inc'; bit[1] c; c[0] = measure $126;", None),
+        ('// include "/etc/passwd";\nOPENQASM 3.0; qubit[127] q; /* bit[5000] c; */', None),
+    ],
+)
+def test_program_text_checks(program: str, refusal: str | None) -> None:
+    backend = BACKENDS["ibm_emulator_127q"]
+    params = {"pubs": [[program]]}
+    if refusal is None:
+        admit_params("sampler", params, backend, EmulatorConfig())
+        return
+    with pytest.raises(ApiError) as caught:
+        admit_params("sampler", params, backend, EmulatorConfig())
+    assert caught.value.status == 400
+    assert refusal in caught.value.message

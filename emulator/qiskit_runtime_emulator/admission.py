@@ -242,6 +242,8 @@ def json_depth(raw: bytes) -> int:
 
 def check_json_depth(raw: bytes, limit: int) -> None:
     """Raise a 400 if ``raw`` nests deeper than ``limit`` (``max_json_depth``)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return  # not enough brackets to nest that deep (the common case: a quick count)
     depth = json_depth(raw)
     if depth > limit:
         raise ApiError(
@@ -256,9 +258,11 @@ def check_json_depth(raw: bytes, limit: int) -> None:
 
 @attrs.frozen
 class ParamsInfo:
-    """What :func:`admit_params` learnt: OpenQASM 3 text in the job (its parser is slow)."""
+    """What :func:`admit_params` learnt: how much OpenQASM 3 text (its parser is slow) and
+    inflated QPY the job holds, to decide where to parse it."""
 
-    qasm3_bytes: int
+    qasm3_bytes: int = 0
+    qpy_bytes: int = 0
 
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
@@ -333,14 +337,16 @@ def _scan_qasm(
     return qasm3, size
 
 
-def _check_qpy(value: Mapping[str, Any], where: str, config: EmulatorConfig) -> None:
+def _check_qpy(value: Mapping[str, Any], where: str, config: EmulatorConfig) -> int:
+    """Check a QPY circuit's inflated size; return it (0 if the payload is malformed: the
+    executor names that problem)."""
     payload = value.get("__value__")
     if not isinstance(payload, str):
-        return  # the executor names this problem
+        return 0
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        return
+        return 0
     limit = config.max_circuit_bytes
     if raw.startswith(b"QISKIT"):
         size = len(raw)
@@ -349,12 +355,13 @@ def _check_qpy(value: Mapping[str, Any], where: str, config: EmulatorConfig) -> 
         try:
             size = len(inflater.decompress(raw, limit + 1))
         except zlib.error:
-            return
+            return 0
     if size > limit:
         raise _invalid(
             f"{where}: the QPY circuit inflates to more than {limit} bytes; the limit "
             f"(max_circuit_bytes) is {limit} bytes ({_size(limit)})"
         )
+    return size
 
 
 def _list_shape(value: Any) -> tuple[int, ...] | None:
@@ -438,8 +445,8 @@ def admit_params(
     """
     pubs = params.get("pubs") if isinstance(params, Mapping) else None
     if not isinstance(pubs, list):
-        return ParamsInfo(0)
-    qasm3_bytes = 0
+        return ParamsInfo()
+    qasm3_bytes = qpy_bytes = 0
     for i, pub in enumerate(pubs):
         items = pub if isinstance(pub, list) else [pub]
         where = f"pubs[{i}][0]" if isinstance(pub, list) else f"pubs[{i}]"
@@ -449,14 +456,14 @@ def admit_params(
             if qasm3:
                 qasm3_bytes += size
         elif isinstance(circuit, Mapping) and circuit.get("__type__") == "QuantumCircuit":
-            _check_qpy(circuit, where, config)
+            qpy_bytes += _check_qpy(circuit, where, config)
     if qasm3_bytes > config.max_qasm3_bytes:
         raise _invalid(
             f"pubs: the job holds {qasm3_bytes} bytes of OpenQASM 3 text; the limit "
             f"(max_qasm3_bytes) is {config.max_qasm3_bytes} bytes "
             f"({_size(config.max_qasm3_bytes)}). Send large circuits as QPY or OpenQASM 2"
         )
-    return ParamsInfo(qasm3_bytes)
+    return ParamsInfo(qasm3_bytes, qpy_bytes)
 
 
 def _check_counts(bindings: int, executions: int, config: EmulatorConfig) -> None:

@@ -58,9 +58,11 @@ _DROP_FLAG = "qiskit_runtime_emulator.drop"
 _JSON = "application/json"
 _MAX_COST = 10800
 # Bodies up to this size are parsed and validated on the event loop (a thread hop costs
-# ~0.15 ms), if their OpenQASM 3 text is short too (its parser takes ~20 ms per KiB).
+# ~0.15 ms), if their OpenQASM 3 text is short too (its parser takes ~20 ms per KiB) and their
+# QPY circuits small once inflated.
 _INLINE_VALIDATION_BYTES = 16384
 _INLINE_QASM3_BYTES = 2048
+_INLINE_QPY_BYTES = 65536
 # Larger jobs are parsed in threads, this many at once (each may take a few hundred MB).
 _PARSE_SLOTS = 2
 # Items of a job list checked against the spec at each end of the page.
@@ -474,6 +476,7 @@ class Handlers:
             if (
                 ctx.body_size <= _INLINE_VALIDATION_BYTES
                 and info.qasm3_bytes <= _INLINE_QASM3_BYTES
+                and info.qpy_bytes <= _INLINE_QPY_BYTES
             ):
                 prepared, depths = _prepare(program_id, params, backend, self.config)
             else:  # parsing big circuits takes a while: keep the event loop responsive

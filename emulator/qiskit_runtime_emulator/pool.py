@@ -60,6 +60,9 @@ class _Zygote:
         env = dict(os.environ)
         # The zygote must import this package from where the API process did.
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        # glibc reserves up to 8 x cores malloc arenas of 64 MiB of address space each, which
+        # would count against RLIMIT_AS (worker_memory_mb) on a many-core machine.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
         try:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "qiskit_runtime_emulator.worker", str(child.fileno())],

@@ -1,11 +1,11 @@
 """Thread-safe in-memory store of sessions and jobs, and their state machines.
 
-Every mutation happens under one re-entrant lock (``Store.lock``); the scheduler's workers, its
-tick thread and the HTTP handlers all go through the methods here, so the job and session state
-machines live in one place:
+Every mutation happens under one re-entrant lock (``Store.lock``); the scheduler (its worker
+threads and tick thread) and the HTTP handlers all go through the methods here, so the job and
+session state machines live in one place:
 
 * job: ``Queued -> Running -> Completed | Failed | Cancelled`` (cancel while queued: never runs;
-  while running: the result is discarded; past its ``cost``: ``Cancelled`` with reason code 1305
+  while running: its worker is stopped; past its ``cost``: ``Cancelled`` with reason code 1305
   and top-level status ``Cancelled - Ran too long``);
 * session: ``open`` (no job yet) ``-> active`` (a job started) ``-> inactive`` (idle longer than
   ``interactive_ttl``) ``-> closed`` (``max_ttl`` reached, or not accepting jobs and nothing left
@@ -99,7 +99,6 @@ class JobRecord:
     result: bytes | None = None
     result_read: bool = False
     logs: list[str] = field(default_factory=list)
-    cancel_event: threading.Event = field(default_factory=threading.Event)
 
     @property
     def final(self) -> bool:
@@ -268,7 +267,6 @@ class Store:
             self.consumed[job.instance_crn] = (
                 self.consumed.get(job.instance_crn, 0.0) + job.usage_seconds
             )
-        job.cancel_event.set()
         job.prepared = None  # free memory; the params stay for GET
         session = self.sessions.get(job.session_id) if job.session_id else None
         if session is not None:
