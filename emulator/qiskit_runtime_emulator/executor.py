@@ -5,11 +5,12 @@ Two stages, matching the service's life cycle:
 * :func:`validate_params` runs while ``POST /jobs`` is handled. It parses every PUB (OpenQASM 3/2
   text or a QPY circuit, parameter values, observables, shots/precision), checks shapes against
   the circuit and the backend, and raises :class:`InvalidParams` (HTTP 400) naming the bad part.
-* :func:`run_prepared` runs in a worker thread. It simulates the circuits noiselessly with
-  qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` / ``StatevectorEstimator`` when Aer
-  is not installed) and returns the result in the wire form the job asked for (``support_qiskit``:
-  qiskit-typed, else plain JSON); a failure at this stage raises
-  :class:`ExecutionError`, which the service reports as a failed job with a reason code.
+* :func:`run_prepared` runs in a worker process (:mod:`.worker`). It simulates the circuits
+  noiselessly with qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` /
+  ``StatevectorEstimator`` when Aer is not installed) and returns the result in the wire form
+  the job asked for (``support_qiskit``: qiskit-typed, else plain JSON); a failure at this
+  stage raises :class:`ExecutionError`, which the service reports as a failed job with a
+  reason code.
 
 Circuits submitted by qiskit-ibm-runtime are laid out on every qubit of the device (27, 127...),
 so qubits that no gate touches are dropped before simulation (:mod:`.circuits`).
