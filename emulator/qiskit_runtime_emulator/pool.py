@@ -211,69 +211,82 @@ class _Slot:
         pool = self.pool
         failures = 0
         while not pool.stopping:
-            if self.worker is None:
-                try:
-                    self._launch()
-                    failures = 0
-                except WorkerStartError as exc:
-                    failures += 1
-                    log.error("cannot start a worker process: %s", exc)
-                    if not self._fail_next(str(exc)):
-                        return
-                    time.sleep(min(30.0, 0.5 * 2**failures))
-                    continue
+            try:
+                self._ensure_worker()  # warm before the next task comes
+            except WorkerStartError as exc:
+                failures += 1
+                log.error("cannot start a worker process: %s", exc)
             item = pool.inbox.get()
             if item is None:
                 return
             task, on_start, on_done = item
-            outcome = self._execute(task, on_start)
+            try:
+                self._ensure_worker()  # it may have died while idle
+                failures = 0
+            except WorkerStartError as exc:
+                outcome = self._no_worker(task, on_start, str(exc))
+                time.sleep(min(30.0, 0.5 * 2**failures))
+            else:
+                outcome = self._execute(task, on_start)
             try:
                 on_done(outcome)
             except Exception:  # the scheduler's bug must not stop the worker thread
                 log.exception("job %s: the completion callback failed", task.job_id)
+
+    def _ensure_worker(self) -> None:
+        """Have a live worker: replace one that died while idle (an idle worker never writes,
+        so anything to read means end of file), start one if there is none."""
+        worker = self.worker
+        if worker is not None and worker.conn.poll(0):
+            self._retire(worker)
+        if self.worker is None:
+            self._launch()
 
     def _launch(self) -> None:
         pool = self.pool
         t0 = time.perf_counter()
         pid, conn = _ZYGOTE.fork(pool.memory_mb)
         with pool.lock:
-            if pool.stopping:
+            stopping = pool.stopping
+            if not stopping:
+                self.worker = _Worker(pid, conn)
+                pool.started_workers += 1
+                pool.last_start_seconds = time.perf_counter() - t0
+            else:
                 _kill(pid)
-                conn.close()
-                _ZYGOTE.reap(pid)
-                raise WorkerStartError("the pool is stopping")
-            self.worker = _Worker(pid, conn)
-            pool.started_workers += 1
-            pool.last_start_seconds = time.perf_counter() - t0
+        if stopping:
+            conn.close()
+            _ZYGOTE.reap(pid)
+            raise WorkerStartError("the pool is stopping")
 
-    def _fail_next(self, reason: str) -> bool:
-        """No worker: fail the next task rather than keep it waiting forever."""
-        item = self.pool.inbox.get()
-        if item is None:
-            return False
-        task, on_start, on_done = item
-        if on_start():
-            on_done(
-                Outcome(
-                    task.job_id,
-                    reason=f"The emulator could not start a worker process: {reason}",
-                    reason_code=_REASON_INTERNAL,
-                )
-            )
-        else:
-            on_done(Outcome(task.job_id, stopped=True))
-        return True
+    def _no_worker(self, task: Task, on_start: OnStart, reason: str) -> Outcome:
+        """No worker could be started: fail the task rather than keep it waiting forever."""
+        if not on_start():
+            return Outcome(task.job_id, stopped=True)
+        return Outcome(
+            task.job_id,
+            reason=f"The emulator could not start a worker process: {reason}",
+            reason_code=_REASON_INTERNAL,
+        )
 
     def _execute(self, task: Task, on_start: OnStart) -> Outcome:
         pool = self.pool
         worker = self.worker
         assert worker is not None
-        if not on_start():
-            return Outcome(task.job_id, stopped=True)
+        # The job is this slot's before it is Running: a cancel that comes at any moment after
+        # it started finds it here (and kills the worker).
         with pool.lock:
             self.job_id = task.job_id
             self.job_started = time.time()
             self.kill_requested = False
+        if not on_start():
+            with pool.lock:
+                killed = self.kill_requested
+                self.job_id = self.job_started = None
+                self.kill_requested = False
+            if killed:
+                self._retire(worker)
+            return Outcome(task.job_id, stopped=True)
         reply: Any = None
         try:
             worker.conn.send(task)
