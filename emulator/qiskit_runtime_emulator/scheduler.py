@@ -94,11 +94,6 @@ class Scheduler:
         self.backend.cancel(job.id)
         return True
 
-    def queued(self) -> int:
-        """Jobs waiting for a worker."""
-        with self._cond:
-            return sum(1 for q in self._queues.values() for job in q if not job.final)
-
     def _next_job(self) -> JobRecord | None:
         """The head of the queue of the instance served least recently (under the lock)."""
         best: str | None = None
