@@ -279,7 +279,12 @@ ATTACKS: dict[str, tuple[dict[str, Any], int, list[str]]] = {
             "headers": {"content-type": "application/json"},
         },
         400,
-        ["1000000 parameter bindings", "(max_bindings) is 100000"],
+        ["holds 1000005 JSON arrays and objects", "(max_json_containers) is 500000"],
+    ),
+    "200,000 bindings x 1 shot (1.9 MB)": (
+        {"json": {**sampler(PARAMETRIC), "params": {"pubs": [[PARAMETRIC, [[0.1]] * 200000, 1]]}}},
+        400,
+        ["200000 parameter bindings", "(max_bindings) is 100000"],
     ),
     "200 bindings x 100,000 shots": (
         {

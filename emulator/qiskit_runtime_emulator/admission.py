@@ -5,11 +5,11 @@ Three stages, each cheaper than what it protects:
 * :class:`BodyGuard` (ASGI, outermost): the body's size (413 from ``Content-Length`` before a
   byte is read, or as soon as a chunked body passes the limit) and how long it takes to arrive;
   at most a few large bodies are read and handled at once.
-* :func:`check_json_depth` before ``json.loads``; :func:`admit_counts` on the parsed body
-  before the spec's schema walks it: lower bounds of the bindings and executions that the
-  parameter values' shapes imply; :func:`admit_params` before any circuit is parsed: includes
-  (standard headers only), register sizes against the backend, OpenQASM text sizes, QPY
-  payload sizes once inflated.
+* :func:`check_json_shape` before ``json.loads``: the depth, and the number of arrays and
+  objects; :func:`admit_counts` on the parsed body before the spec's schema walks it: lower
+  bounds of the bindings and executions that the parameter values' shapes imply;
+  :func:`admit_params` before any circuit is parsed: includes (standard headers only), register
+  sizes against the backend, OpenQASM text sizes, QPY payload sizes once inflated.
 * :func:`admit_prepared` on the parsed job, before it is queued: exact bindings and executions,
   classical bits, ``for``-loop iterations and an estimate of the result's size.
 
@@ -50,8 +50,9 @@ __all__ = [
     "admit_counts",
     "admit_params",
     "admit_prepared",
-    "check_json_depth",
+    "check_json_shape",
     "json_depth",
+    "json_shape",
 ]
 
 STANDARD_HEADERS = ("qelib1.inc", "stdgates.inc")
@@ -227,28 +228,47 @@ _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _OPEN = frozenset(b"[{")
 
 
-def json_depth(raw: bytes) -> int:
-    """How deeply the arrays and objects of a JSON text nest, without parsing it."""
+def json_shape(raw: bytes) -> tuple[int, int]:
+    """How deeply the arrays and objects of a JSON text nest, and how many there are, without
+    parsing it (brackets inside strings do not count)."""
     if b"[" not in raw and b"{" not in raw:
-        return 0
+        return 0, 0
     text = _JSON_STRING.sub(b"", raw) if b'"' in raw else raw
     codes = np.frombuffer(text, dtype=np.uint8)
     brackets = codes[np.isin(codes, np.frombuffer(b"[]{}", dtype=np.uint8))]
     if brackets.size == 0:
-        return 0
-    steps = np.where(np.isin(brackets, np.frombuffer(b"[{", dtype=np.uint8)), 1, -1)
-    return int(np.cumsum(steps, dtype=np.int64).max())
+        return 0, 0
+    opening = np.isin(brackets, np.frombuffer(b"[{", dtype=np.uint8))
+    steps = np.where(opening, 1, -1)
+    return int(np.cumsum(steps, dtype=np.int64).max()), int(opening.sum())
 
 
-def check_json_depth(raw: bytes, limit: int) -> None:
-    """Raise a 400 if ``raw`` nests deeper than ``limit`` (``max_json_depth``)."""
-    if raw.count(b"[") + raw.count(b"{") <= limit:
-        return  # not enough brackets to nest that deep (the common case: a quick count)
-    depth = json_depth(raw)
-    if depth > limit:
+def json_depth(raw: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest (see :func:`json_shape`)."""
+    return json_shape(raw)[0]
+
+
+def check_json_shape(raw: bytes, config: EmulatorConfig) -> None:
+    """Raise a 400 if ``raw`` nests deeper than ``max_json_depth`` or holds more arrays and
+    objects than ``max_json_containers`` (building them is most of what ``json.loads`` costs,
+    and it holds the interpreter lock all along)."""
+    depth_limit, count_limit = config.max_json_depth, config.max_json_containers
+    if raw.count(b"[") + raw.count(b"{") <= min(depth_limit, count_limit):
+        return  # too few brackets to pass either limit (the common case: a quick count)
+    depth, containers = json_shape(raw)
+    if depth > depth_limit:
         raise ApiError(
             400,
-            f"The request body nests {depth} levels deep; the limit (max_json_depth) is {limit}",
+            f"The request body nests {depth} levels deep; the limit (max_json_depth) is "
+            f"{depth_limit}",
+            code=REQUEST_VALIDATION_CODE,
+        )
+    if containers > count_limit:
+        raise ApiError(
+            400,
+            f"The request body holds {containers} JSON arrays and objects; the limit "
+            f"(max_json_containers) is {count_limit}. Send parameter values as an encoded "
+            "ndarray",
             code=REQUEST_VALIDATION_CODE,
         )
 

@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .admission import BodyGuard, admit_counts, admit_params, admit_prepared, check_json_depth
+from .admission import BodyGuard, admit_counts, admit_params, admit_prepared, check_json_shape
 from .auth import Authenticator, IamError, Principal
 from .backends import BACKENDS, FakeBackend
 from .config import EmulatorConfig
@@ -931,9 +931,9 @@ class Dispatcher:
 
 
 def _parse_body(op: Operation, raw: bytes, config: EmulatorConfig) -> Any:
-    """Parse and check a JSON request body: its depth first (cheap), then, for a job, its
+    """Parse and check a JSON request body: its shape first (cheap), then, for a job, its
     bindings and executions, then the spec's schema (which walks every value)."""
-    check_json_depth(raw, config.max_json_depth)
+    check_json_shape(raw, config)
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:

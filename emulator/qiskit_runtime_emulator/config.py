@@ -126,8 +126,9 @@ class EmulatorConfig:
     of address space (None: no cap).
 
     Admission limits, checked before any work (the README lists each with its message):
-    ``max_request_bytes`` (413), ``max_json_depth``, ``max_circuit_bytes`` (OpenQASM 2 text or
-    decompressed QPY, per circuit), ``max_qasm3_bytes`` (OpenQASM 3 text, per job: its parser
+    ``max_request_bytes`` (413), ``max_json_depth``, ``max_json_containers`` (arrays and
+    objects in a body), ``max_circuit_bytes`` (OpenQASM 2 text or decompressed QPY, per
+    circuit), ``max_qasm3_bytes`` (OpenQASM 3 text, per job: its parser
     is slow), ``max_classical_bits`` (per circuit; qubits are limited by the backend),
     ``max_bindings`` (parameter bindings per job), ``max_executions`` (Sampler shots x bindings
     per job), ``max_loop_iterations`` (``for`` loop iterations per circuit, nested loops
@@ -158,6 +159,7 @@ class EmulatorConfig:
     worker_memory_mb: int | None = 8192
     max_request_bytes: int = 16 * MIB
     max_json_depth: int = 64
+    max_json_containers: int = 500_000
     max_circuit_bytes: int = 4 * MIB
     max_qasm3_bytes: int = 256 * 1024
     max_classical_bits: int = 1024

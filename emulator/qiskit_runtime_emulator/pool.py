@@ -214,6 +214,8 @@ class _Slot:
             try:
                 self._ensure_worker()  # warm before the next task comes
             except WorkerStartError as exc:
+                if pool.stopping:
+                    return
                 failures += 1
                 log.error("cannot start a worker process: %s", exc)
             item = pool.inbox.get()
