@@ -7,6 +7,9 @@
   a job costs at least two requests (submit, one status round), so the ratio cannot pass 0.5x:
   issue 18's target (>= 0.5x) asks that validating, storing and running a trivial job cost
   next to nothing beyond the HTTP exchange of its two requests.
+* ``GET /backends`` while every worker runs a job that never ends (an OpenQASM 3 ``while``
+  loop, stopped afterwards): median latency. Baseline: the same request on the same server,
+  idle. Jobs run in worker processes, so the API should not notice them.
 * A 20-qubit Estimator job of 10 PUBs, end to end through ``Runtime`` (submit, poll every
   ``POLL_S``, fetch, decode). Baseline: the same PUBs in this process with the simulator the
   emulator itself uses (qiskit-aer's EstimatorV2 when installed, else qiskit's
@@ -43,6 +46,10 @@ POLL_S = 0.05
 PRECISION = 0.015625  # the service's default_precision
 ESTIMATOR_BACKEND = "ibm_emulator_27q"
 THROUGHPUT_TARGET = Target("ratio_min", 0.5, ">= 0.5x")  # issue 18
+ENDLESS = (
+    'OPENQASM 3.0; include "stdgates.inc"; qubit[1] q; bit[1] c; c[0] = measure q[0]; '
+    "while (c[0] == false) { x q[0]; x q[0]; c[0] = measure q[0]; }"
+)
 
 
 async def _bounded(items: Sequence[T], make: Callable[[T], Awaitable[R]]) -> list[R]:
@@ -103,6 +110,39 @@ async def jobs_per_second(emu: Emulator, n: int) -> dict[str, Any]:
         "server_cpu_ms_per_job": (cpu1 - cpu0) / n * 1e3,
         "versions_requests": n,
         "versions_per_s": n / base_seconds,
+    }
+
+
+def _busy_latency(emu: EmulatorProcess, probes: int) -> dict[str, Any]:
+    """Median GET /backends latency on the idle server, then with every worker busy."""
+
+    def sample(http: httpx.Client) -> list[float]:
+        out = []
+        for _ in range(probes):
+            start = time.perf_counter()
+            http.get("/backends").raise_for_status()
+            out.append(time.perf_counter() - start)
+        return out
+
+    with httpx.Client(base_url=emu.url, headers=raw_headers(emu), trust_env=False) as http:
+        sample(http)  # warm the connection and the server's caches
+        idle = sample(http)
+        jobs = []
+        for _ in range(WORKERS):
+            answer = http.post("/jobs", json={**sampler_body(ENDLESS, SHOTS), "cost": 600})
+            answer.raise_for_status()
+            jobs.append(answer.json()["id"])
+        while any(http.get(f"/jobs/{j}").json()["status"] != "Running" for j in jobs):
+            time.sleep(0.05)
+        busy = sample(http)
+        for j in jobs:
+            http.post(f"/jobs/{j}/cancel").raise_for_status()
+    return {
+        "idle_median_ms": median(idle) * 1e3,
+        "busy_median_ms": median(busy) * 1e3,
+        "busy_max_ms": max(busy) * 1e3,
+        "probes": probes,
+        "busy_workers": WORKERS,
     }
 
 
@@ -190,7 +230,9 @@ def run(quick: bool) -> Section:
     n_jobs = 100 if quick else 1000
     qubits, pubs = (12, 3) if quick else (QUBITS, PUBS)
     repeat = 1 if quick else 3
-    section = Section("emulator", "6. Emulator throughput and a 20-qubit Estimator job")
+    section = Section(
+        "emulator", "6. Emulator throughput, responsiveness and a 20-qubit Estimator job"
+    )
     section.config = {
         "emulator": {"workers": WORKERS, "process": "separate", "transport": "HTTP loopback"},
         "trivial_jobs": n_jobs,
@@ -210,6 +252,7 @@ def run(quick: bool) -> Section:
     specs = estimator_pubs(qubits, pubs, BINDINGS)
     with EmulatorProcess(workers=WORKERS) as emu:
         rate = asyncio.run(jobs_per_second(emu, n_jobs))
+        busy = _busy_latency(emu, 20 if quick else 200)
         job = _estimator_job(emu, specs, repeat)
     section.rows.append(
         Row(
@@ -220,6 +263,17 @@ def run(quick: bool) -> Section:
             THROUGHPUT_TARGET,
             baseline_name="GET /versions requests/s, same server and concurrency",
             details=rate,
+        )
+    )
+    section.rows.append(
+        Row(
+            f"GET /backends while all {WORKERS} workers run endless jobs: median latency",
+            "ms",
+            busy["busy_median_ms"],
+            busy["idle_median_ms"],
+            Target("ratio_max", 3.0, "<= 3x"),
+            baseline_name="the same request, idle server",
+            details=busy,
         )
     )
     local_name, local_run = _local_estimator(specs)

@@ -156,7 +156,7 @@ def client_for(
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True)) as server:
+    with EmulatorServer(EmulatorConfig(strict_responses=True, test_knobs=True)) as server:
         yield server
 
 
@@ -169,7 +169,7 @@ def _assert_conforming(server: EmulatorServer) -> None:
 
 @pytest.fixture
 def fresh_emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True)) as server:
+    with EmulatorServer(EmulatorConfig(strict_responses=True, test_knobs=True)) as server:
         yield server
         _assert_conforming(server)
 
@@ -180,7 +180,9 @@ def make_emulator() -> Iterator[Callable[..., EmulatorServer]]:
     servers: list[EmulatorServer] = []
 
     def make(config: EmulatorConfig | None = None) -> EmulatorServer:
-        server = EmulatorServer(config or EmulatorConfig(strict_responses=True)).start()
+        server = EmulatorServer(
+            config or EmulatorConfig(strict_responses=True, test_knobs=True)
+        ).start()
         servers.append(server)
         return server
 

@@ -123,7 +123,8 @@ def bound_work(case: schemathesis.Case) -> None:
 @pytest.fixture(scope="module")
 def contract_emulator() -> Iterator[EmulatorServer]:
     """An emulator for the fuzzer alone (strict: a spec violation becomes a 500)."""
-    with EmulatorServer(EmulatorConfig(strict_responses=True, workers=2)) as server:
+    config = EmulatorConfig(strict_responses=True, workers=2, test_knobs=True)
+    with EmulatorServer(config) as server:
         yield server
         stats = server.stats()
     report(stats)

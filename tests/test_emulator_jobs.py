@@ -143,7 +143,7 @@ def test_cancel(api: EmulatorClient) -> None:
 
 
 def test_cancel_while_queued_never_runs(make_emulator: Callable[..., EmulatorServer]) -> None:
-    server = make_emulator(EmulatorConfig(workers=1))
+    server = make_emulator(EmulatorConfig(workers=1, test_knobs=True))
     api = client_for(server)
     blocker = api.submit(slow(5.0))
     queued = api.submit(quick())
@@ -297,7 +297,7 @@ def test_backends(api: EmulatorClient) -> None:
 
 
 def test_queue_length_counts_queued_jobs(make_emulator: Callable[..., EmulatorServer]) -> None:
-    server = make_emulator(EmulatorConfig(workers=1))
+    server = make_emulator(EmulatorConfig(workers=1, test_knobs=True))
     api = client_for(server)
     jobs = [api.submit(slow(5.0)) for _ in range(3)]
     api.wait(jobs[0], statuses={"Running"})
@@ -325,7 +325,7 @@ def test_all_roots_serve_every_operation(emulator: EmulatorServer) -> None:
 def test_stats_queue_length_leaves_out_cancelled_jobs(
     make_emulator: Callable[..., EmulatorServer],
 ) -> None:
-    server = make_emulator(EmulatorConfig(workers=1))
+    server = make_emulator(EmulatorConfig(workers=1, test_knobs=True))
     api = client_for(server)
     blocker = api.submit(slow(30.0))
     api.wait(blocker, statuses={"Running"})

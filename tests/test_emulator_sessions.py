@@ -18,7 +18,7 @@ BACKEND = "ibm_emulator_5q"
 @pytest.fixture
 def one_worker(make_emulator: Callable[..., EmulatorServer]) -> Iterator[EmulatorClient]:
     """A client of a server with a single worker, so that jobs queue behind each other."""
-    server = make_emulator(EmulatorConfig(workers=1))
+    server = make_emulator(EmulatorConfig(workers=1, test_knobs=True))
     client = client_for(server)
     yield client
     client.close()

@@ -99,7 +99,7 @@ REQUIRED_ENDPOINTS = {
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True, workers=2)) as srv:
+    with EmulatorServer(EmulatorConfig(strict_responses=True, workers=2, test_knobs=True)) as srv:
         yield srv
     assert srv.state.violation_count == 0, srv.state.response_violations
 

@@ -122,6 +122,7 @@ def server() -> Iterator[EmulatorServer]:
             InstanceConfig(crn=INSTANCE, api_keys=(API_KEY,), legacy_tokens=(LEGACY_TOKEN,)),
         ),
         strict_responses=True,
+        test_knobs=True,
     )
     with EmulatorServer(config) as emu:
         yield emu

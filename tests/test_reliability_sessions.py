@@ -46,7 +46,7 @@ class Boom(Exception):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True, workers=2)) as emu:
+    with EmulatorServer(EmulatorConfig(strict_responses=True, workers=2, test_knobs=True)) as emu:
         yield emu
         assert emu.state.violation_count == 0, emu.state.response_violations
         # Whichever tests of this module ran, every session they opened ends closed.

@@ -31,13 +31,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .admission import BodyGuard, admit_counts, admit_params, admit_prepared, check_json_shape
 from .auth import Authenticator, IamError, Principal
 from .backends import BACKENDS, FakeBackend
 from .config import EmulatorConfig
 from .errors import ApiError, error_body
+from .execution import ExecutionBackend
 from .faults import FaultDecision, FaultInjector, FaultKind
+from .pool import ProcessPool
 from .scheduler import Scheduler
 from .store import FINAL_STATUSES, PENDING_STATUSES, JobRecord, SessionRecord, Store, isoformat
+from .text import dumps_json
 from .validation import REQUEST_VALIDATION_CODE, Operation, Spec, load_spec
 
 if TYPE_CHECKING:
@@ -53,8 +57,14 @@ IAM_PATH = "/identity/token"
 _DROP_FLAG = "qiskit_runtime_emulator.drop"
 _JSON = "application/json"
 _MAX_COST = 10800
-# Job bodies up to this size are validated on the event loop (a thread hop costs ~0.15 ms).
+# Bodies up to this size are parsed and validated on the event loop (a thread hop costs
+# ~0.15 ms), if their OpenQASM 3 text is short too (its parser takes ~20 ms per KiB) and their
+# QPY circuits small once inflated.
 _INLINE_VALIDATION_BYTES = 16384
+_INLINE_QASM3_BYTES = 2048
+_INLINE_QPY_BYTES = 65536
+# Larger jobs are parsed in threads, this many at once (each may take a few hundred MB).
+_PARSE_SLOTS = 2
 # Items of a job list checked against the spec at each end of the page.
 _LIST_SAMPLE = 5
 # Distinct (method, path, status) entries kept by the call recorder.
@@ -108,12 +118,18 @@ class RateLimiter:
 
 
 class EmulatorState:
-    """Everything one emulator server owns: config, spec, store, scheduler, auth, faults."""
+    """Everything one emulator server owns: config, spec, store, scheduler, auth, faults.
 
-    def __init__(self, config: EmulatorConfig | None = None) -> None:
+    Jobs run on ``backend`` (default: a :class:`~.pool.ProcessPool` of ``config.workers``
+    local worker processes).
+    """
+
+    def __init__(
+        self, config: EmulatorConfig | None = None, *, backend: ExecutionBackend | None = None
+    ) -> None:
         self.config = config or EmulatorConfig()
         self.spec: Spec = load_spec()
-        self.store = Store(seed=self.config.seed)
+        self.store = Store()
         self.auth = Authenticator(self.config)
         self.faults = FaultInjector()
         self.limiter = (
@@ -121,20 +137,18 @@ class EmulatorState:
             if self.config.rate_limit_per_minute
             else None
         )
-        result_validator = self.spec.schema_validator("JobResult")
-
-        def check_result(doc: Any) -> list[str]:
-            if not self.config.validate_responses:
-                return []
-            return [e.message for e in result_validator.iter_errors(doc)][:3]
-
+        self.backend: ExecutionBackend = backend or ProcessPool(
+            self.config.workers, memory_mb=self.config.worker_memory_mb
+        )
         self.scheduler = Scheduler(
             self.store,
-            workers=self.config.workers,
+            self.backend,
             tick_seconds=self.config.tick_seconds,
-            result_check=check_result,
+            check_results=self.config.validate_responses,
             strict=self.config.strict_responses,
+            default_seed=self.config.seed,
         )
+        self._parse_slots: asyncio.Semaphore | None = None
         self.response_violations: list[str] = []  # the last 100
         self.violation_count = 0
         self.undocumented_statuses: dict[str, int] = {}
@@ -152,6 +166,7 @@ class EmulatorState:
         out["requests"] = self.requests
         out["queue_length"] = self.store.queued_jobs()
         out["executed"] = self.scheduler.executed
+        out["workers"] = self.backend.describe()
         out["response_violations"] = self.violation_count
         out["undocumented_statuses"] = dict(self.undocumented_statuses)
         return out
@@ -177,6 +192,12 @@ class EmulatorState:
     def reset_calls(self) -> None:
         with self._lock:
             self.calls.clear()
+
+    def parse_slots(self) -> asyncio.Semaphore:
+        """Slots for parsing large jobs in threads (created on the server's event loop)."""
+        if self._parse_slots is None:
+            self._parse_slots = asyncio.Semaphore(_PARSE_SLOTS)
+        return self._parse_slots
 
     def record_violation(self, message: str) -> None:
         log.error("response violates the spec: %s", message)
@@ -448,13 +469,21 @@ class Handlers:
         if limit is not None and self.store.consumed.get(who.crn, 0.0) >= limit:
             raise ApiError(409, "Usage exceeds the instance's limit", code=1206)
 
-        delay, fail = _emulator_knobs(params)
+        delay, fail = _emulator_knobs(params, enabled=self.config.test_knobs)
+        info = admit_params(program_id, params, backend, self.config)
 
         try:
-            if ctx.body_size <= _INLINE_VALIDATION_BYTES:
-                prepared, depths = _prepare(program_id, params, backend)
+            if (
+                ctx.body_size <= _INLINE_VALIDATION_BYTES
+                and info.qasm3_bytes <= _INLINE_QASM3_BYTES
+                and info.qpy_bytes <= _INLINE_QPY_BYTES
+            ):
+                prepared, depths = _prepare(program_id, params, backend, self.config)
             else:  # parsing big circuits takes a while: keep the event loop responsive
-                prepared, depths = await run_in_threadpool(_prepare, program_id, params, backend)
+                async with self.state.parse_slots():
+                    prepared, depths = await run_in_threadpool(
+                        _prepare, program_id, params, backend, self.config
+                    )
         except InvalidParams as exc:
             raise ApiError(400, f"Invalid params: {exc}", code=REQUEST_VALIDATION_CODE) from None
         except ApiError:
@@ -580,7 +609,7 @@ class Handlers:
 
     async def cancel_job(self, ctx: Ctx) -> Reply:
         job = self._job(ctx)
-        if not self.store.cancel_job(job):
+        if not self.state.scheduler.cancel(job):
             raise ApiError(409, f"Job {job.id} is {job.top_status}: it cannot be cancelled")
         return _no_content()
 
@@ -697,8 +726,9 @@ class Handlers:
         return Reply(200, {"versions": _VERSIONS})
 
 
-def _emulator_knobs(params: Mapping[str, Any]) -> tuple[float, str | None]:
-    """``options.experimental.emulator``: ``delay_seconds`` and ``fail``; 400 if malformed."""
+def _emulator_knobs(params: Mapping[str, Any], *, enabled: bool) -> tuple[float, str | None]:
+    """``options.experimental.emulator``: ``delay_seconds`` and ``fail``; 400 if malformed, or
+    if the configuration does not enable them (``test_knobs``)."""
     options = params.get("options")
     if not isinstance(options, Mapping):
         return 0.0, None
@@ -709,6 +739,13 @@ def _emulator_knobs(params: Mapping[str, Any]) -> tuple[float, str | None]:
     if knobs is None:
         return 0.0, None
     where = "params.options.experimental.emulator"
+    if not enabled:
+        raise ApiError(
+            400,
+            f"{where}: the emulator's test knobs are disabled on this server (enable them with "
+            "test_knobs: true in its configuration, or serve --test-knobs)",
+            code=REQUEST_VALIDATION_CODE,
+        )
     if not isinstance(knobs, Mapping):
         raise ApiError(400, f"{where} must be an object", code=REQUEST_VALIDATION_CODE)
     unknown = set(knobs) - {"delay_seconds", "fail"}
@@ -731,12 +768,16 @@ def _emulator_knobs(params: Mapping[str, Any]) -> tuple[float, str | None]:
     return float(delay), fail
 
 
-def _prepare(program_id: str, params: Any, backend: FakeBackend) -> tuple[PreparedJob, list[int]]:
-    """Validate a job's params (:func:`.executor.validate_params`) and measure its circuits'
-    depths for the metrics; like validation, this runs off the event loop for large bodies."""
+def _prepare(
+    program_id: str, params: Any, backend: FakeBackend, config: EmulatorConfig
+) -> tuple[PreparedJob, list[int]]:
+    """Validate a job's params (:func:`.executor.validate_params`), check the parsed job against
+    the admission limits and measure its circuits' depths for the metrics; like validation, this
+    runs off the event loop for large bodies."""
     from .executor import validate_params
 
     prepared = validate_params(program_id, params, backend)
+    admit_prepared(prepared, config)
     return prepared, [int(pub.circuit.depth()) for pub in prepared.pubs]
 
 
@@ -802,16 +843,11 @@ class Dispatcher:
                         raise ApiError(
                             400, "A JSON request body is required", code=REQUEST_VALIDATION_CODE
                         )
+                elif size <= _INLINE_VALIDATION_BYTES:
+                    body = _parse_body(op, raw, self.state.config)
                 else:
-                    try:
-                        body = json.loads(raw)
-                    except (ValueError, UnicodeDecodeError) as exc:
-                        raise ApiError(
-                            400,
-                            f"The request body is not valid JSON: {exc}",
-                            code=REQUEST_VALIDATION_CODE,
-                        ) from None
-                    op.check_body(body)
+                    async with self.state.parse_slots():
+                        body = await run_in_threadpool(_parse_body, op, raw, self.state.config)
             handler: Handler = getattr(self.handlers, op.operation_id)
             return await handler(Ctx(request, op, principal, params, body, root, size))
         except ApiError as exc:
@@ -885,13 +921,29 @@ class Dispatcher:
         if isinstance(body, bytes):
             content = body
         elif isinstance(body, str):
-            content = body.encode()
+            content = body.encode("utf-8", "replace")  # a lone surrogate becomes "?"
         else:
-            content = json.dumps(body, separators=(",", ":")).encode()
+            content = dumps_json(body)
         media = reply.content_type or _JSON
         if media.startswith("text/"):
             media += "; charset=utf-8"
         return Response(content, reply.status, headers=reply.headers or None, media_type=media)
+
+
+def _parse_body(op: Operation, raw: bytes, config: EmulatorConfig) -> Any:
+    """Parse and check a JSON request body: its shape first (cheap), then, for a job, its
+    bindings and executions, then the spec's schema (which walks every value)."""
+    check_json_shape(raw, config)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ApiError(
+            400, f"The request body is not valid JSON: {exc}", code=REQUEST_VALIDATION_CODE
+        ) from None
+    if op.operation_id == "create_job":
+        admit_counts(body, config)
+    op.check_body(body)
+    return body
 
 
 def _retry_after(seconds: float) -> str:
@@ -921,10 +973,10 @@ async def _iam_token(state: EmulatorState, request: Request) -> Response:
         values = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
         answer = state.auth.issue_token(values)
     except IamError as exc:
-        return Response(json.dumps(exc.body(request_id)).encode(), exc.status, media_type=_JSON)
+        return Response(dumps_json(exc.body(request_id)), exc.status, media_type=_JSON)
     except Exception as exc:  # a malformed form body
         err = IamError(400, "BXNIM0109E", f"Invalid request: {exc}")
-        return Response(json.dumps(err.body(request_id)).encode(), 400, media_type=_JSON)
+        return Response(dumps_json(err.body(request_id)), 400, media_type=_JSON)
     return Response(json.dumps(answer).encode(), 200, media_type=_JSON)
 
 
@@ -996,7 +1048,7 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
         trace = _trace()
         body = error_body(404, f"No such path: {request.method} {request.url.path}", trace)
         st.record_call(request.method, request.url.path, 404)
-        return Response(json.dumps(body).encode(), 404, media_type=_JSON)
+        return Response(dumps_json(body), 404, media_type=_JSON)
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     routes: list[Route] = [Route(IAM_PATH, iam, methods=["POST"])]
@@ -1006,4 +1058,4 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
     routes.append(Route("/{path:path}", not_found, methods=[*methods, "HEAD", "OPTIONS"]))
     app = Starlette(routes=routes)
     app.state.emulator = st
-    return _ConnectionDropper(app)
+    return BodyGuard(_ConnectionDropper(app), st.config, st.record_call)

@@ -1,6 +1,7 @@
 """``qiskit-runtime-emulator serve``: run the emulator in the foreground.
 
 qiskit-runtime-emulator serve [--host 127.0.0.1] [--port 8000] [--config FILE] [--workers N]
+                              [--seed N] [--rate-limit N] [--test-knobs] [--strict]
 python -m qiskit_runtime_emulator serve ...
 """
 
@@ -34,10 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--config", default=None, help=f"JSON or YAML configuration file (or ${CONFIG_ENV_VAR})"
     )
-    serve.add_argument("--workers", type=int, default=None, help="job worker threads")
-    serve.add_argument("--seed", type=int, default=None, help="seed for identifiers")
+    serve.add_argument("--workers", type=int, default=None, help="job worker processes")
+    serve.add_argument(
+        "--seed", type=int, default=None, help="seed for simulations that set none of their own"
+    )
     serve.add_argument(
         "--rate-limit", type=int, default=None, help="jobs per minute per user (default: off)"
+    )
+    serve.add_argument(
+        "--test-knobs",
+        action="store_true",
+        help="let jobs use params.options.experimental.emulator (delay_seconds, fail)",
     )
     serve.add_argument(
         "--strict",
@@ -101,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         changes["seed"] = args.seed
     if args.rate_limit is not None:
         changes["rate_limit_per_minute"] = args.rate_limit
+    if args.test_knobs:
+        changes["test_knobs"] = True
     config = attrs.evolve(config, **changes)
     if not _is_loopback(args.host):
         print(

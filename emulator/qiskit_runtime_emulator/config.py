@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_CRN",
     "DEFAULT_LEGACY_TOKEN",
+    "MIB",
     "EmulatorConfig",
     "InstanceConfig",
     "load_config",
@@ -106,14 +107,37 @@ def _instances(value: Any) -> tuple[InstanceConfig, ...]:
     return out
 
 
+MIB = 1 << 20
+
+
 @attrs.frozen
 class EmulatorConfig:
     """Settings of one emulator server.
 
     Times are in seconds. ``strict_responses`` turns a response that violates the spec into a
     500 naming the violation (always logged either way). ``rate_limit_per_minute`` limits job
-    submissions per user (None: off; the real service documents 5). ``seed`` makes identifiers
-    reproducible. ``tick_seconds`` is how often the scheduler checks deadlines and TTLs.
+    submissions per user (None: off; the real service documents 5). ``seed`` seeds the
+    simulation of jobs that set no seed of their own (identifiers are always random).
+    ``tick_seconds`` is how often the scheduler checks deadlines and TTLs. ``test_knobs`` lets
+    jobs use ``params.options.experimental.emulator`` (``delay_seconds``, ``fail``): for tests,
+    off by default.
+
+    Execution: ``workers`` worker processes run jobs, each with at most ``worker_memory_mb`` MiB
+    of address space (None: no cap).
+
+    Admission limits, checked before any work (the README lists each with its message):
+    ``max_request_bytes`` (413), ``max_json_depth``, ``max_json_containers`` (arrays and
+    objects in a body), ``max_circuit_bytes`` (OpenQASM 2 text or decompressed QPY, per
+    circuit), ``max_qasm3_bytes`` (OpenQASM 3 text, per job: its parser
+    is slow), ``max_classical_bits`` (per circuit; qubits are limited by the backend),
+    ``max_bindings`` (parameter bindings per job), ``max_executions`` (Sampler shots x bindings
+    per job), ``max_loop_iterations`` (``for`` loop iterations per circuit, nested loops
+    multiplied) and ``max_result_bytes`` (the estimated size of the result).
+
+    Connections: ``header_timeout`` (to send a request's head), ``body_timeout`` (to send its
+    body), ``keep_alive_timeout`` (idle between requests) and ``max_connections`` (open at once;
+    beyond it the oldest idle connection is closed; never more than the process's file
+    descriptor limit allows).
     """
 
     instances: tuple[InstanceConfig, ...] = attrs.field(
@@ -131,6 +155,22 @@ class EmulatorConfig:
     jwt_secret: str | None = None
     tick_seconds: float = 0.05
     api_version: str = "2026-04-15"
+    test_knobs: bool = False
+    worker_memory_mb: int | None = 8192
+    max_request_bytes: int = 16 * MIB
+    max_json_depth: int = 64
+    max_json_containers: int = 500_000
+    max_circuit_bytes: int = 4 * MIB
+    max_qasm3_bytes: int = 256 * 1024
+    max_classical_bits: int = 1024
+    max_bindings: int = 100_000
+    max_executions: int = 10_000_000
+    max_loop_iterations: int = 100_000
+    max_result_bytes: int = 256 * MIB
+    header_timeout: float = 10.0
+    body_timeout: float = 60.0
+    keep_alive_timeout: float = 30.0
+    max_connections: int = 1000
 
     @property
     def default_instance(self) -> InstanceConfig:

@@ -5,11 +5,12 @@ Two stages, matching the service's life cycle:
 * :func:`validate_params` runs while ``POST /jobs`` is handled. It parses every PUB (OpenQASM 3/2
   text or a QPY circuit, parameter values, observables, shots/precision), checks shapes against
   the circuit and the backend, and raises :class:`InvalidParams` (HTTP 400) naming the bad part.
-* :func:`run_prepared` runs in a worker thread. It simulates the circuits noiselessly with
-  qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` / ``StatevectorEstimator`` when Aer
-  is not installed) and returns the result in the wire form the job asked for (``support_qiskit``:
-  qiskit-typed, else plain JSON); a failure at this stage raises
-  :class:`ExecutionError`, which the service reports as a failed job with a reason code.
+* :func:`run_prepared` runs in a worker process (:mod:`.worker`). It simulates the circuits
+  noiselessly with qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` /
+  ``StatevectorEstimator`` when Aer is not installed) and returns the result in the wire form
+  the job asked for (``support_qiskit``: qiskit-typed, else plain JSON); a failure at this
+  stage raises :class:`ExecutionError`, which the service reports as a failed job with a
+  reason code.
 
 Circuits submitted by qiskit-ibm-runtime are laid out on every qubit of the device (27, 127...),
 so qubits that no gate touches are dropped before simulation (:mod:`.circuits`).
@@ -30,14 +31,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import importlib.util
 import io
 import json
 import math
 import re
+import threading
 import zlib
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeAlias
@@ -214,11 +216,61 @@ def _seed(value: Any, path: str) -> int | None:
 # ------------------------------------------------------------------------------ circuits
 
 
-@functools.lru_cache(maxsize=128)
+class _ParseCache:
+    """Parsed circuits by program text (OpenQASM, or base64 QPY), least recently used first out.
+
+    Clients resubmit the same small program with new parameter values, and the OpenQASM 3 parser
+    costs ~1 ms even for tiny programs. Only small programs that give small circuits are kept,
+    so the cache never holds more than a few MB. Cached circuits are shared: nothing below ever
+    mutates a circuit.
+    """
+
+    MAX_TEXT = 8192
+    MAX_INSTRUCTIONS = 2000
+    MAX_BITS = 1024
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, text: str, parse: Callable[[str], Any]) -> Any:
+        if len(text) > self.MAX_TEXT:
+            return parse(text)
+        with self._lock:
+            circuit = self._items.get(text)
+            if circuit is not None:
+                self._items.move_to_end(text)
+                return circuit
+        circuit = parse(text)
+        small = (
+            len(circuit.data) <= self.MAX_INSTRUCTIONS
+            and circuit.num_qubits + circuit.num_clbits <= self.MAX_BITS
+        )
+        if small:
+            with self._lock:
+                self._items[text] = circuit
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return circuit
+
+
+_QASM_CACHE = _ParseCache(128)
+_QPY_CACHE = _ParseCache(64)
+
+
 def _load_qasm(text: str) -> Any:
-    # Cached: clients resubmit the same program with new parameter values, and the OpenQASM 3
-    # parser costs ~1 ms even for tiny programs. Cached circuits are shared, so nothing below
-    # ever mutates a circuit.
+    return _QASM_CACHE.get(text, _parse_qasm)
+
+
+def _load_qpy(text: str) -> Any:
+    return _QPY_CACHE.get(text, _parse_qpy)
+
+
+def _parse_qasm(text: str) -> Any:
     from qiskit import qasm2, qasm3
 
     match = _QASM_VERSION.match(text)
@@ -227,8 +279,7 @@ def _load_qasm(text: str) -> Any:
     return qasm3.loads(text)
 
 
-@functools.lru_cache(maxsize=64)
-def _load_qpy(text: str) -> Any:
+def _parse_qpy(text: str) -> Any:
     from qiskit import qpy
 
     raw = base64.b64decode(text, validate=True)

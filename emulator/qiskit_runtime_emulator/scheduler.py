@@ -1,50 +1,58 @@
-"""The job queue, the worker threads that execute jobs, and the tick that enforces deadlines.
+"""Which job runs next, on what, and for how long.
 
-Workers take jobs in submission order and run them through the executor
-(``executor.run_prepared``). Emulator-only knobs (``params.options.experimental.emulator``,
-read when the job is created) make behaviour testable: ``delay_seconds`` sleeps, interruptibly,
-before execution and ``fail`` makes the job fail with that reason. The tick thread ends jobs that
-run past their ``cost`` (``Cancelled - Ran too long``, reason code 1305) and applies session TTLs.
+Queued jobs wait in one queue per instance; when the execution backend (:mod:`.execution`; the
+local :class:`~.pool.ProcessPool` by default) has a free worker, the next job comes from the
+instance served least recently, so one tenant's backlog delays another tenant's first job by at
+most the job already running. A job is ``Running`` from the moment a worker takes it; the tick
+thread ends jobs that run past their ``cost`` (``Cancelled - Ran too long``, reason code 1305)
+by having the backend kill their worker, and applies session TTLs.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
 
+from .execution import ExecutionBackend, Outcome, Task
 from .store import JobRecord, Store
 
-__all__ = ["ResultCheck", "Scheduler"]
+__all__ = ["Scheduler"]
 
 log = logging.getLogger("qiskit_runtime_emulator.scheduler")
 
-ResultCheck = Callable[[Any], list[str]]
-"""Checks a result document against the spec: the list of violations (empty when valid)."""
-
 
 class Scheduler:
-    """A FIFO queue served by ``workers`` threads, plus a tick thread."""
+    """Per-instance queues served in turn, an execution backend, and a tick thread.
+
+    ``check_results`` has the backend check each result against the spec; a violation fails the
+    job when ``strict`` (it is logged either way). ``default_seed`` seeds the simulation of jobs
+    that do not set a seed of their own (None: random).
+    """
 
     def __init__(
         self,
         store: Store,
+        backend: ExecutionBackend,
         *,
-        workers: int = 2,
         tick_seconds: float = 0.05,
-        result_check: ResultCheck | None = None,
+        check_results: bool = True,
         strict: bool = True,
+        default_seed: int | None = None,
     ) -> None:
         self.store = store
-        self.workers = max(1, workers)
+        self.backend = backend
         self.tick_seconds = tick_seconds
-        self.result_check = result_check
+        self.check_results = check_results
         self.strict = strict
-        self._queue: deque[JobRecord] = deque()
+        self.default_seed = default_seed
+        self._queues: dict[str, deque[JobRecord]] = {}
+        self._last_served: dict[str, int] = {}
+        self._turn = 0
+        self._in_flight: dict[str, JobRecord] = {}
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -56,96 +64,121 @@ class Scheduler:
         if self._threads:
             return
         self._stop.clear()
-        for i in range(self.workers):
-            t = threading.Thread(target=self._work, name=f"emulator-worker-{i}", daemon=True)
+        self.backend.start()
+        for target, name in ((self._dispatch, "emulator-dispatch"), (self._tick, "emulator-tick")):
+            t = threading.Thread(target=target, name=name, daemon=True)
             t.start()
             self._threads.append(t)
-        t = threading.Thread(target=self._tick, name="emulator-tick", daemon=True)
-        t.start()
-        self._threads.append(t)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
-        # Wake jobs sleeping on the delay knob.
-        with self.store.lock:
-            for job in self.store.jobs.values():
-                if not job.final:
-                    job.cancel_event.set()
         deadline = time.monotonic() + timeout
         for t in self._threads:
             t.join(max(0.0, deadline - time.monotonic()))
         self._threads.clear()
+        self.backend.stop()
 
     # ------------------------------------------------------------------ queue
 
     def submit(self, job: JobRecord) -> None:
         with self._cond:
-            self._queue.append(job)
-            self._cond.notify()
+            self._queues.setdefault(job.instance_crn, deque()).append(job)
+            self._cond.notify_all()
 
-    def _next(self) -> JobRecord | None:
-        with self._cond:
-            while not self._queue and not self._stop.is_set():
-                self._cond.wait(0.5)
-            if self._stop.is_set():
-                return None
-            return self._queue.popleft()
+    def cancel(self, job: JobRecord) -> bool:
+        """Cancel a queued or running job (a running one is stopped); False if already final."""
+        if not self.store.cancel_job(job):
+            return False
+        self.backend.cancel(job.id)
+        return True
 
-    def _work(self) -> None:
-        while True:
-            job = self._next()
-            if job is None:
-                return
-            if not self.store.start_job(job):
-                continue  # cancelled while queued
+    def _next_job(self) -> JobRecord | None:
+        """The head of the queue of the instance served least recently (under the lock)."""
+        best: str | None = None
+        for crn, jobs in self._queues.items():
+            while jobs and jobs[0].final:  # cancelled while queued
+                jobs.popleft()
+            if not jobs:
+                continue
+            key = (self._last_served.get(crn, -1), jobs[0].seq)
+            if best is None or key < (self._last_served.get(best, -1), self._queues[best][0].seq):
+                best = crn
+        if best is None:
+            for crn in [c for c, jobs in self._queues.items() if not jobs]:
+                del self._queues[crn]
+            return None
+        self._turn += 1
+        self._last_served[best] = self._turn
+        return self._queues[best].popleft()
+
+    def _dispatch(self) -> None:
+        while not self._stop.is_set():
+            with self._cond:
+                job = None
+                if len(self._in_flight) < self.backend.capacity:
+                    job = self._next_job()
+                if job is None:
+                    self._cond.wait(0.5)
+                    continue
+                self._in_flight[job.id] = job
             try:
-                self._run(job)
-            except Exception as exc:  # never let a worker die
-                log.exception("job %s: unexpected error", job.id)
-                self.store.fail_job(job, f"Internal error of the emulator: {exc}", 1000)
-            finally:
-                with self._cond:
-                    self.executed += 1
+                self.backend.submit(self._task(job), self._starter(job), self._finisher(job))
+            except Exception as exc:
+                log.exception("job %s: the executor refused it", job.id)
+                self._done(job, Outcome(job.id, reason=f"Internal error: {exc}", reason_code=1000))
 
-    def _run(self, job: JobRecord) -> None:
-        from .executor import ExecutionError, run_prepared
+    def _task(self, job: JobRecord) -> Task:
+        prepared = job.prepared
+        if prepared is not None and prepared.seed is None and self.default_seed is not None:
+            prepared = replace(prepared, seed=self.default_seed)
+        return Task(
+            job_id=job.id,
+            prepared=prepared,
+            delay_seconds=job.delay_seconds,
+            fail_reason=job.fail_reason,
+            check_result=self.check_results,
+        )
 
-        if job.delay_seconds > 0 and job.cancel_event.wait(job.delay_seconds):
-            return  # cancelled or timed out while sleeping
-        if self._stop.is_set():
-            return
-        if job.fail_reason is not None:
-            self.store.fail_job(job, job.fail_reason, 1000)
-            return
-        t0 = time.perf_counter()
+    def _starter(self, job: JobRecord) -> Callable[[], bool]:
+        def on_start() -> bool:
+            return self.store.start_job(job)
+
+        return on_start
+
+    def _finisher(self, job: JobRecord) -> Callable[[Outcome], None]:
+        def on_done(outcome: Outcome) -> None:
+            self._done(job, outcome)
+
+        return on_done
+
+    def _done(self, job: JobRecord, outcome: Outcome) -> None:
         try:
-            # The result in the form the job asked for (params.support_qiskit).
-            doc = run_prepared(job.prepared)
-        except ExecutionError as exc:
-            self.store.fail_job(job, exc.reason, exc.reason_code)
+            self._record(job, outcome)
+        finally:
+            with self._cond:
+                self._in_flight.pop(job.id, None)
+                self.executed += 1
+                self._cond.notify_all()
+
+    def _record(self, job: JobRecord, outcome: Outcome) -> None:
+        if outcome.stopped:
+            return  # cancelled, or timed out: the store already says so
+        if outcome.failed:
+            self.store.fail_job(job, outcome.reason or "", outcome.reason_code)
             return
-        elapsed_ns = (time.perf_counter() - t0) * 1e9
-        if job.cancel_event.is_set():
-            return  # cancelled or timed out while running: the result is discarded
-        if (
-            job.cost > 0
-            and job.running_mono is not None
-            and time.monotonic() - job.running_mono > job.cost
-        ):
+        if job.deadline is not None and time.monotonic() > job.deadline:
             self.store.time_out_job(job)
             return
-        if self.result_check is not None:
-            violations = self.result_check(doc)
-            if violations:
-                msg = f"job {job.id}: result violates the spec: {'; '.join(violations[:3])}"
-                log.error(msg)
-                if self.strict:
-                    self.store.fail_job(job, msg, 1000)
-                    return
-        body = json.dumps(doc, separators=(",", ":")).encode()
-        self.store.complete_job(job, body, round(elapsed_ns))
+        if outcome.violations:
+            msg = f"job {job.id}: result violates the spec: {'; '.join(outcome.violations)}"
+            log.error(msg)
+            if self.strict:
+                self.store.fail_job(job, msg, 1000)
+                return
+        assert outcome.result is not None
+        self.store.complete_job(job, outcome.result, outcome.execution_ns)
 
     # ------------------------------------------------------------------ tick
 
@@ -153,7 +186,8 @@ class Scheduler:
         while not self._stop.wait(self.tick_seconds):
             try:
                 for job in self.store.overdue_jobs(time.monotonic()):
-                    self.store.time_out_job(job)
+                    if self.store.time_out_job(job):
+                        self.backend.cancel(job.id)
                 self.store.settle_sessions()
             except Exception:
                 log.exception("scheduler tick failed")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import socket
 import threading
 import time
@@ -22,14 +23,35 @@ import uvicorn
 from .app import EmulatorState, create_app
 from .auth import APIKEY_GRANT
 from .config import EmulatorConfig
+from .connections import ConnectionGuard, connection_cap, guarded_protocol, quiet_exception_handler
+from .execution import ExecutionBackend
 from .faults import FaultConfig
 from .store import Store
 
 __all__ = ["EmulatorServer"]
 
+_BELL = (
+    'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; '
+    "c = measure q;"
+)
+
+
+@functools.cache
+def _warm_validation() -> None:
+    """Import qiskit's parsers now (once per process) rather than on the first job; running
+    jobs is the worker processes' business."""
+    from .backends import BACKENDS
+    from .executor import validate_params
+
+    validate_params("sampler", {"pubs": [[_BELL]]}, BACKENDS["ibm_emulator_5q"])
+
 
 class EmulatorServer:
-    """One emulator: its own store, scheduler, credentials and fault settings."""
+    """One emulator: its own store, scheduler, credentials and fault settings.
+
+    Jobs run in ``config.workers`` local worker processes, or on ``backend`` when given (any
+    :class:`~.execution.ExecutionBackend`).
+    """
 
     def __init__(
         self,
@@ -37,16 +59,22 @@ class EmulatorServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        backend: ExecutionBackend | None = None,
     ) -> None:
         self.config: EmulatorConfig = config or EmulatorConfig()
         self.host = host
         self.port = port
-        self.state = EmulatorState(self.config)
+        self.state = EmulatorState(self.config, backend=backend)
         self.app = create_app(self.state)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self._error: BaseException | None = None
+        self.connections = ConnectionGuard(
+            cap=connection_cap(self.config.max_connections, self.config.workers),
+            header_timeout=self.config.header_timeout,
+            keep_alive_timeout=self.config.keep_alive_timeout,
+        )
 
     # ------------------------------------------------------------------ credentials, URLs
 
@@ -99,8 +127,17 @@ class EmulatorServer:
         self.state.faults.set(faults)
 
     def stats(self) -> dict[str, Any]:
-        """Jobs (by status), sessions, queue, requests served and injected faults by kind."""
-        return self.state.stats()
+        """Jobs (by status), sessions, queue, workers, connections, requests served and
+        injected faults by kind."""
+        out = self.state.stats()
+        guard = self.connections
+        out["connections"] = {
+            "open": len(guard.open),
+            "cap": guard.cap,
+            "evicted": guard.evicted,
+            "timed_out": guard.timed_out,
+        }
+        return out
 
     def calls(self) -> dict[tuple[str, str, int], int]:
         """Requests answered so far: ``(method, path template, status) -> count``.
@@ -138,9 +175,7 @@ class EmulatorServer:
         if self.running:
             return self
         with contextlib.suppress(ImportError):  # load qiskit now rather than on the first job
-            from .executor import warm_up
-
-            warm_up()
+            _warm_validation()
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         # proto=IPPROTO_TCP: asyncio then sets TCP_NODELAY on accepted connections (with proto 0
         # it does not, and Nagle plus delayed ACKs add ~40 ms to every keep-alive request).
@@ -153,19 +188,24 @@ class EmulatorServer:
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self.app,
+            http=guarded_protocol(self.connections),
             log_level="warning",
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=2,
-            timeout_keep_alive=30,
+            timeout_keep_alive=max(1, round(self.config.keep_alive_timeout)),
         )
         server = uvicorn.Server(config)
         self._server = server
         self.state.scheduler.start()
 
+        async def serve() -> None:
+            asyncio.get_running_loop().set_exception_handler(quiet_exception_handler())
+            await server.serve(sockets=[sock])
+
         def run() -> None:
             try:
-                asyncio.run(server.serve(sockets=[sock]))
+                asyncio.run(serve())
             except BaseException as exc:  # pragma: no cover - reported by start()
                 self._error = exc
 

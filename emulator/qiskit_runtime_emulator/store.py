@@ -1,11 +1,11 @@
 """Thread-safe in-memory store of sessions and jobs, and their state machines.
 
-Every mutation happens under one re-entrant lock (``Store.lock``); the scheduler's workers, its
-tick thread and the HTTP handlers all go through the methods here, so the job and session state
-machines live in one place:
+Every mutation happens under one re-entrant lock (``Store.lock``); the scheduler (its worker
+threads and tick thread) and the HTTP handlers all go through the methods here, so the job and
+session state machines live in one place:
 
 * job: ``Queued -> Running -> Completed | Failed | Cancelled`` (cancel while queued: never runs;
-  while running: the result is discarded; past its ``cost``: ``Cancelled`` with reason code 1305
+  while running: its worker is stopped; past its ``cost``: ``Cancelled`` with reason code 1305
   and top-level status ``Cancelled - Ran too long``);
 * session: ``open`` (no job yet) ``-> active`` (a job started) ``-> inactive`` (idle longer than
   ``interactive_ttl``) ``-> closed`` (``max_ttl`` reached, or not accepting jobs and nothing left
@@ -14,7 +14,6 @@ machines live in one place:
 
 from __future__ import annotations
 
-import random
 import secrets
 import string
 import threading
@@ -23,6 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from .text import log_text
 
 __all__ = [
     "FINAL_STATUSES",
@@ -98,14 +99,14 @@ class JobRecord:
     result: bytes | None = None
     result_read: bool = False
     logs: list[str] = field(default_factory=list)
-    cancel_event: threading.Event = field(default_factory=threading.Event)
 
     @property
     def final(self) -> bool:
         return self.status in FINAL_STATUSES
 
     def log(self, level: str, message: str, ts: float | None = None) -> None:
-        self.logs.append(f"{isoformat(ts or time.time())} {level:<7} {message}")
+        """Add a log line; ``message`` may come from the user: it stays on one line."""
+        self.logs.append(f"{isoformat(ts or time.time())} {level:<7} {log_text(message)}")
 
 
 @dataclass(eq=False)
@@ -146,12 +147,11 @@ class SessionRecord:
 class Store:
     """Jobs and sessions of all instances."""
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self) -> None:
         self.lock = threading.RLock()
         self.jobs: dict[str, JobRecord] = {}
         self.sessions: dict[str, SessionRecord] = {}
         self._seq = 0
-        self._rng: random.Random | None = random.Random(seed) if seed is not None else None
         self._on_session_close: list[Callable[[SessionRecord], None]] = []
         self.deleted_jobs = 0
         self.consumed: dict[str, float] = {}  # usage seconds per instance CRN
@@ -159,15 +159,13 @@ class Store:
     # ------------------------------------------------------------------ identifiers
 
     def new_id(self) -> str:
-        """A 20-character lowercase alphanumeric id, like IBM's (first character a letter)."""
+        """A 20-character lowercase alphanumeric id, like IBM's (first character a letter).
+
+        Always random (never seeded): an id must not repeat after a restart, or an old job
+        handle would read another job."""
         with self.lock:
-            if self._rng is not None:
-                chars = [self._rng.choice(_ID_ALPHABET) for _ in range(19)]
-                first = self._rng.choice(string.ascii_lowercase)
-            else:
-                chars = [secrets.choice(_ID_ALPHABET) for _ in range(19)]
-                first = secrets.choice(string.ascii_lowercase)
-            new = first + "".join(chars)
+            chars = [secrets.choice(_ID_ALPHABET) for _ in range(19)]
+            new = secrets.choice(string.ascii_lowercase) + "".join(chars)
             if new in self.jobs or new in self.sessions:
                 return self.new_id()
             return new
@@ -269,7 +267,6 @@ class Store:
             self.consumed[job.instance_crn] = (
                 self.consumed.get(job.instance_crn, 0.0) + job.usage_seconds
             )
-        job.cancel_event.set()
         job.prepared = None  # free memory; the params stay for GET
         session = self.sessions.get(job.session_id) if job.session_id else None
         if session is not None:

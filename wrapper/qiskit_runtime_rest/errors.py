@@ -29,6 +29,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestTooLargeError",
     "ResultDecodeError",
     "RuntimeRestError",
     "ServerError",
@@ -118,6 +119,11 @@ class APIError(RuntimeRestError):
 
 class BadRequestError(APIError):
     """400: the service rejected the request body or parameters."""
+
+
+class RequestTooLargeError(BadRequestError):
+    """413: the request body is larger than the service accepts (the message gives the limit);
+    a :class:`BadRequestError`, so retrying the same request cannot help."""
 
 
 class AuthenticationError(APIError):

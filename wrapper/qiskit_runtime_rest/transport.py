@@ -51,6 +51,7 @@ from qiskit_runtime_rest.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestTooLargeError,
     ServerError,
 )
 
@@ -108,6 +109,7 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    413: RequestTooLargeError,
     429: RateLimitError,
 }
 

@@ -55,6 +55,16 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 408:
+        response_408 = ErrorContainer.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 413:
+        response_413 = ErrorContainer.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 429:
         response_429 = ErrorContainer.from_dict(response.json())
 
