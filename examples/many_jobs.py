@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+from qiskit_runtime_emulator import EmulatorConfig
 from qiskit_runtime_rest import JobFailedError, Runtime
 
 # ISA for ibm_emulator_5q: a Bell pair on coupled qubits $0 and $1, measured
@@ -21,7 +22,8 @@ rz(pi/2) $1; sx $1; rz(pi/2) $1; meas[0] = measure $0; meas[1] = measure $1;"""
 
 def main(count: int = 12) -> dict[str, int]:
     outcomes = {"completed": 0, "failed": 0}
-    with Runtime.local() as rt, rt.batch("ibm_emulator_5q") as batch:
+    # test_knobs: this emulator honours options.experimental.emulator (the failing job below)
+    with Runtime.local(EmulatorConfig(test_knobs=True)) as rt, rt.batch("ibm_emulator_5q") as batch:
         sampler = batch.sampler()
         failing = sampler.with_options(experimental={"emulator": {"fail": "demo failure"}})
         jobs = [sampler.run([BELL], shots=200) for _ in range(count - 1)]

@@ -124,7 +124,7 @@ ISA_X = 'OPENQASM 3.0; include "stdgates.inc"; bit[1] c; x $0; c[0] = measure $0
 
 def test_least_busy_picks_the_shortest_queue(make_emulator: Any) -> None:
     # one worker: the first slow job runs, the others wait in their backends' queues
-    server = make_emulator(EmulatorConfig(workers=1))
+    server = make_emulator(EmulatorConfig(workers=1, test_knobs=True))
     slow = SamplerOptions(experimental={"emulator": {"delay_seconds": 5}})
     with connect(server) as rt:
         busy = [

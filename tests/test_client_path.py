@@ -72,7 +72,7 @@ def report(calls: Counter[Function]) -> str:
 
 def test_one_small_job_runs_few_wrapper_functions() -> None:
     with (
-        EmulatorServer(EmulatorConfig(workers=1)) as server,
+        EmulatorServer(EmulatorConfig(workers=1, test_knobs=True)) as server,
         connect(server) as rt,
     ):
         sampler = rt.sampler("ibm_emulator_5q")

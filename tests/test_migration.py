@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from qiskit_runtime_emulator.config import EmulatorConfig
 from qiskit_runtime_emulator.server import EmulatorServer
 from qiskit_runtime_rest import (
     APIConnectionError,
@@ -52,7 +53,7 @@ IDLE_ISA = 'OPENQASM 3.0; include "stdgates.inc"; rz(0) $0;'
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as srv:
+    with EmulatorServer(EmulatorConfig(test_knobs=True)) as srv:
         yield srv
 
 
