@@ -448,7 +448,8 @@ class Runtime(_RuntimeBase):
             say (``token`` is still required, to resolve the account).
         verify: TLS verification: a bool or a CA bundle path.
         proxies: one proxy URL, or ``{pattern: proxy URL}`` (qiskit-ibm-runtime's form too).
-        name, filename: which saved account, in which file.
+        name: which saved account (by default, the default one).
+        filename: the saved-account file (default ``~/.qiskit/qiskit-ibm.json``).
         timeout: a :class:`Timeouts`, or seconds for each request (and each read and write).
         retry: the :class:`RetryPolicy` of transient failures.
         api_version: the ``IBM-API-Version`` header (None to leave it out).
@@ -456,8 +457,10 @@ class Runtime(_RuntimeBase):
         transport: an ``httpx.BaseTransport`` replacing the network (tests).
         max_concurrency: AsyncRuntime only: requests in flight at once (default 16); more
             concurrent calls wait their turn.
-        clock, sleep: the monotonic clock and the sleep (a coroutine function for AsyncRuntime)
-            that waits, polls, backoffs and deadlines use; replaceable in tests and simulations.
+        clock: the monotonic clock that waits, polls, backoffs and deadlines read;
+            replaceable in tests and simulations.
+        sleep: the sleep of waits, polls and backoffs (a coroutine function for AsyncRuntime);
+            replaceable in tests and simulations.
     """
 
     def _connect(
