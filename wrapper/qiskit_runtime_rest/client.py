@@ -45,6 +45,7 @@ from qiskit_runtime_rest.backends import (
     AsyncBackend,
     Backend,
     BackendFilters,
+    backend_infos,
     least_busy_candidates,
     no_backend,
     select,
@@ -75,6 +76,7 @@ from qiskit_runtime_rest.transport import (
 from qiskit_runtime_rest.views import (
     ApiVersion,
     BackendConfiguration,
+    BackendInfo,
     BackendProperties,
     BackendStatus,
     InstanceUsage,
@@ -749,6 +751,16 @@ class Runtime(_RuntimeBase):
             raise no_backend(spec)
         return self.backend(names[0])
 
+    def backend_list(self, min_num_qubits: int | None = None) -> list[BackendInfo]:
+        """The backends of this instance as one ``GET /backends`` lists them (name, status,
+        qubits, queue length, simulator), in the service's order: a summary in one request,
+        where :meth:`backends` fetches each backend's configuration.
+
+        Raises:
+            ValidationError: for a bad ``min_num_qubits``.
+        """
+        return backend_infos(self._engine.send(ops.list_backends()), min_num_qubits)
+
     def backend_status(self, name: str) -> BackendStatus:
         """The status of backend ``name`` (``rt.backend(name).status()`` without the handle).
 
@@ -1100,6 +1112,15 @@ class AsyncRuntime(_RuntimeBase):
         if not names:
             raise no_backend(spec)
         return await self.backend(names[0])
+
+    async def backend_list(self, min_num_qubits: int | None = None) -> list[BackendInfo]:
+        """The backends of this instance as ``GET /backends`` lists them (see
+        :meth:`Runtime.backend_list`).
+
+        Raises:
+            ValidationError: for a bad ``min_num_qubits``.
+        """
+        return backend_infos(await self._engine.send(ops.list_backends()), min_num_qubits)
 
     async def backend_status(self, name: str) -> BackendStatus:
         """The status of backend ``name``.
