@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -36,7 +35,9 @@ def main(argv: list[str]) -> int:
             cmd += ["--site-dir", args.site_dir]
     else:
         cmd = [*mkdocs, "serve", "--strict", "--dev-addr", f"127.0.0.1:{args.port}"]
-    return subprocess.call(cmd, cwd=ROOT, env=env)
+    os.chdir(ROOT)
+    # Become mkdocs (no child process): Ctrl+C and signals reach the server itself.
+    os.execve(sys.executable, cmd, env)
 
 
 if __name__ == "__main__":
