@@ -147,3 +147,16 @@ class AttrsFields(FieldzExtension):
             except (ImportError, TypeError):
                 continue  # not importable here, or not a dataclass-like
             self._inject_fields(obj, runtime_obj)
+
+
+class QuietDunders(griffe.Extension):
+    """Leave undocumented special methods (``__enter__``, ``__repr__``, ``__eq__``...) out of
+    the reference: griffe counts them as public, but they only repeat what the prose says
+    (``with`` blocks, reprs). A special method with a docstring of its own stays."""
+
+    def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
+        for obj in _walk(pkg):
+            name = obj.name
+            special = name.startswith("__") and name.endswith("__") and name != "__init__"
+            if special and obj.docstring is None and not obj.is_module:
+                obj.public = False
