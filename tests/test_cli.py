@@ -155,8 +155,9 @@ def test_backends(run: Run) -> None:
     assert {"ibm_emulator_27q", "ibm_emulator_127q"} <= set(rows)
 
     listed = json.loads(ok(run("backends", "--min-qubits", "100", "--json")))
-    assert [b["name"] for b in listed] == ["ibm_emulator_127q"]
-    assert listed[0]["num_qubits"] == 127 and listed[0]["status"] == "online"
+    assert "ibm_emulator_127q" in [b["name"] for b in listed]
+    assert BACKEND not in [b["name"] for b in listed]
+    assert all(b["num_qubits"] >= 100 and b["status"] == "online" for b in listed)
 
 
 def test_usage(run: Run, emulator: EmulatorServer) -> None:

@@ -44,7 +44,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "guides/many-jobs.md": ("6 1", "failed: on purpose", "[10, 20, 30, 40]", "6 done, 1 failed"),
     "guides/connecting.md": ("environment", "saved account 'emulator' True", "0o600", "42.0"),
     "guides/emulator.md": ("ibm_emulator_5q", "True"),
-    "guides/regenerating.md": ("['ibm_emulator_5q', 'ibm_emulator_27q', 'ibm_emulator_127q']",),
+    "guides/regenerating.md": ("['ibm_emulator_5q', 'ibm_emulator_27q', 'ibm_emulator_127q'",),
     # the ISA path, options, many jobs with progress and listings (issue 16)
     "migration.md": (
         "Backend(name='ibm_emulator_5q', num_qubits=5)\n1\n" + str(["Completed"] * 4),
