@@ -10,7 +10,7 @@ the same run on the same machine:
   the decoded result, alternating sides; the median is reported.
 * **Same emulator.** Both clients against one emulator in its own process (so ``process_time``
   of this process is client work only): ours with the SDK, the official client set up as in the
-  README's "Use the emulator with qiskit-ibm-runtime" section (``IAM_URL``,
+  guide "The official client on the emulator", docs/guides/official-client.md (``IAM_URL``,
   ``QISKIT_FUNCTIONS_EXPERIMENTAL=1``, the emulator's ``/experimental/api/v1`` URL). Same circuit
   (the Bell circuit transpiled once for the backend; ours receives it as the OpenQASM 3 text of
   that ISA circuit, the official client as the ``QuantumCircuit``, which it serialises per job),

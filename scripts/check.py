@@ -1,6 +1,6 @@
 """Run every quality gate of the project, in order, and fail if any fails.
 
-    python scripts/check.py            # ruff, format, spec, drift, mypy, pytest
+    python scripts/check.py            # ruff, format, spec, drift, mypy, docs, pytest
     python scripts/check.py -- -k seed # extra arguments after -- go to pytest
 
 This is the README's test command and what .ci/run calls.
@@ -24,6 +24,7 @@ def gates(pytest_args: list[str]) -> list[tuple[str, list[str]]]:
         ("spec validation", [PY, "-m", "openapi_spec_validator", "spec/qiskit-runtime.yaml"]),
         ("generated-code drift", [PY, "scripts/regenerate.py", "--check"]),
         ("mypy (strict)", [PY, "-m", "mypy", "wrapper/", "emulator/"]),
+        ("docs build (warnings are errors)", [PY, "scripts/docs.py", "build"]),
         ("pytest", [PY, "-m", "pytest", "-q", *pytest_args]),
     ]
 

@@ -29,8 +29,25 @@ def test_import_loads_no_heavy_module() -> None:
         "pydantic",
         "qiskit_runtime_emulator",
         "qiskit_runtime_api",
+        "click",  # the command line's library, imported only by qiskit_runtime_rest.cli
     ]
     code = f"import sys, qiskit_runtime_rest\nprint([m for m in {heavy!r} if m in sys.modules])"
+    assert _run(code) == "[]"
+
+
+def test_cli_help_loads_neither_the_client_nor_numpy() -> None:
+    """``qiskit-runtime-rest --help`` answers without httpx, numpy, rich or the generated client
+    (the start-up figure of scripts/bench_startup.py measures it)."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from qiskit_runtime_rest.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    code = main(['--help'])\n"
+        "assert code == 0 and 'Commands:' in out.getvalue()\n"
+        "heavy = ('httpx', 'numpy', 'rich', 'qiskit', 'qiskit_runtime_api',\n"
+        "         'qiskit_runtime_emulator')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
     assert _run(code) == "[]"
 
 
@@ -86,24 +103,40 @@ def _wrapper_imports() -> dict[str, set[str]]:
     """Which wrapper modules each wrapper module imports, anywhere in it (module level, inside
     functions, under ``TYPE_CHECKING``)."""
     package = Path(qiskit_runtime_rest.__file__).parent
-    modules = {p.stem for p in package.glob("*.py")}
+    files: dict[str, Path] = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).with_suffix("").parts
+        if len(parts) > 1 and parts[-1] == "__init__":  # a subpackage: cli/__init__.py -> cli
+            parts = parts[:-1]
+        files[".".join(parts)] = path
+    modules = set(files)
+
+    def module_of(dotted: list[str]) -> str:
+        # qiskit_runtime_rest.cli.app -> "cli.app"; a name inside a module -> that module
+        for end in range(len(dotted), 0, -1):
+            if ".".join(dotted[:end]) in modules:
+                return ".".join(dotted[:end])
+        return "__init__"
+
     graph: dict[str, set[str]] = {}
-    for name in modules:
+    for name, path in files.items():
         edges: set[str] = set()
-        for node in ast.walk(ast.parse((package / f"{name}.py").read_text())):
+        for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 parts = node.module.split(".")
                 if parts[0] != "qiskit_runtime_rest":
                     continue
-                if len(parts) > 1:
-                    edges.add(parts[1])
-                else:  # from qiskit_runtime_rest import x: a module, or a name of the package
-                    edges |= {a.name if a.name in modules else "__init__" for a in node.names}
+                base = parts[1:]
+                # from qiskit_runtime_rest[.pkg] import x: a module x, or a name of the package
+                edges |= {
+                    module_of([*base, a.name]) if base or a.name in modules else "__init__"
+                    for a in node.names
+                }
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     parts = alias.name.split(".")
                     if parts[0] == "qiskit_runtime_rest":
-                        edges.add(parts[1] if len(parts) > 1 else "__init__")
+                        edges.add(module_of(parts[1:]))
         graph[name] = edges - {name}
     return graph
 
@@ -134,5 +167,6 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_wrapper_has_no_import_cycle() -> None:
     graph = _wrapper_imports()
     assert "errors" in graph["transport"]  # the graph is really read
+    assert "cli.output" in graph["cli.app"]  # subpackages included
     assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
     assert _cycle({**graph, "errors": {"transport"}}) is not None  # and a cycle is found

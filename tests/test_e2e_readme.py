@@ -1,4 +1,5 @@
-"""The README's "Quick start" snippets and the demo script really run (against the emulator)."""
+"""The README's "Quick start" snippets and the demo script really run (against the emulator), and
+the sections the docs site includes from the README are where it includes them from."""
 
 from __future__ import annotations
 
@@ -65,28 +66,22 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command.replace("pip install -e", "pip install -q -e") in ci
 
 
-def migration_snippets() -> list[str]:
+def test_migration_table_is_single_sourced() -> None:
+    """The "Coming from qiskit-ibm-runtime" table lives in the README, and the docs site's
+    migration page includes it (docs/migration.md, whose snippets tests/test_docs.py runs)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("\n## Coming from qiskit-ibm-runtime\n", 1)[1]
-    section = re.split(r"\n## (?!#)", section, maxsplit=1)[0]
-    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert "| `service.least_busy(min_num_qubits=5)` | `rt.least_busy(min_num_qubits=5)`" in section
+    assert "<!-- --8<-- [start:migration] -->" in section
+    page = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
+    assert '--8<-- "README.md:migration"' in page
+    assert "| qiskit-ibm-runtime |" not in page  # not a second copy
 
 
-def test_migration_section_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    """The "Coming from qiskit-ibm-runtime" snippets: backends, the ISA path, options, many
-    jobs with progress, listings (issue 16)."""
+def test_docs_include_the_readme_commands_and_tour() -> None:
+    page = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "| `service.least_busy(min_num_qubits=5)` | `rt.least_busy(min_num_qubits=5)`" in text
-    snippets = migration_snippets()
-    assert len(snippets) == 2
-    namespace: dict[str, Any] = {"__name__": "readme"}
-    for snippet in snippets:
-        exec(compile(snippet, "README.md", "exec"), namespace)
-    captured = capsys.readouterr()
-    lines = captured.out.splitlines()
-    assert lines[0] == "Backend(name='ibm_emulator_5q', num_qubits=5)"
-    assert lines[1] == "1"
-    assert lines[2] == str(["Completed"] * 4)
-    assert lines[-1] == "True"
-    assert "4/4" in captured.err and "4 done, 0 failed" in captured.err
-    assert namespace["rt"].emulator is None
+    for name in ("two-commands", "quick-start"):
+        assert f'--8<-- "README.md:{name}"' in page
+        assert f"<!-- --8<-- [start:{name}] -->" in text
+        assert f"<!-- --8<-- [end:{name}] -->" in text

@@ -1,8 +1,10 @@
 """``qiskit-runtime-emulator serve``: run the emulator in the foreground.
 
+```
 qiskit-runtime-emulator serve [--host 127.0.0.1] [--port 8000] [--config FILE] [--workers N]
                               [--seed N] [--rate-limit N] [--test-knobs] [--strict]
 python -m qiskit_runtime_emulator serve ...
+```
 """
 
 from __future__ import annotations

@@ -125,7 +125,8 @@ class EmulatorConfig:
     Execution: ``workers`` worker processes run jobs, each with at most ``worker_memory_mb`` MiB
     of address space (None: no cap).
 
-    Admission limits, checked before any work (the README lists each with its message):
+    Admission limits, checked before any work (the emulator guide, ``docs/guides/emulator.md``,
+    lists each with its message):
     ``max_request_bytes`` (413), ``max_json_depth``, ``max_json_containers`` (arrays and
     objects in a body), ``max_circuit_bytes`` (OpenQASM 2 text or decompressed QPY, per
     circuit), ``max_qasm3_bytes`` (OpenQASM 3 text, per job: its parser

@@ -47,6 +47,7 @@ __all__ = [
     "resolve_account",
     "save_account",
     "select_saved_account",
+    "set_default_account",
 ]
 
 CHANNELS = ("ibm_quantum_platform", "ibm_cloud", "legacy")
@@ -354,6 +355,30 @@ def save_account(
                     )
                 del account["is_default_account"]
     data[name] = entry
+    _write_private(path, json.dumps(data, sort_keys=True, indent=4))
+    return path
+
+
+def set_default_account(name: str, filename: str | os.PathLike[str] | None = None) -> Path:
+    """Make the saved account ``name`` the default one (``is_default_account``, the account that
+    ``Runtime()`` and qiskit-ibm-runtime read when no name is given), and no other; return the
+    file's path. The file keeps its format and mode 0600.
+
+    Raises:
+        ValidationError: no account of that name in the file, or an unreadable file.
+    """
+    path = Path(os.path.expanduser(os.fspath(filename))) if filename else default_accounts_file()
+    accounts = read_accounts_file(path)
+    if name not in accounts:
+        known = ", ".join(sorted(accounts)) or "none"
+        raise ValidationError(f"no saved account named {name!r} in {path} (saved: {known})")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    for key, account in data.items():
+        if isinstance(account, dict):
+            if key == name:
+                account["is_default_account"] = True
+            else:
+                account.pop("is_default_account", None)
     _write_private(path, json.dumps(data, sort_keys=True, indent=4))
     return path
 

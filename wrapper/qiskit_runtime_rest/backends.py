@@ -38,6 +38,7 @@ __all__ = [
     "AsyncBackend",
     "Backend",
     "BackendFilters",
+    "backend_infos",
     "build_target",
     "least_busy_candidates",
     "no_backend",
@@ -285,12 +286,23 @@ class BackendFilters:
         )
 
 
+def backend_infos(listing: BackendList, min_num_qubits: int | None = None) -> list[BackendInfo]:
+    """The listed backends as views, those with fewer than ``min_num_qubits`` left out.
+
+    Raises:
+        ValidationError: for a bad ``min_num_qubits``.
+    """
+    if min_num_qubits is not None:
+        BackendFilters(min_num_qubits=min_num_qubits)  # validates it
+    infos = [BackendInfo._from_model(d) for d in listing.devices]
+    if min_num_qubits:
+        infos = [i for i in infos if (i.num_qubits or 0) >= min_num_qubits]
+    return infos
+
+
 def least_busy_candidates(listing: BackendList, min_num_qubits: int | None) -> list[str]:
     """Online backends with enough qubits, shortest queue first (the official client's rule)."""
-    infos = [BackendInfo._from_model(d) for d in listing.devices]
-    online = [i for i in infos if i.status == "online"]
-    if min_num_qubits:
-        online = [i for i in online if (i.num_qubits or 0) >= min_num_qubits]
+    online = [i for i in backend_infos(listing, min_num_qubits) if i.status == "online"]
     return [i.name for i in sorted(online, key=lambda i: i.queue_length)]
 
 

@@ -45,6 +45,7 @@ from qiskit_runtime_rest.backends import (
     AsyncBackend,
     Backend,
     BackendFilters,
+    backend_infos,
     least_busy_candidates,
     no_backend,
     select,
@@ -75,6 +76,7 @@ from qiskit_runtime_rest.transport import (
 from qiskit_runtime_rest.views import (
     ApiVersion,
     BackendConfiguration,
+    BackendInfo,
     BackendProperties,
     BackendStatus,
     InstanceUsage,
@@ -448,7 +450,8 @@ class Runtime(_RuntimeBase):
             say (``token`` is still required, to resolve the account).
         verify: TLS verification: a bool or a CA bundle path.
         proxies: one proxy URL, or ``{pattern: proxy URL}`` (qiskit-ibm-runtime's form too).
-        name, filename: which saved account, in which file.
+        name: which saved account (by default, the default one).
+        filename: the saved-account file (default ``~/.qiskit/qiskit-ibm.json``).
         timeout: a :class:`Timeouts`, or seconds for each request (and each read and write).
         retry: the :class:`RetryPolicy` of transient failures.
         api_version: the ``IBM-API-Version`` header (None to leave it out).
@@ -456,8 +459,10 @@ class Runtime(_RuntimeBase):
         transport: an ``httpx.BaseTransport`` replacing the network (tests).
         max_concurrency: AsyncRuntime only: requests in flight at once (default 16); more
             concurrent calls wait their turn.
-        clock, sleep: the monotonic clock and the sleep (a coroutine function for AsyncRuntime)
-            that waits, polls, backoffs and deadlines use; replaceable in tests and simulations.
+        clock: the monotonic clock that waits, polls, backoffs and deadlines read;
+            replaceable in tests and simulations.
+        sleep: the sleep of waits, polls and backoffs (a coroutine function for AsyncRuntime);
+            replaceable in tests and simulations.
     """
 
     def _connect(
@@ -745,6 +750,16 @@ class Runtime(_RuntimeBase):
         if not names:
             raise no_backend(spec)
         return self.backend(names[0])
+
+    def backend_list(self, min_num_qubits: int | None = None) -> list[BackendInfo]:
+        """The backends of this instance as one ``GET /backends`` lists them (name, status,
+        qubits, queue length, simulator), in the service's order: a summary in one request,
+        where :meth:`backends` fetches each backend's configuration.
+
+        Raises:
+            ValidationError: for a bad ``min_num_qubits``.
+        """
+        return backend_infos(self._engine.send(ops.list_backends()), min_num_qubits)
 
     def backend_status(self, name: str) -> BackendStatus:
         """The status of backend ``name`` (``rt.backend(name).status()`` without the handle).
@@ -1097,6 +1112,15 @@ class AsyncRuntime(_RuntimeBase):
         if not names:
             raise no_backend(spec)
         return await self.backend(names[0])
+
+    async def backend_list(self, min_num_qubits: int | None = None) -> list[BackendInfo]:
+        """The backends of this instance as ``GET /backends`` lists them (see
+        :meth:`Runtime.backend_list`).
+
+        Raises:
+            ValidationError: for a bad ``min_num_qubits``.
+        """
+        return backend_infos(await self._engine.send(ops.list_backends()), min_num_qubits)
 
     async def backend_status(self, name: str) -> BackendStatus:
         """The status of backend ``name``.

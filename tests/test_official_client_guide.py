@@ -1,4 +1,5 @@
-"""The README's "Use the emulator with qiskit-ibm-runtime" section is right and its snippet runs.
+"""The guide "The official client on the emulator" (docs/guides/official-client.md) is right and
+its snippet runs.
 
 The snippet is run as written against an in-process emulator, with only the port changed, so the
 docs cannot rot; the values it uses must be the ones ``qiskit-runtime-emulator serve`` prints.
@@ -18,16 +19,13 @@ from qiskit_runtime_emulator.cli import banner, build_parser
 from qiskit_runtime_emulator.server import EmulatorServer
 
 ROOT = Path(__file__).resolve().parents[1]
-TITLE = "Use the emulator with qiskit-ibm-runtime"
+GUIDE = ROOT / "docs" / "guides" / "official-client.md"
 INSTALL = '.venv/bin/python -m pip install -e ".[local,qiskit]"'
 DEFAULT_HOST = "127.0.0.1:8000"
 
 
 def section() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"\n## {TITLE}\n" in text
-    body = text.split(f"\n## {TITLE}\n", 1)[1]
-    return re.split(r"\n## (?!#)", body, maxsplit=1)[0]
+    return GUIDE.read_text(encoding="utf-8")
 
 
 def snippet() -> str:
@@ -80,10 +78,10 @@ def test_snippet_runs_against_the_emulator(
     code = snippet().replace(DEFAULT_HOST, f"{emulator.host}:{emulator.port}")
     assert code != snippet()
     before = emulator.calls()
-    namespace: dict[str, Any] = {"__name__": "readme"}
+    namespace: dict[str, Any] = {"__name__": "guide"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # SamplerV2/EstimatorV2 in 0.51
-        exec(compile(code, "README.md", "exec"), namespace)
+        exec(compile(code, str(GUIDE), "exec"), namespace)
 
     lines = capsys.readouterr().out.strip().splitlines()
     counts = ast.literal_eval(lines[0])
