@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import io
 import zlib
 from collections.abc import Callable, Iterator
@@ -18,8 +19,11 @@ import numpy as np
 import pytest
 from qiskit import QuantumCircuit, qpy
 from qiskit_runtime_emulator import quantum_programs
+from qiskit_runtime_emulator.backends import get_backend
 from qiskit_runtime_emulator.config import EmulatorConfig
+from qiskit_runtime_emulator.execution import Task
 from qiskit_runtime_emulator.server import EmulatorServer
+from qiskit_runtime_emulator.worker import run_task
 
 from tests import executor_data
 from tests.conftest import EmulatorClient, client_for
@@ -158,6 +162,13 @@ def test_circuit_sizes_qubits_and_classical_bits_are_limited(
     big.measure(0, 0)
     message = refused(limited_api, program_body(qpy_circuits(big)))
     assert "max_circuit_bytes" in message and "circuits.b64_data" in message
+    bomb = {  # 30 KiB of body that would inflate to 30 MiB: counted up to the limit, refused
+        "b64_data": base64.b64encode(zlib.compress(b"QISKIT" + bytes(30 << 20), 9)).decode(),
+        "qpy_version": qpy.QPY_VERSION,
+        "num_programs": 1,
+    }
+    message = refused(limited_api, program_body(bomb))
+    assert "inflates to more than 2048 bytes" in message
     bits = QuantumCircuit(1, 12)
     bits.measure(0, 0)
     message = refused(limited_api, program_body(qpy_circuits(bits)))
@@ -256,3 +267,16 @@ def test_results_carry_numpy_shaped_registers(api: EmulatorClient) -> None:
         bitorder="little",
     )[: 2 * 3 * 30 * 2].reshape(2, 3, 30, 2)
     assert np.all(bits[..., 0] == bits[..., 1])
+
+
+def test_the_worker_checks_executor_results_against_their_schema() -> None:
+    """What a worker does with an executor job: ``QuantumProgramResult`` is the schema its
+    result is checked against (in strict mode a violation fails the job)."""
+    prepared = quantum_programs.validate_program(
+        program_body([BELL], shots=5)["params"], get_backend(BACKEND)
+    )
+    outcome = run_task(Task("job-1", prepared))
+    assert outcome.result is not None and outcome.violations == ()
+    broken = dataclasses.replace(prepared, semantic_role=5)  # not a string: breaks the schema
+    outcome = run_task(Task("job-2", broken))
+    assert outcome.violations and "5 is not of type" in outcome.violations[0]

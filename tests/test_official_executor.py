@@ -53,7 +53,6 @@ from qiskit_runtime_emulator.server import EmulatorServer
 pytestmark = pytest.mark.filterwarnings(
     # qiskit-mitigation's ZNE fit warns when noiseless data has zero standard errors.
     "ignore:No positive, finite standard errors:UserWarning",
-    "ignore::RuntimeWarning",
 )
 
 BACKEND = "ibm_emulator_5q"

@@ -10,6 +10,8 @@ Three stages, each cheaper than what it protects:
   bounds of the bindings and executions that the parameter values' shapes imply;
   :func:`admit_params` before any circuit is parsed: includes (standard headers only), register
   sizes against the backend, OpenQASM text sizes, QPY payload sizes once inflated.
+* :func:`admit_program_qpy` (executor jobs, off the event loop): the inflated size of the QPY
+  file, before it is loaded;
 * :func:`admit_prepared` on the parsed job, before it is queued: exact bindings and executions,
   classical bits, ``for``-loop iterations and an estimate of the result's size.
 
@@ -56,6 +58,7 @@ __all__ = [
     "admit_counts",
     "admit_params",
     "admit_prepared",
+    "admit_program_qpy",
     "check_json_shape",
     "json_depth",
     "json_shape",
@@ -70,6 +73,7 @@ _DRAIN_BYTES = 1 << 30
 """A refused body is read (and dropped) up to this size, so that the client, which sends its
 whole body before it reads the answer, gets the 413 rather than a reset connection."""
 _DEFAULT_SHOTS = 4096
+_INFLATE_CHUNK = 1 << 20
 
 
 def _invalid(message: str) -> ApiError:
@@ -565,33 +569,16 @@ def _admit_program_counts(params: Any, config: EmulatorConfig) -> None:
 def _admit_program_circuits(
     params: Any, backend: FakeBackend, config: EmulatorConfig
 ) -> ParamsInfo:
-    """:func:`admit_params` for an executor job: its OpenQASM texts like PUB circuits, its QPY
-    file against ``max_circuit_bytes`` for each circuit it declares (or item it serves)."""
+    """:func:`admit_params` for an executor job: its OpenQASM texts like PUB circuits. (Its QPY
+    file is measured by :func:`admit_program_qpy`, off the event loop.)"""
     program = _program_node(params)
     circuits = program.get("circuits") if program is not None else None
     if program is None or not isinstance(circuits, Mapping):
         return ParamsInfo()
-    where = f"{_PROGRAM}.circuits"
-    if "b64_data" in circuits:
-        items = program.get("items")
-        declared = circuits.get("num_programs")
-        count = max(
-            len(items) if isinstance(items, list) else 1,
-            declared if isinstance(declared, int) and not isinstance(declared, bool) else 1,
-            1,
-        )
-        limit = config.max_circuit_bytes * count
-        size = _qpy_size(circuits.get("b64_data"), limit)
-        if size > limit:
-            raise _invalid(
-                f"{where}.b64_data: the QPY file of {count} circuit(s) inflates to more than "
-                f"{limit} bytes; the limit (max_circuit_bytes) is {config.max_circuit_bytes} "
-                f"bytes ({_size(config.max_circuit_bytes)}) per circuit"
-            )
-        return ParamsInfo(qpy_bytes=size)
     texts = circuits.get("data")
-    if not isinstance(texts, list):
+    if "b64_data" in circuits or not isinstance(texts, list):
         return ParamsInfo()
+    where = f"{_PROGRAM}.circuits"
     qasm3_bytes = 0
     for i, text in enumerate(texts):
         if isinstance(text, str):
@@ -605,6 +592,44 @@ def _admit_program_circuits(
             f"({_size(config.max_qasm3_bytes)}). Send large circuits as QPY"
         )
     return ParamsInfo(qasm3_bytes=qasm3_bytes)
+
+
+def admit_program_qpy(params: Any, config: EmulatorConfig) -> None:
+    """Check an executor job's QPY file, once inflated, against ``max_circuit_bytes`` for each
+    of the program's items (a file holds one circuit per item), before it is loaded. The file is
+    inflated in pieces and counted, never held, and only up to the limit: a small body that
+    inflates to gigabytes costs what the limit allows. Raises ``ApiError(400)``."""
+    from .quantum_programs import MAX_QPY_BYTES
+
+    program = _program_node(params)
+    circuits = program.get("circuits") if program is not None else None
+    if program is None or not isinstance(circuits, Mapping):
+        return
+    payload = circuits.get("b64_data")
+    items = program.get("items")
+    count = max(len(items) if isinstance(items, list) else 0, 1)
+    limit = min(config.max_circuit_bytes * count, MAX_QPY_BYTES)
+    if not isinstance(payload, str):
+        return
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        return  # the executor names the problem
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        chunk = inflater.decompress(raw, _INFLATE_CHUNK)
+        while chunk and size <= limit:
+            size += len(chunk)
+            chunk = inflater.decompress(inflater.unconsumed_tail, _INFLATE_CHUNK)
+    except zlib.error:
+        return
+    if size > limit:
+        raise _invalid(
+            f"{_PROGRAM}.circuits.b64_data: the QPY file of {count} circuit(s) inflates to more "
+            f"than {limit} bytes; the limit (max_circuit_bytes) is {config.max_circuit_bytes} "
+            f"bytes ({_size(config.max_circuit_bytes)}) per circuit"
+        )
 
 
 def _output_bytes(spec: Any) -> float:

@@ -31,7 +31,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .admission import BodyGuard, admit_counts, admit_params, admit_prepared, check_json_shape
+from .admission import (
+    BodyGuard,
+    admit_counts,
+    admit_params,
+    admit_prepared,
+    admit_program_qpy,
+    check_json_shape,
+)
 from .auth import Authenticator, IamError, Principal
 from .backends import BACKENDS, FakeBackend
 from .config import EmulatorConfig
@@ -799,6 +806,7 @@ def _prepare(
     if program_id == "executor":
         from .quantum_programs import validate_program
 
+        admit_program_qpy(params, config)
         program = validate_program(params, backend, in_session=in_session)
         prepared, circuits = program, program.circuits
     else:
