@@ -221,8 +221,10 @@ def _no_spec_violations(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
-    """No QISKIT_IBM_* / IAM_URL variables, and a HOME without saved accounts."""
-    for var in _ENV_VARS:
-        monkeypatch.delenv(var, raising=False)
+    """No QISKIT_IBM_* / IAM_URL variables, and a HOME without saved accounts; variables the
+    test sets (as a documentation page may, for qiskit-ibm-runtime) are undone after it."""
+    for var in (*_ENV_VARS, "QISKIT_FUNCTIONS_EXPERIMENTAL"):
+        monkeypatch.setenv(var, "")  # recorded first, so that the original state is restored
+        monkeypatch.delenv(var)
     monkeypatch.setenv("HOME", str(tmp_path))
     yield

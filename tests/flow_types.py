@@ -15,6 +15,7 @@ from qiskit_runtime_api.models import (
     BackendProperties,
     BackendStatus,
     CreateSessionRequest,
+    ExecutorJobRequest,
     InstanceUsage,
     JobCreateResponse,
     JobList,
@@ -40,6 +41,7 @@ from qiskit_runtime_rest.jobs import (
     wait_flow,
 )
 from qiskit_runtime_rest.primitives import Submitted, submit_flow
+from qiskit_runtime_rest.programs import QuantumProgramResult, decode_program_result
 from qiskit_runtime_rest.results import PrimitiveResult
 from qiskit_runtime_rest.retry import RetryPolicy
 
@@ -78,14 +80,18 @@ def operation_steps(body: SamplerJobRequest) -> Flow[None]:
     assert_type((yield from Sleep(1.0)), None)
 
 
-def flow_steps(body: SamplerJobRequest, pacer: Pacer) -> Flow[None]:
+def flow_steps(body: SamplerJobRequest, program: ExecutorJobRequest, pacer: Pacer) -> Flow[None]:
     """Each flow, as a step of a larger flow (``yield from``)."""
     submitted = yield from submit_flow(body, "tag", RetryPolicy(), pacer.clock, None)
+    assert_type(submitted, Submitted)
+    submitted = yield from submit_flow(program, "tag", RetryPolicy(), pacer.clock, None)
     assert_type(submitted, Submitted)
     model = yield from wait_flow("j", pacer)
     assert_type(model, JobModel)
     result = yield from result_flow("j", pacer, 0.2)
     assert_type(result, PrimitiveResult)
+    decoded = yield from result_flow("j", pacer, 0.2, None, decode_program_result)
+    assert_type(decoded, QuantumProgramResult)
     statuses = yield from wait_all_flow(["j"], pacer)
     assert_type(statuses, list[str])
     tags = yield from tags_flow("j")

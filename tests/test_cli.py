@@ -268,6 +268,21 @@ def test_result_for_people_and_for_scripts(run: Run, rt: Runtime) -> None:
     assert "no classical register" in failed(run("result", estimated.id, "--counts"))
 
 
+def test_result_of_an_executor_job(run: Run, rt: Runtime) -> None:
+    from qiskit_runtime_rest import CircuitItem, QuantumProgram
+
+    program = QuantumProgram([CircuitItem(BELL, shape=(3,))], shots=50)
+    job = rt.executor(BACKEND).run(program)
+    out = ok(run("result", job.id))
+    assert out.splitlines()[0] == "item 0:"
+    assert "meas: 50 shots x 2 bits, shape (3,); counts {" in out
+    counts = json.loads(ok(run("result", job.id, "--counts")))
+    assert sum(counts[0]["meas"].values()) == 150
+    doc = json.loads(ok(run("result", job.id, "--json")))
+    assert doc["items"][0]["data"]["meas"]["shape"] == [3]
+    assert len(doc["metadata"]["chunk_timing"]) == 1 and doc["semantic_role"] is None
+
+
 def test_logs_and_cancel(run: Run, rt: Runtime) -> None:
     done = rt.sampler(BACKEND).run([BELL], shots=10)
     done.wait()

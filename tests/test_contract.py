@@ -14,10 +14,11 @@ authenticated like the SDK (IAM bearer token from the emulator, ``Service-CRN``,
   credentials (``ignored_auth``).
 
 The fuzzer gets an emulator of its own (its jobs and sessions run there). Generated job bodies
-may ask for a lot of work; :func:`bound_work` caps shots and the emulator's delay knob, so that
-no operation needs to be skipped. ``max_examples`` is 15 per operation in the default run and 150
-under ``-m slow``; the figures (operations, cases by phase and mode, statuses) are printed at the
-end of the module (``pytest -s``) and checked for coverage.
+may ask for a lot of work; :func:`bound_work` caps shots (of PUBs, jobs and executor programs)
+and the emulator's delay knob, so that no operation needs to be skipped. ``max_examples`` is 15
+per operation in the default run and 150 under ``-m slow``; the figures (operations, cases by
+phase and mode, statuses, executor bodies) are printed at the end of the module (``pytest -s``)
+and checked for coverage.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ schema = make_schema()
 
 # operation -> Counter of "phase/mode" and "status NNN"
 STATS: defaultdict[str, Counter[str]] = defaultdict(Counter)
+# POST /jobs cases with an executor body (program_id executor): "mode" and "status NNN"
+EXECUTOR: Counter[str] = Counter()
 
 
 def operations() -> list[str]:
@@ -118,6 +121,9 @@ def bound_work(case: schemathesis.Case) -> None:
         for pub in pubs:
             if isinstance(pub, list) and len(pub) >= 3:
                 cap(pub, 2, MAX_SHOTS)
+    program = params.get("quantum_program")
+    if isinstance(program, dict) and "shots" in program:  # executor jobs: shots per element
+        cap(program, "shots", MAX_SHOTS)
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +153,7 @@ def report(stats: dict[str, Any]) -> None:
         print(f"  {op:45} {cases:5} cases   {statuses}")
     cases = sum(v for k, v in total.items() if k.startswith("case "))
     print(f"  operations fuzzed: {len(STATS)}, cases run: {cases}")
+    print(f"  executor bodies among them: {dict(sorted(EXECUTOR.items()))}")
     print(
         "  by phase/mode: "
         + ", ".join(f"{k[5:]}={v}" for k, v in sorted(total.items()) if k.startswith("case "))
@@ -169,6 +176,9 @@ def _run(case: schemathesis.Case, server: EmulatorServer) -> None:
         base_url=server.url, headers=server.headers(), checks=CHECKS, timeout=60
     )
     STATS[op][f"status {response.status_code}"] += 1
+    if isinstance(case.body, dict) and case.body.get("program_id") == "executor":
+        EXECUTOR[mode] += 1
+        EXECUTOR[f"status {response.status_code}"] += 1
 
 
 @schema.parametrize()
@@ -283,3 +293,7 @@ def test_every_operation_was_fuzzed(contract_emulator: EmulatorServer) -> None:
     accepted = {op for op, c in STATS.items() if any(k.startswith("status 2") for k in c)}
     # operations that need no existing object accepted generated data (jobs really ran)
     assert {"POST /jobs", "POST /sessions", "GET /jobs", "GET /backends"} <= accepted, accepted
+    # the executor's request shapes were generated, valid and invalid, and refused with a 4xx
+    assert EXECUTOR["positive"] > 0 and EXECUTOR["negative"] > 0, EXECUTOR
+    assert any(k.startswith("status 4") for k in EXECUTOR), EXECUTOR
+    assert EXECUTOR["status 200"] > 0, EXECUTOR  # and some were accepted, and ran

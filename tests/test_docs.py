@@ -44,6 +44,13 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "guides/many-jobs.md": ("6 1", "failed: on purpose", "[10, 20, 30, 40]", "6 done, 1 failed"),
     "guides/connecting.md": ("environment", "saved account 'emulator' True", "0o600", "42.0"),
     "guides/emulator.md": ("ibm_emulator_5q", "True"),
+    "guides/executor.md": (
+        "(2, 3, 500, 1) (4, 500, 2)",
+        "(8, 100, 2)\nTrue\nExecutorJob Completed\n['executor', 'executor']",
+        "['meas', 'measurement_flips.meas']",
+        "\nexecutor\n",
+        "(2, 200, 1) [0. 1.]",
+    ),
     "guides/regenerating.md": ("['ibm_emulator_5q', 'ibm_emulator_27q', 'ibm_emulator_127q'",),
     # the ISA path, options, many jobs with progress and listings (issue 16)
     "migration.md": (

@@ -25,6 +25,10 @@ IO_CLASSES = [
     "Estimator",
     "AsyncSampler",
     "AsyncEstimator",
+    "Executor",
+    "AsyncExecutor",
+    "ExecutorJob",
+    "AsyncExecutorJob",
     "Backend",
     "AsyncBackend",
 ]
@@ -94,7 +98,16 @@ def test_dir_offers_only_public_names() -> None:
 
 def test_returned_views_have_no_unset_in_their_types() -> None:
     """What the wrapper hands out is typed without the generator's ``Unset``."""
-    for cls in (q.Runtime, q.AsyncRuntime, q.Job, q.AsyncJob, q.Session, q.Backend):
+    for cls in (
+        q.Runtime,
+        q.AsyncRuntime,
+        q.Job,
+        q.AsyncJob,
+        q.ExecutorJob,
+        q.Executor,
+        q.Session,
+        q.Backend,
+    ):
         for attr, member in _public_members(cls):
             target = member.fget if isinstance(member, property) else member
             returned = str(getattr(target, "__annotations__", {}).get("return"))

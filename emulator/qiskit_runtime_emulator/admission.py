@@ -10,8 +10,15 @@ Three stages, each cheaper than what it protects:
   bounds of the bindings and executions that the parameter values' shapes imply;
   :func:`admit_params` before any circuit is parsed: includes (standard headers only), register
   sizes against the backend, OpenQASM text sizes, QPY payload sizes once inflated.
+* :func:`admit_program_qpy` (executor jobs, off the event loop): the inflated size of the QPY
+  file, before it is loaded;
 * :func:`admit_prepared` on the parsed job, before it is queued: exact bindings and executions,
   classical bits, ``for``-loop iterations and an estimate of the result's size.
+
+Executor jobs (quantum programs) pass the same stages: their items' elements count as bindings
+and ``shots`` x elements as executions; their OpenQASM 3 texts and QPY file are checked like
+PUB circuits (the QPY file, holding every item's circuit, against ``max_circuit_bytes`` per
+circuit); their result estimate counts the samplexes' outputs beside the registers.
 
 Each limit is a field of :class:`~.config.EmulatorConfig`; every message names the limit and
 the value, and never quotes a server file.
@@ -42,6 +49,7 @@ if TYPE_CHECKING:
 
     from .backends import FakeBackend
     from .executor import PreparedJob
+    from .quantum_programs import PreparedProgram
 
 __all__ = [
     "STANDARD_HEADERS",
@@ -50,6 +58,7 @@ __all__ = [
     "admit_counts",
     "admit_params",
     "admit_prepared",
+    "admit_program_qpy",
     "check_json_shape",
     "json_depth",
     "json_shape",
@@ -64,6 +73,7 @@ _DRAIN_BYTES = 1 << 30
 """A refused body is read (and dropped) up to this size, so that the client, which sends its
 whole body before it reads the answer, gets the 413 rather than a reset connection."""
 _DEFAULT_SHOTS = 4096
+_INFLATE_CHUNK = 1 << 20
 
 
 def _invalid(message: str) -> ApiError:
@@ -357,25 +367,28 @@ def _scan_qasm(
     return qasm3, size
 
 
-def _check_qpy(value: Mapping[str, Any], where: str, config: EmulatorConfig) -> int:
-    """Check a QPY circuit's inflated size; return it (0 if the payload is malformed: the
-    executor names that problem)."""
-    payload = value.get("__value__")
+def _qpy_size(payload: Any, limit: int) -> int:
+    """The size of a base64 QPY payload once inflated, counted up to ``limit + 1`` bytes (0 if
+    the payload is malformed: the executor names that problem)."""
     if not isinstance(payload, str):
         return 0
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         return 0
-    limit = config.max_circuit_bytes
     if raw.startswith(b"QISKIT"):
-        size = len(raw)
-    else:
-        inflater = zlib.decompressobj()
-        try:
-            size = len(inflater.decompress(raw, limit + 1))
-        except zlib.error:
-            return 0
+        return len(raw)
+    inflater = zlib.decompressobj()
+    try:
+        return len(inflater.decompress(raw, limit + 1))
+    except zlib.error:
+        return 0
+
+
+def _check_qpy(value: Mapping[str, Any], where: str, config: EmulatorConfig) -> int:
+    """Check a QPY circuit's inflated size; return it (0 if the payload is malformed)."""
+    limit = config.max_circuit_bytes
+    size = _qpy_size(value.get("__value__"), limit)
     if size > limit:
         raise _invalid(
             f"{where}: the QPY circuit inflates to more than {limit} bytes; the limit "
@@ -437,6 +450,9 @@ def admit_counts(body: Any, config: EmulatorConfig) -> None:
     if not isinstance(body, Mapping):
         return
     program_id, params = body.get("program_id"), body.get("params")
+    if program_id == "executor":
+        _admit_program_counts(params, config)
+        return
     pubs = params.get("pubs") if isinstance(params, Mapping) else None
     if program_id not in ("sampler", "estimator") or not isinstance(pubs, list):
         return
@@ -463,6 +479,8 @@ def admit_params(
     Raises ``ApiError(400)`` naming the PUB, the limit and the value. Shapes that the executor
     refuses anyway are left to it (its messages are more precise).
     """
+    if program_id == "executor":
+        return _admit_program_circuits(params, backend, config)
     pubs = params.get("pubs") if isinstance(params, Mapping) else None
     if not isinstance(pubs, list):
         return ParamsInfo()
@@ -486,16 +504,188 @@ def admit_params(
     return ParamsInfo(qasm3_bytes, qpy_bytes)
 
 
-def _check_counts(bindings: int, executions: int, config: EmulatorConfig) -> None:
+def _check_counts(
+    bindings: int, executions: int, config: EmulatorConfig, where: str = "pubs"
+) -> None:
     if bindings > config.max_bindings:
         raise _invalid(
-            f"pubs: the job has {bindings} parameter bindings; the limit (max_bindings) is "
+            f"{where}: the job has {bindings} parameter bindings; the limit (max_bindings) is "
             f"{config.max_bindings}"
         )
     if executions > config.max_executions:
         raise _invalid(
-            f"pubs: the job asks for {executions} executions (shots x bindings); the limit "
+            f"{where}: the job asks for {executions} executions (shots x bindings); the limit "
             f"(max_executions) is {config.max_executions}"
+        )
+
+
+# ---------------------------------------------------------------------------- executor jobs
+
+_PROGRAM = "quantum_program"
+
+
+def _program_node(params: Any) -> Mapping[str, Any] | None:
+    program = params.get(_PROGRAM) if isinstance(params, Mapping) else None
+    return program if isinstance(program, Mapping) else None
+
+
+def _int_shape(value: Any) -> tuple[int, ...] | None:
+    """A JSON shape (an array of non-negative integers), or None for anything else."""
+    if not isinstance(value, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in value
+    ):
+        return None
+    return tuple(value)
+
+
+def _elements_at_least(item: Any) -> int:
+    """A lower bound of the elements an item runs, from its JSON alone: its ``shape`` and, for a
+    circuit item, the sweep axes of its arguments (a broadcast is at least as large as either
+    side; samplex arguments need the samplex, and are counted after it is loaded)."""
+    if not isinstance(item, Mapping):
+        return 0
+    shape = _int_shape(item.get("shape")) or ()
+    count = math.prod(shape)
+    arguments = item.get("circuit_arguments")
+    sweep = _int_shape(arguments.get("shape")) if isinstance(arguments, Mapping) else None
+    if sweep:
+        count = max(count, math.prod(sweep[:-1]))
+    return count
+
+
+def _admit_program_counts(params: Any, config: EmulatorConfig) -> None:
+    """:func:`admit_counts` for an executor job: elements of the items (lower bounds) as
+    bindings, ``shots`` times as many as executions."""
+    program = _program_node(params)
+    items = program.get("items") if program is not None else None
+    if program is None or not isinstance(items, list):
+        return
+    shots = program.get("shots")
+    shots = shots if isinstance(shots, int) and not isinstance(shots, bool) and shots > 0 else 1
+    elements = sum(_elements_at_least(item) for item in items)
+    _check_counts(elements, elements * shots, config, _PROGRAM)
+
+
+def _admit_program_circuits(
+    params: Any, backend: FakeBackend, config: EmulatorConfig
+) -> ParamsInfo:
+    """:func:`admit_params` for an executor job: its OpenQASM texts like PUB circuits. (Its QPY
+    file is measured by :func:`admit_program_qpy`, off the event loop.)"""
+    program = _program_node(params)
+    circuits = program.get("circuits") if program is not None else None
+    if program is None or not isinstance(circuits, Mapping):
+        return ParamsInfo()
+    texts = circuits.get("data")
+    if "b64_data" in circuits or not isinstance(texts, list):
+        return ParamsInfo()
+    where = f"{_PROGRAM}.circuits"
+    qasm3_bytes = 0
+    for i, text in enumerate(texts):
+        if isinstance(text, str):
+            qasm3, size = _scan_qasm(text, f"{where}.data[{i}]", backend, config)
+            if qasm3:
+                qasm3_bytes += size
+    if qasm3_bytes > config.max_qasm3_bytes:
+        raise _invalid(
+            f"{where}: the job holds {qasm3_bytes} bytes of OpenQASM 3 text; the limit "
+            f"(max_qasm3_bytes) is {config.max_qasm3_bytes} bytes "
+            f"({_size(config.max_qasm3_bytes)}). Send large circuits as QPY"
+        )
+    return ParamsInfo(qasm3_bytes=qasm3_bytes)
+
+
+def admit_program_qpy(params: Any, config: EmulatorConfig) -> None:
+    """Check an executor job's QPY file, once inflated, against ``max_circuit_bytes`` for each
+    of the program's items (a file holds one circuit per item), before it is loaded. The file is
+    inflated in pieces and counted, never held, and only up to the limit: a small body that
+    inflates to gigabytes costs what the limit allows. Raises ``ApiError(400)``."""
+    from .quantum_programs import MAX_QPY_BYTES
+
+    program = _program_node(params)
+    circuits = program.get("circuits") if program is not None else None
+    if program is None or not isinstance(circuits, Mapping):
+        return
+    payload = circuits.get("b64_data")
+    items = program.get("items")
+    count = max(len(items) if isinstance(items, list) else 0, 1)
+    limit = min(config.max_circuit_bytes * count, MAX_QPY_BYTES)
+    if not isinstance(payload, str):
+        return
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        return  # the executor names the problem
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        chunk = inflater.decompress(raw, _INFLATE_CHUNK)
+        while chunk and size <= limit:
+            size += len(chunk)
+            chunk = inflater.decompress(inflater.unconsumed_tail, _INFLATE_CHUNK)
+    except zlib.error:
+        return
+    if size > limit:
+        raise _invalid(
+            f"{_PROGRAM}.circuits.b64_data: the QPY file of {count} circuit(s) inflates to more "
+            f"than {limit} bytes; the limit (max_circuit_bytes) is {config.max_circuit_bytes} "
+            f"bytes ({_size(config.max_circuit_bytes)}) per circuit"
+        )
+
+
+def _output_bytes(spec: Any) -> float:
+    """Bytes per element of a samplex output (its fixed dimensions; booleans bit-packed)."""
+    count = math.prod(n for n in spec.shape if isinstance(n, int))
+    dtype = np.dtype(spec.dtype)
+    return count / 8 if dtype == np.bool_ else count * dtype.itemsize
+
+
+def _program_result_bytes(prepared: PreparedProgram) -> int:
+    """An estimate of an executor result's size: every register, bit-packed, and every samplex
+    output but the parameter values (which are bound, not returned), base64-encoded."""
+    total = 0.0
+    for item in prepared.items:
+        per_element = prepared.shots * sum(creg.size for creg in item.circuit.cregs) / 8
+        samplex = getattr(item, "samplex", None)
+        if samplex is not None:
+            per_element += sum(
+                _output_bytes(spec)
+                for spec in samplex.outputs().specs
+                if spec.name != "parameter_values"
+            )
+        total += math.prod(item.shape) * per_element * 4 / 3
+    return int(total)
+
+
+def _admit_program(prepared: PreparedProgram, config: EmulatorConfig) -> None:
+    """:func:`admit_prepared` for an executor job."""
+    bindings = 0
+    for i, item in enumerate(prepared.items):
+        _admit_circuit(item.circuit, f"{_PROGRAM}.items[{i}]", config)
+        bindings += math.prod(item.shape)
+    _check_counts(bindings, prepared.total_shots, config, _PROGRAM)
+    _admit_result(_program_result_bytes(prepared), _PROGRAM, config)
+
+
+def _admit_circuit(circuit: Any, where: str, config: EmulatorConfig) -> None:
+    if circuit.num_clbits > config.max_classical_bits:
+        raise _invalid(
+            f"{where}: the circuit has {circuit.num_clbits} classical bits; the limit "
+            f"(max_classical_bits) is {config.max_classical_bits}"
+        )
+    iterations = loop_iterations(circuit)
+    if iterations > config.max_loop_iterations:
+        raise _invalid(
+            f"{where}: the circuit's for loops run {iterations} iterations; the limit "
+            f"(max_loop_iterations) is {config.max_loop_iterations}"
+        )
+
+
+def _admit_result(estimate: int, where: str, config: EmulatorConfig) -> None:
+    if estimate > config.max_result_bytes:
+        raise _invalid(
+            f"{where}: the result would take about {estimate} bytes ({_size(estimate)}); the "
+            f"limit (max_result_bytes) is {config.max_result_bytes} bytes "
+            f"({_size(config.max_result_bytes)})"
         )
 
 
@@ -540,32 +730,20 @@ def _result_bytes(prepared: PreparedJob) -> int:
     return int(total)
 
 
-def admit_prepared(prepared: PreparedJob, config: EmulatorConfig) -> None:
-    """Check a parsed job against the limits; raises ``ApiError(400)``."""
+def admit_prepared(prepared: PreparedJob | PreparedProgram, config: EmulatorConfig) -> None:
+    """Check a parsed job (a Sampler or Estimator job, or an executor job's program) against the
+    limits; raises ``ApiError(400)``."""
+    from .quantum_programs import PreparedProgram
+
+    if isinstance(prepared, PreparedProgram):
+        _admit_program(prepared, config)
+        return
     bindings = executions = 0
     for i, pub in enumerate(prepared.pubs):
-        where = f"pubs[{i}]"
-        circuit = pub.circuit
-        if circuit.num_clbits > config.max_classical_bits:
-            raise _invalid(
-                f"{where}: the circuit has {circuit.num_clbits} classical bits; the limit "
-                f"(max_classical_bits) is {config.max_classical_bits}"
-            )
-        iterations = loop_iterations(circuit)
-        if iterations > config.max_loop_iterations:
-            raise _invalid(
-                f"{where}: the circuit's for loops run {iterations} iterations; the limit "
-                f"(max_loop_iterations) is {config.max_loop_iterations}"
-            )
+        _admit_circuit(pub.circuit, f"pubs[{i}]", config)
         count = math.prod(pub.parameter_values.shape[:-1])
         bindings += count
         if prepared.program_id == "sampler":
             executions += count * pub.shots
     _check_counts(bindings, executions, config)
-    estimate = _result_bytes(prepared)
-    if estimate > config.max_result_bytes:
-        raise _invalid(
-            f"pubs: the result would take about {estimate} bytes ({_size(estimate)}); the limit "
-            f"(max_result_bytes) is {config.max_result_bytes} bytes "
-            f"({_size(config.max_result_bytes)})"
-        )
+    _admit_result(_result_bytes(prepared), "pubs", config)

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .admission import BodyGuard, admit_counts, admit_params, admit_prepared, check_json_shape
+from .admission import (
+    BodyGuard,
+    admit_counts,
+    admit_params,
+    admit_prepared,
+    admit_program_qpy,
+    check_json_shape,
+)
 from .auth import Authenticator, IamError, Principal
 from .backends import BACKENDS, FakeBackend
 from .config import EmulatorConfig
@@ -46,6 +53,7 @@ from .validation import REQUEST_VALIDATION_CODE, Operation, Spec, load_spec
 
 if TYPE_CHECKING:
     from .executor import PreparedJob
+    from .quantum_programs import PreparedProgram
 
 __all__ = ["API_ROOTS", "EmulatorState", "create_app"]
 
@@ -469,20 +477,22 @@ class Handlers:
         if limit is not None and self.store.consumed.get(who.crn, 0.0) >= limit:
             raise ApiError(409, "Usage exceeds the instance's limit", code=1206)
 
-        delay, fail = _emulator_knobs(params, enabled=self.config.test_knobs)
+        delay, fail, seed = _emulator_knobs(params, enabled=self.config.test_knobs)
         info = admit_params(program_id, params, backend, self.config)
+        in_session = session is not None and session.mode == "dedicated"
 
         try:
             if (
-                ctx.body_size <= _INLINE_VALIDATION_BYTES
+                program_id != "executor"  # samplexes and tensors: always loaded in a thread
+                and ctx.body_size <= _INLINE_VALIDATION_BYTES
                 and info.qasm3_bytes <= _INLINE_QASM3_BYTES
                 and info.qpy_bytes <= _INLINE_QPY_BYTES
             ):
-                prepared, depths = _prepare(program_id, params, backend, self.config)
+                prepared, circuits = _prepare(program_id, params, backend, self.config, in_session)
             else:  # parsing big circuits takes a while: keep the event loop responsive
                 async with self.state.parse_slots():
-                    prepared, depths = await run_in_threadpool(
-                        _prepare, program_id, params, backend, self.config
+                    prepared, circuits = await run_in_threadpool(
+                        _prepare, program_id, params, backend, self.config, in_session
                     )
         except InvalidParams as exc:
             raise ApiError(400, f"Invalid params: {exc}", code=REQUEST_VALIDATION_CODE) from None
@@ -493,6 +503,8 @@ class Handlers:
             raise ApiError(
                 400, f"Invalid params: {type(exc).__name__}: {exc}", code=REQUEST_VALIDATION_CODE
             ) from None
+        if seed is not None and prepared.seed is None:
+            prepared = replace(prepared, seed=seed)
 
         if self.state.limiter is not None:
             wait = self.state.limiter.check(who.user_id)
@@ -536,9 +548,9 @@ class Handlers:
             prepared=prepared,
             delay_seconds=delay,
             fail_reason=fail,
-            num_circuits=len(prepared.pubs),
-            num_qubits=[int(pub.circuit.num_qubits) for pub in prepared.pubs],
-            circuit_depths=depths,
+            num_circuits=len(circuits),
+            num_qubits=[qubits for qubits, _ in circuits],
+            circuit_depths=[depth for _, depth in circuits],
         )
         job.log("INFO", f"Job queued: {program_id} on {backend.name}", now)
         for warning in prepared.warnings:
@@ -726,19 +738,27 @@ class Handlers:
         return Reply(200, {"versions": _VERSIONS})
 
 
-def _emulator_knobs(params: Mapping[str, Any], *, enabled: bool) -> tuple[float, str | None]:
-    """``options.experimental.emulator``: ``delay_seconds`` and ``fail``; 400 if malformed, or
-    if the configuration does not enable them (``test_knobs``)."""
+def _emulator_knobs(
+    params: Mapping[str, Any], *, enabled: bool
+) -> tuple[float, str | None, int | None]:
+    """``options.experimental.emulator``: ``delay_seconds`` and ``fail`` (400 if the
+    configuration does not enable them, ``test_knobs``), and ``seed`` (always accepted: it seeds
+    a job that sets no seed of its own, such as an executor job); 400 if malformed."""
     options = params.get("options")
     if not isinstance(options, Mapping):
-        return 0.0, None
+        return 0.0, None, None
     experimental = options.get("experimental")
     if not isinstance(experimental, Mapping):
-        return 0.0, None
+        return 0.0, None, None
     knobs = experimental.get("emulator")
     if knobs is None:
-        return 0.0, None
+        return 0.0, None, None
     where = "params.options.experimental.emulator"
+    seed = knobs.get("seed") if isinstance(knobs, Mapping) else None
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ApiError(400, f"{where}.seed must be an integer >= 0", code=REQUEST_VALIDATION_CODE)
+    if isinstance(knobs, Mapping) and set(knobs) <= {"seed"}:
+        return 0.0, None, seed
     if not enabled:
         raise ApiError(
             400,
@@ -748,11 +768,12 @@ def _emulator_knobs(params: Mapping[str, Any], *, enabled: bool) -> tuple[float,
         )
     if not isinstance(knobs, Mapping):
         raise ApiError(400, f"{where} must be an object", code=REQUEST_VALIDATION_CODE)
-    unknown = set(knobs) - {"delay_seconds", "fail"}
+    unknown = set(knobs) - {"delay_seconds", "fail", "seed"}
     if unknown:
         raise ApiError(
             400,
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: delay_seconds, fail",
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: delay_seconds, "
+            "fail, seed",
             code=REQUEST_VALIDATION_CODE,
         )
     delay = knobs.get("delay_seconds", 0.0)
@@ -765,20 +786,36 @@ def _emulator_knobs(params: Mapping[str, Any], *, enabled: bool) -> tuple[float,
     fail = knobs.get("fail")
     if fail is not None and not isinstance(fail, str):
         raise ApiError(400, f"{where}.fail must be a string", code=REQUEST_VALIDATION_CODE)
-    return float(delay), fail
+    return float(delay), fail, seed
 
 
 def _prepare(
-    program_id: str, params: Any, backend: FakeBackend, config: EmulatorConfig
-) -> tuple[PreparedJob, list[int]]:
-    """Validate a job's params (:func:`.executor.validate_params`), check the parsed job against
-    the admission limits and measure its circuits' depths for the metrics; like validation, this
-    runs off the event loop for large bodies."""
-    from .executor import validate_params
+    program_id: str,
+    params: Any,
+    backend: FakeBackend,
+    config: EmulatorConfig,
+    in_session: bool = False,
+) -> tuple[PreparedJob | PreparedProgram, list[tuple[int, int]]]:
+    """Validate a job's params with its program's validator (:func:`.executor.validate_params`
+    for Sampler and Estimator, :func:`.quantum_programs.validate_program` for executor jobs,
+    where ``in_session`` allows integer chunk sizes), check the parsed job against the admission
+    limits, and measure its circuits (qubits, depth) for the metrics. Every job's circuits pass
+    here, once, whatever its program. Like validation, this runs off the event loop for large
+    bodies and for every executor job."""
+    prepared: PreparedJob | PreparedProgram
+    if program_id == "executor":
+        from .quantum_programs import validate_program
 
-    prepared = validate_params(program_id, params, backend)
+        admit_program_qpy(params, config)
+        program = validate_program(params, backend, in_session=in_session)
+        prepared, circuits = program, program.circuits
+    else:
+        from .executor import validate_params
+
+        job = validate_params(program_id, params, backend)
+        prepared, circuits = job, [pub.circuit for pub in job.pubs]
     admit_prepared(prepared, config)
-    return prepared, [int(pub.circuit.depth()) for pub in prepared.pubs]
+    return prepared, [(int(c.num_qubits), int(c.depth())) for c in circuits]
 
 
 # ---------------------------------------------------------------------------- dispatch

@@ -141,6 +141,9 @@ class PreparedProgram:
     passthrough_data: Any
     warnings: list[str] = field(default_factory=list)
     """Accepted-but-ignored inputs (unknown keys, options a simulator cannot honour)."""
+    seed: int | None = None
+    """Seeds the run (samplex draws and shot sampling); executor params carry no seed, so the
+    server sets it (its configured seed, or the job's ``experimental.emulator.seed``)."""
 
     @property
     def circuits(self) -> list[Any]:

@@ -41,15 +41,31 @@ _PR_SET_PDEATHSIG = 1
 
 
 @cache
-def _result_validator() -> Any:
+def _result_validator(schema: str = "JobResult") -> Any:
     from .validation import load_spec
 
-    return load_spec().schema_validator("JobResult")
+    return load_spec().schema_validator(schema)
+
+
+def simulate(prepared: Any) -> tuple[dict[str, Any], str]:
+    """Run a validated job with its program's engine: executor programs
+    (:func:`.quantum_programs.run_program`), Sampler and Estimator jobs
+    (:func:`.executor.run_prepared`). Returns the result document and the spec schema it
+    follows. Every job's simulation starts here, so what applies to all of them at run time
+    (a backend's noise model, say) is passed here, once. Raises
+    :class:`~.executor.ExecutionError`."""
+    from .quantum_programs import PreparedProgram, run_program
+
+    if isinstance(prepared, PreparedProgram):
+        return run_program(prepared, seed=prepared.seed), "QuantumProgramResult"
+    from .executor import run_prepared
+
+    return run_prepared(prepared), "JobResult"
 
 
 def run_task(task: Task) -> Outcome:
     """Execute ``task`` here and now; every failure comes back as an :class:`Outcome`."""
-    from .executor import ExecutionError, run_prepared
+    from .executor import ExecutionError
     from .text import dumps_json
 
     if task.delay_seconds > 0:
@@ -58,7 +74,7 @@ def run_task(task: Task) -> Outcome:
         return Outcome(task.job_id, reason=task.fail_reason, reason_code=_REASON_INTERNAL)
     t0 = time.perf_counter()
     try:
-        doc = run_prepared(task.prepared)
+        doc, schema = simulate(task.prepared)
     except ExecutionError as exc:
         return Outcome(task.job_id, reason=exc.reason, reason_code=exc.reason_code)
     except MemoryError:
@@ -70,7 +86,7 @@ def run_task(task: Task) -> Outcome:
     elapsed_ns = (time.perf_counter() - t0) * 1e9
     violations: tuple[str, ...] = ()
     if task.check_result:
-        violations = tuple(e.message for e in _result_validator().iter_errors(doc))[:3]
+        violations = tuple(e.message for e in _result_validator(schema).iter_errors(doc))[:3]
     return Outcome(
         task.job_id,
         result=dumps_json(doc),
@@ -178,6 +194,9 @@ def _zygote(ctl_fd: int) -> None:
 
     warm_up()  # imports qiskit and Aer, and runs tiny jobs: workers start warm
     _result_validator()
+    _result_validator("QuantumProgramResult")
+    with contextlib.suppress(ImportError):  # executor jobs' samplexes unpickle in the workers
+        import samplomatic  # noqa: F401
     ctl.sendall(FRAME.pack(b"R", os.getpid()))
     while True:
         try:

@@ -44,7 +44,13 @@ if TYPE_CHECKING:
     from qiskit_runtime_rest.accounts import Account
     from qiskit_runtime_rest.backends import AsyncBackend, Backend
     from qiskit_runtime_rest.client import DEFAULT_API_VERSION, AsyncRuntime, Runtime
-    from qiskit_runtime_rest.jobs import DEFAULT_WAIT_TIMEOUT, AsyncJob, Job
+    from qiskit_runtime_rest.jobs import (
+        DEFAULT_WAIT_TIMEOUT,
+        AsyncExecutorJob,
+        AsyncJob,
+        ExecutorJob,
+        Job,
+    )
     from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Session
     from qiskit_runtime_rest.options import (
         DynamicalDecouplingOptions,
@@ -61,7 +67,22 @@ if TYPE_CHECKING:
         TwirlingOptions,
         ZneOptions,
     )
-    from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
+    from qiskit_runtime_rest.primitives import (
+        AsyncEstimator,
+        AsyncExecutor,
+        AsyncSampler,
+        Estimator,
+        Executor,
+        Sampler,
+    )
+    from qiskit_runtime_rest.programs import (
+        CircuitItem,
+        EncodedProgram,
+        ExecutorOptions,
+        ItemResult,
+        QuantumProgram,
+        QuantumProgramResult,
+    )
     from qiskit_runtime_rest.pubs import EstimatorPub, SamplerPub
     from qiskit_runtime_rest.results import (
         BitArray,
@@ -102,6 +123,8 @@ _LAZY: dict[str, str] = {
     "Job": "jobs",
     "AsyncJob": "jobs",
     "DEFAULT_WAIT_TIMEOUT": "jobs",
+    "ExecutorJob": "jobs",
+    "AsyncExecutorJob": "jobs",
     "Session": "modes",
     "Batch": "modes",
     "AsyncSession": "modes",
@@ -110,6 +133,14 @@ _LAZY: dict[str, str] = {
     "Estimator": "primitives",
     "AsyncSampler": "primitives",
     "AsyncEstimator": "primitives",
+    "Executor": "primitives",
+    "AsyncExecutor": "primitives",
+    "CircuitItem": "programs",
+    "EncodedProgram": "programs",
+    "ExecutorOptions": "programs",
+    "ItemResult": "programs",
+    "QuantumProgram": "programs",
+    "QuantumProgramResult": "programs",
     "SamplerPub": "pubs",
     "EstimatorPub": "pubs",
     "SamplerOptions": "options",
@@ -160,6 +191,8 @@ __all__ = [
     "AsyncBackend",
     "AsyncBatch",
     "AsyncEstimator",
+    "AsyncExecutor",
+    "AsyncExecutorJob",
     "AsyncJob",
     "AsyncRuntime",
     "AsyncSampler",
@@ -174,10 +207,12 @@ __all__ = [
     "BadRequestError",
     "Batch",
     "BitArray",
+    "CircuitItem",
     "ConflictError",
     "DataBin",
     "DoubleSliceSpan",
     "DynamicalDecouplingOptions",
+    "EncodedProgram",
     "EnvironmentOptions",
     "ErrorDetail",
     "Estimator",
@@ -185,9 +220,13 @@ __all__ = [
     "EstimatorPub",
     "ExecutionOptions",
     "ExecutionSpans",
+    "Executor",
+    "ExecutorJob",
+    "ExecutorOptions",
     "FrozenOptionsError",
     "GateProperties",
     "InstanceUsage",
+    "ItemResult",
     "Job",
     "JobCancelledError",
     "JobDetails",
@@ -205,6 +244,8 @@ __all__ = [
     "PermissionDeniedError",
     "PrimitiveResult",
     "PubResult",
+    "QuantumProgram",
+    "QuantumProgramResult",
     "QubitProperties",
     "RateLimitError",
     "RequestTooLargeError",

@@ -33,7 +33,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -53,7 +53,9 @@ from qiskit_runtime_rest.backends import (
 from qiskit_runtime_rest.errors import ValidationError
 from qiskit_runtime_rest.jobs import (
     DEFAULT_WAIT_TIMEOUT,
+    AsyncExecutorJob,
     AsyncJob,
+    ExecutorJob,
     Job,
     JobQuery,
     Pacer,
@@ -64,7 +66,14 @@ from qiskit_runtime_rest.jobs import (
 )
 from qiskit_runtime_rest.jobs import wait_all_flow as _wait_all_flow
 from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Opening, Session
-from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
+from qiskit_runtime_rest.primitives import (
+    AsyncEstimator,
+    AsyncExecutor,
+    AsyncSampler,
+    Estimator,
+    Executor,
+    Sampler,
+)
 from qiskit_runtime_rest.retry import RetryPolicy
 from qiskit_runtime_rest.transport import (
     DEFAULT_API_VERSION,
@@ -84,8 +93,14 @@ from qiskit_runtime_rest.views import (
 )
 
 if TYPE_CHECKING:
+    from qiskit_runtime_api.models import Job as JobModel
+
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
+    from qiskit_runtime_rest.programs import ExecutorOptions
     from qiskit_runtime_rest.progress import JobTally
+
+    AnyJob = TypeVar("AnyJob", bound=Job | ExecutorJob)
+    AnyAsyncJob = TypeVar("AnyAsyncJob", bound=AsyncJob | AsyncExecutorJob)
 
 __all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
 
@@ -140,6 +155,16 @@ def _start_emulator(config: Any) -> Any:
             "Runtime.local() needs the local emulator: pip install 'qiskit-runtime-rest[local]'"
         ) from exc
     return EmulatorServer(config).start()
+
+
+def _executor_model(model: JobModel) -> JobModel:
+    """``model``, if it is an executor job's (a job whose program is not known yet passes)."""
+    program = model.program.id if model.program is not None else None
+    if program not in (None, "executor"):
+        raise ValidationError(
+            f"job {model.id} ran the {program} program, not the executor: use job({model.id!r})"
+        )
+    return model
 
 
 class _RuntimeBase:
@@ -494,6 +519,15 @@ class Runtime(_RuntimeBase):
         """
         return Estimator(self._engine, backend, options)
 
+    def executor(self, backend: str, options: ExecutorOptions | None = None) -> Executor:
+        """An Executor in job mode: runs quantum programs (``program_id: executor``), the input
+        of qiskit-ibm-runtime's next-generation primitives.
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
+        return Executor(self._engine, backend, options)
+
     def session(
         self,
         backend: str,
@@ -577,6 +611,17 @@ class Runtime(_RuntimeBase):
             self._engine, self._engine.send(ops.get_job(job_id, exclude_params=True))
         )
 
+    def executor_job(self, job_id: str) -> ExecutorJob:
+        """A handle on an existing executor job, whose ``result()`` is a
+        :class:`~qiskit_runtime_rest.QuantumProgramResult` (fetched once).
+
+        Raises:
+            NotFoundError: no such job.
+            ValidationError: the job did not run the executor program (use :meth:`job`).
+        """
+        model = self._engine.send(ops.get_job(job_id, exclude_params=True))
+        return ExecutorJob._from_model(self._engine, _executor_model(model))
+
     def jobs(
         self,
         limit: int | None = DEFAULT_JOBS_LIMIT,
@@ -620,7 +665,7 @@ class Runtime(_RuntimeBase):
 
     def wait_all(
         self,
-        jobs: Iterable[Job],
+        jobs: Iterable[Job | ExecutorJob],
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
         progress: bool = False,
@@ -640,11 +685,11 @@ class Runtime(_RuntimeBase):
 
     def as_completed(
         self,
-        jobs: Iterable[Job],
+        jobs: Iterable[AnyJob],
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
         progress: bool = False,
-    ) -> Iterator[Job]:
+    ) -> Iterator[AnyJob]:
         """The jobs, each handed out as soon as it is final (completed, failed or cancelled),
         like ``concurrent.futures.as_completed``: ``for job in rt.as_completed(jobs):
         job.result()`` (which raises for a failed job). ``timeout`` bounds the whole
@@ -865,6 +910,14 @@ class AsyncRuntime(_RuntimeBase):
         """
         return AsyncEstimator(self._engine, backend, options)
 
+    def executor(self, backend: str, options: ExecutorOptions | None = None) -> AsyncExecutor:
+        """An AsyncExecutor in job mode (see :meth:`Runtime.executor`).
+
+        Raises:
+            ValidationError: ``backend`` is not a backend name.
+        """
+        return AsyncExecutor(self._engine, backend, options)
+
     def session(
         self,
         backend: str,
@@ -955,6 +1008,16 @@ class AsyncRuntime(_RuntimeBase):
             self._engine, await self._engine.send(ops.get_job(job_id, exclude_params=True))
         )
 
+    async def executor_job(self, job_id: str) -> AsyncExecutorJob:
+        """A handle on an existing executor job (see :meth:`Runtime.executor_job`).
+
+        Raises:
+            NotFoundError: no such job.
+            ValidationError: the job did not run the executor program (use :meth:`job`).
+        """
+        model = await self._engine.send(ops.get_job(job_id, exclude_params=True))
+        return AsyncExecutorJob._from_model(self._engine, _executor_model(model))
+
     def jobs(
         self,
         limit: int | None = DEFAULT_JOBS_LIMIT,
@@ -991,7 +1054,7 @@ class AsyncRuntime(_RuntimeBase):
 
     async def wait_all(
         self,
-        jobs: Iterable[AsyncJob],
+        jobs: Iterable[AsyncJob | AsyncExecutorJob],
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
         progress: bool = False,
@@ -1010,11 +1073,11 @@ class AsyncRuntime(_RuntimeBase):
 
     async def as_completed(
         self,
-        jobs: Iterable[AsyncJob],
+        jobs: Iterable[AnyAsyncJob],
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
         progress: bool = False,
-    ) -> AsyncIterator[AsyncJob]:
+    ) -> AsyncIterator[AnyAsyncJob]:
         """``async for job in rt.as_completed(jobs):`` each job as soon as it is final (see
         :meth:`Runtime.as_completed`).
 

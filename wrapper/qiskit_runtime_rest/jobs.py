@@ -36,7 +36,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, overload
 
 import attrs
 
@@ -54,13 +54,16 @@ from qiskit_runtime_rest.views import JobDetails, JobMetrics
 if TYPE_CHECKING:
     from qiskit_runtime_api.models import Job as JobModel
 
+    from qiskit_runtime_rest.programs import QuantumProgram, QuantumProgramResult
     from qiskit_runtime_rest.progress import JobTally, ProgressDisplay
     from qiskit_runtime_rest.results import PrimitiveResult
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
+    "AsyncExecutorJob",
     "AsyncJob",
     "Cursor",
+    "ExecutorJob",
     "Job",
     "JobPage",
     "JobQuery",
@@ -289,13 +292,38 @@ def wait_flow(
         yield from Sleep(pause)
 
 
+R = TypeVar("R")
+Decoder = Callable[[dict[str, Any]], R]
+
+
+@overload
 def result_flow(
     job_id: str,
     pacer: Pacer,
     poll_interval: float,
     on_status: Callable[[str], object] | None = None,
-) -> Flow[PrimitiveResult]:
-    """Wait for the job, then download and decode its result.
+) -> Flow[PrimitiveResult]: ...
+
+
+@overload
+def result_flow(
+    job_id: str,
+    pacer: Pacer,
+    poll_interval: float,
+    on_status: Callable[[str], object] | None,
+    decode: Decoder[R],
+) -> Flow[R]: ...
+
+
+def result_flow(
+    job_id: str,
+    pacer: Pacer,
+    poll_interval: float,
+    on_status: Callable[[str], object] | None = None,
+    decode: Decoder[Any] | None = None,
+) -> Flow[Any]:
+    """Wait for the job, then download and decode its result: with ``decode`` (an executor
+    job's), else as a Sampler or Estimator result (:func:`~.codec.decode_result`).
 
     A final job whose result is not stored yet (204) is asked again a few times, with backoff.
     """
@@ -310,6 +338,8 @@ def result_flow(
             message = f"job {job_id} is {model.status} but its result did not arrive"
             raise pacer.timed_out(message, job_id, model.status) from exc
         if payload is not None:
+            if decode is not None:
+                return decode(payload)
             from qiskit_runtime_rest.codec import decode_result
 
             return decode_result(payload)
@@ -599,7 +629,7 @@ class _JobBase(Generic[E]):
 
     @property
     def program_id(self) -> str | None:
-        """``sampler`` or ``estimator`` (when known)."""
+        """``sampler``, ``estimator`` or ``executor`` (when known)."""
         return self._program_id
 
     @property
@@ -629,11 +659,12 @@ class _JobBase(Generic[E]):
         return hash((type(self).__name__, self._id))
 
 
-class Job(_JobBase[Engine]):
-    """A handle on a job (sync). Obtained from ``run()``, ``Runtime.job(id)`` or ``jobs()``."""
+class _SyncJob(_JobBase[Engine]):
+    """What the sync handles share: everything but the result, whose type depends on the
+    program."""
 
     @classmethod
-    def _from_model(cls, engine: Engine, model: JobModel) -> Job:
+    def _from_model(cls, engine: Engine, model: JobModel) -> Self:
         job = cls(engine, model.id)
         job._remember(model)
         return job
@@ -702,39 +733,6 @@ class Job(_JobBase[Engine]):
             if display is not None:
                 display.close()
 
-    def result(
-        self,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
-        progress: bool = False,
-    ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (not cached: keep it).
-
-        ``progress=True`` shows a live line while waiting (see :meth:`wait`).
-
-        Raises:
-            JobTimeoutError: the job is still running at ``timeout``, or its result did not
-                arrive in time (the job goes on).
-            JobFailedError: the job failed (or ran too long, code 1305).
-            JobCancelledError: the job was cancelled.
-            ResultDecodeError: the result could not be decoded.
-            ImportError: ``progress=True`` without the ``progress`` extra.
-        """
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        if not progress:
-            return self._engine.run(
-                result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
-            )
-        show, display = _status_display(self._id, progress, None)
-        try:
-            flow = result_flow(self._id, pacer, poll_interval, show)
-            return self._engine.run(flow, pacer.hard_deadline)
-        finally:
-            if display is not None:
-                display.close()
-
     def cancel(self) -> None:
         """Ask the service to cancel the job (``ConflictError`` if it already finished).
 
@@ -795,12 +793,61 @@ class Job(_JobBase[Engine]):
         """
         self._engine.run(update_tags_flow(self._id, tag_list(tags)))
 
+    def _wait_result(
+        self, pacer: Pacer, poll_interval: float, progress: bool, decode: Decoder[R]
+    ) -> R:
+        """Wait for the job, then download its result and ``decode`` it."""
+        show, display = _status_display(self._id, progress, None)
+        try:
+            flow = result_flow(self._id, pacer, poll_interval, show, decode)
+            return self._engine.run(flow, pacer.hard_deadline)
+        finally:
+            if display is not None:
+                display.close()
 
-class AsyncJob(_JobBase[AsyncEngine]):
-    """The async twin of :class:`Job`: the same methods, as coroutines."""
+
+class Job(_SyncJob):
+    """A handle on a Sampler or Estimator job (sync). Obtained from ``run()``,
+    ``Runtime.job(id)`` or ``jobs()``."""
+
+    def result(
+        self,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
+    ) -> PrimitiveResult:
+        """Wait for the job, then download and decode its result (not cached: keep it).
+
+        ``progress=True`` shows a live line while waiting (see :meth:`wait`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result could not be decoded.
+            ValidationError: the job ran the executor program (see :class:`ExecutorJob`).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        if self._program_id == "executor":
+            raise _executor_result_error(self._id)
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        if not progress:
+            return self._engine.run(
+                result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
+            )
+        from qiskit_runtime_rest.codec import decode_result
+
+        return self._wait_result(pacer, poll_interval, progress, decode_result)
+
+
+class _AsyncJob(_JobBase[AsyncEngine]):
+    """What the async handles share (see :class:`_SyncJob`)."""
 
     @classmethod
-    def _from_model(cls, engine: AsyncEngine, model: JobModel) -> AsyncJob:
+    def _from_model(cls, engine: AsyncEngine, model: JobModel) -> Self:
         job = cls(engine, model.id)
         job._remember(model)
         return job
@@ -865,33 +912,6 @@ class AsyncJob(_JobBase[AsyncEngine]):
             if display is not None:
                 display.close()
 
-    async def result(
-        self,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
-        progress: bool = False,
-    ) -> PrimitiveResult:
-        """Wait for the job, then download and decode its result (see :meth:`Job.result`).
-
-        Raises:
-            JobTimeoutError: the job is still running at ``timeout``, or its result did not
-                arrive in time (the job goes on).
-            JobFailedError: the job failed (or ran too long, code 1305).
-            JobCancelledError: the job was cancelled.
-            ResultDecodeError: the result could not be decoded.
-            ImportError: ``progress=True`` without the ``progress`` extra.
-        """
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        show, display = _status_display(self._id, progress, None)
-        try:
-            flow = result_flow(self._id, pacer, poll_interval, show)
-            return await self._engine.run(flow, pacer.hard_deadline)
-        finally:
-            if display is not None:
-                display.close()
-
     async def cancel(self) -> None:
         """Ask the service to cancel the job (``ConflictError`` if it already finished).
 
@@ -950,3 +970,138 @@ class AsyncJob(_JobBase[AsyncEngine]):
             NotFoundError: no such job.
         """
         await self._engine.run(update_tags_flow(self._id, tag_list(tags)))
+
+    async def _wait_result(
+        self, pacer: Pacer, poll_interval: float, progress: bool, decode: Decoder[R]
+    ) -> R:
+        """Wait for the job, then download its result and ``decode`` it."""
+        show, display = _status_display(self._id, progress, None)
+        try:
+            flow = result_flow(self._id, pacer, poll_interval, show, decode)
+            return await self._engine.run(flow, pacer.hard_deadline)
+        finally:
+            if display is not None:
+                display.close()
+
+
+class AsyncJob(_AsyncJob):
+    """The async twin of :class:`Job`: the same methods, as coroutines."""
+
+    async def result(
+        self,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
+    ) -> PrimitiveResult:
+        """Wait for the job, then download and decode its result (see :meth:`Job.result`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result could not be decoded.
+            ValidationError: the job ran the executor program (see :class:`AsyncExecutorJob`).
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        if self._program_id == "executor":
+            raise _executor_result_error(self._id)
+        from qiskit_runtime_rest.codec import decode_result
+
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        return await self._wait_result(pacer, poll_interval, progress, decode_result)
+
+
+def _executor_result_error(job_id: str) -> ValidationError:
+    return ValidationError(
+        f"job {job_id} ran the executor program: its result is a QuantumProgramResult; get it "
+        f"with rt.executor_job({job_id!r}).result()"
+    )
+
+
+def _program_decoder(program: QuantumProgram | None) -> Decoder[QuantumProgramResult]:
+    """Decodes an executor result, checking its shapes against ``program`` when known."""
+    from qiskit_runtime_rest.programs import decode_program_result
+
+    def decode(payload: dict[str, Any]) -> QuantumProgramResult:
+        return decode_program_result(payload, program)
+
+    return decode
+
+
+class _ExecutorHandle:
+    """The program an executor job was submitted with (its result's shapes are checked against
+    it), when known."""
+
+    _program: QuantumProgram | None = None
+
+    def _with_program(self, program: object) -> None:
+        from qiskit_runtime_rest.programs import QuantumProgram
+
+        self._program = program if isinstance(program, QuantumProgram) else None
+
+    @property
+    def program(self) -> QuantumProgram | None:
+        """The :class:`~.programs.QuantumProgram` this handle submitted (None when the job was
+        submitted pre-encoded, or the handle was made from an id)."""
+        return self._program
+
+
+class ExecutorJob(_ExecutorHandle, _SyncJob):
+    """A handle on an executor job (sync): the result is a
+    :class:`~qiskit_runtime_rest.programs.QuantumProgramResult`. Obtained from
+    ``Executor.run()`` or ``Runtime.executor_job(id)``; the other methods are :class:`Job`'s."""
+
+    def result(
+        self,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
+    ) -> QuantumProgramResult:
+        """Wait for the job, then download and decode its result into numpy arrays, one
+        mapping per item (not cached: keep it). ``to_qiskit()`` on it gives what
+        qiskit-ibm-runtime's decoders make of it.
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result is not a well-formed executor result, or its arrays
+                do not fit the submitted program.
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        return self._wait_result(pacer, poll_interval, progress, _program_decoder(self._program))
+
+
+class AsyncExecutorJob(_ExecutorHandle, _AsyncJob):
+    """The async twin of :class:`ExecutorJob`."""
+
+    async def result(
+        self,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        *,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+        progress: bool = False,
+    ) -> QuantumProgramResult:
+        """Wait for the job, then download and decode its result (see
+        :meth:`ExecutorJob.result`).
+
+        Raises:
+            JobTimeoutError: the job is still running at ``timeout``, or its result did not
+                arrive in time (the job goes on).
+            JobFailedError: the job failed (or ran too long, code 1305).
+            JobCancelledError: the job was cancelled.
+            ResultDecodeError: the result is not a well-formed executor result, or its arrays
+                do not fit the submitted program.
+            ImportError: ``progress=True`` without the ``progress`` extra.
+        """
+        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        decode = _program_decoder(self._program)
+        return await self._wait_result(pacer, poll_interval, progress, decode)

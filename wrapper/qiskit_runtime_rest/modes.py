@@ -1,8 +1,8 @@
 """Execution modes: sessions (``mode: dedicated``) and batches (``mode: batch``).
 
 ``with rt.session(backend, max_time=600) as s:`` creates a session (``POST /sessions``), routes
-the jobs of ``s.sampler()`` / ``s.estimator()`` into it, and **closes** it on every way out of
-the block, exceptions and ``KeyboardInterrupt`` included. Closing
+the jobs of ``s.sampler()`` / ``s.estimator()`` / ``s.executor()`` into it, and **closes** it on
+every way out of the block, exceptions and ``KeyboardInterrupt`` included. Closing
 (``PATCH /sessions/{id}`` with ``accepting_jobs: false``) stops new jobs but lets the queued ones
 run, so a batch can be left as soon as its jobs are submitted. ``cancel()``
 (``DELETE /sessions/{id}/close``) also stops queued jobs; ``cancel_on_error=True`` makes an
@@ -28,12 +28,20 @@ from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest._core import AsyncEngine, Call, Engine, Flow
 from qiskit_runtime_rest.errors import NotFoundError, ValidationError
 from qiskit_runtime_rest.jobs import AsyncJob, Job, JobQuery, aiter_jobs, iter_jobs
-from qiskit_runtime_rest.primitives import AsyncEstimator, AsyncSampler, Estimator, Sampler
+from qiskit_runtime_rest.primitives import (
+    AsyncEstimator,
+    AsyncExecutor,
+    AsyncSampler,
+    Estimator,
+    Executor,
+    Sampler,
+)
 
 if TYPE_CHECKING:
     from qiskit_runtime_api.models import Session as SessionModel
 
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
+    from qiskit_runtime_rest.programs import ExecutorOptions
     from qiskit_runtime_rest.views import SessionDetails
 
 __all__ = ["AsyncBatch", "AsyncSession", "Batch", "Session"]
@@ -266,6 +274,14 @@ class Session(_ModeBase):
         """
         return Estimator(self._engine, self._backend_name(), options, session=self)
 
+    def executor(self, options: ExecutorOptions | None = None) -> Executor:
+        """An Executor (quantum programs) whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
+        return Executor(self._engine, self._backend_name(), options, session=self)
+
     def details(self) -> SessionDetails:
         """Refresh and return the session as the service describes it (state,
         accepting_jobs, TTLs, timestamps, usage).
@@ -416,6 +432,14 @@ class AsyncSession(_ModeBase):
             ValidationError: the session has no backend yet.
         """
         return AsyncEstimator(self._engine, self._backend_name(), options, session=self)
+
+    def executor(self, options: ExecutorOptions | None = None) -> AsyncExecutor:
+        """An AsyncExecutor (quantum programs) whose jobs run in this session.
+
+        Raises:
+            ValidationError: the session has no backend yet.
+        """
+        return AsyncExecutor(self._engine, self._backend_name(), options, session=self)
 
     async def details(self) -> SessionDetails:
         """Refresh and return the session (see :meth:`Session.details`).

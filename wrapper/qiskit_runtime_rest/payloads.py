@@ -1,7 +1,8 @@
 """Job requests of ``POST /jobs``: PUBs and options turned into the generated request models.
 
 The SDK talks to the service only through the generated client, so this module builds the
-generated ``SamplerJobRequest`` / ``EstimatorJobRequest`` models (never raw dicts); their
+generated ``SamplerJobRequest`` / ``EstimatorJobRequest`` / ``ExecutorJobRequest`` models
+(never raw dicts); their
 ``to_dict()`` is exactly the documented JSON body of ``POST /jobs`` (the ``CreateJobRequest``
 schema of ``spec/qiskit-runtime.yaml``; the API reference is
 https://quantum.cloud.ibm.com/docs/en/api/qiskit-runtime-rest).
@@ -10,7 +11,7 @@ https://quantum.cloud.ibm.com/docs/en/api/qiskit-runtime-rest).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, TypeAlias, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeVar, overload
 
 from qiskit_runtime_api import models as gm
 from qiskit_runtime_api.types import UNSET, Unset
@@ -32,8 +33,12 @@ from qiskit_runtime_rest.pubs import (
     as_sampler_pub,
 )
 
+if TYPE_CHECKING:
+    from qiskit_runtime_rest.programs import EncodedProgram, ExecutorOptions, QuantumProgram
+
 __all__ = [
     "build_estimator_request",
+    "build_executor_request",
     "build_job_request",
     "build_sampler_request",
     "estimator_options_model",
@@ -156,12 +161,12 @@ class _JobKwargs(TypedDict, total=False):
 
 def _job_kwargs(
     backend: object,
-    options: SamplerOptions | EstimatorOptions | None,
+    options: SamplerOptions | EstimatorOptions | ExecutorOptions | None,
     session_id: object,
     tags: Sequence[str],
     instance_hgp: object,
 ) -> _JobKwargs:
-    """Check the job-body fields shared by both programs, once (limits of the spec's
+    """Check the job-body fields shared by every program, once (limits of the spec's
     ``CreateJobRequest``: ids of 1 to 100 characters, at most 8 tags of 1 to 86)."""
     fields = _JobKwargs()
     for name, value in (("backend", backend), ("session_id", session_id)):
@@ -268,6 +273,42 @@ def build_estimator_request(
     return gm.EstimatorJobRequest(program_id="estimator", params=params, **fields)
 
 
+def build_executor_request(
+    backend: str,
+    program: QuantumProgram | EncodedProgram,
+    options: ExecutorOptions | None = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.ExecutorJobRequest:
+    """The ``POST /jobs`` body of an executor job: ``program``'s params (schema ``v2.0``) with
+    ``options`` (``params.options``, and ``max_execution_time`` as the job's ``cost``); see
+    :func:`build_job_request` for the other fields."""
+    from qiskit_runtime_rest.programs import EncodedProgram, ExecutorOptions, QuantumProgram
+
+    if not isinstance(program, QuantumProgram | EncodedProgram):
+        raise ValidationError(
+            "an executor job takes a QuantumProgram, or an EncodedProgram for programs encoded "
+            "elsewhere (EncodedProgram.from_qiskit(program) for qiskit-ibm-runtime's), got "
+            f"{type(program).__name__}"
+        )
+    if options is not None and not isinstance(options, ExecutorOptions):
+        raise ValidationError(
+            f"an executor job takes ExecutorOptions, got {type(options).__name__}"
+        )
+    params = program.to_params(options)
+    fields = _job_kwargs(backend, options, session_id, tags, instance_hgp)
+    try:
+        model = gm.ExecutorParams.from_dict(params)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(
+            f"the program's params do not have the executor's shape ({type(exc).__name__}: "
+            f"{str(exc)[:200]})"
+        ) from None
+    return gm.ExecutorJobRequest(program_id="executor", params=model, **fields)
+
+
 @overload
 def build_job_request(
     program_id: Literal["sampler"],
@@ -298,32 +339,48 @@ def build_job_request(
 
 @overload
 def build_job_request(
-    program_id: Literal["sampler", "estimator"],
+    program_id: Literal["executor"],
     backend: str,
-    pubs: Sequence[SamplerPubLike | EstimatorPubLike],
+    pubs: QuantumProgram | EncodedProgram,
+    options: ExecutorOptions | None = None,
+    *,
+    session_id: str | None = None,
+    tags: Sequence[str] = (),
+    support_qiskit: bool | None = True,
+    instance_hgp: tuple[str, str, str] | None = None,
+) -> gm.ExecutorJobRequest: ...
+
+
+@overload
+def build_job_request(
+    program_id: Literal["sampler", "estimator", "executor"],
+    backend: str,
+    pubs: Any,
     options: SamplerOptions | EstimatorOptions | None = None,
     *,
     session_id: str | None = None,
     tags: Sequence[str] = (),
     support_qiskit: bool | None = True,
     instance_hgp: tuple[str, str, str] | None = None,
-) -> gm.SamplerJobRequest | gm.EstimatorJobRequest: ...
+) -> gm.SamplerJobRequest | gm.EstimatorJobRequest | gm.ExecutorJobRequest: ...
 
 
 def build_job_request(
-    program_id: Literal["sampler", "estimator"],
+    program_id: Literal["sampler", "estimator", "executor"],
     backend: str,
-    pubs: Sequence[Any],
+    pubs: Any,
     options: Any = None,
     *,
     session_id: str | None = None,
     tags: Sequence[str] = (),
     support_qiskit: bool | None = True,
     instance_hgp: tuple[str, str, str] | None = None,
-) -> gm.SamplerJobRequest | gm.EstimatorJobRequest:
-    """The generated request model of a primitive job, ready for the generated ``create_job``.
+) -> gm.SamplerJobRequest | gm.EstimatorJobRequest | gm.ExecutorJobRequest:
+    """The generated request model of a job, ready for the generated ``create_job``.
 
-    ``pubs`` may hold PUB objects or PUB-like tuples (coerced as qiskit's primitives do).
+    ``pubs`` may hold PUB objects or PUB-like tuples (coerced as qiskit's primitives do); for
+    the executor program it is the program (see :func:`build_executor_request`;
+    ``support_qiskit`` does not apply).
     ``tags`` are added after ``options.environment.job_tags`` (the SDK core passes its own
     idempotency tag here); the final list is checked against the service's limits (at most
     8 tags of 1 to 86 characters). ``support_qiskit=None`` leaves the key out (the seed
@@ -340,4 +397,9 @@ def build_job_request(
         return build_sampler_request(backend, pubs, options, **common)
     if program_id == "estimator":
         return build_estimator_request(backend, pubs, options, **common)
-    raise ValidationError(f"program_id must be 'sampler' or 'estimator', got {program_id!r}")
+    if program_id == "executor":
+        del common["support_qiskit"]
+        return build_executor_request(backend, pubs, options, **common)
+    raise ValidationError(
+        f"program_id must be 'sampler', 'estimator' or 'executor', got {program_id!r}"
+    )

@@ -1,7 +1,9 @@
-"""Sampler and Estimator: PUBs plus options become a job, submitted exactly once.
+"""Sampler, Estimator and Executor: their input plus options become a job, submitted exactly once.
 
 ``rt.sampler(backend, options=...).run(pubs)`` returns a :class:`~qiskit_runtime_rest.jobs.Job`
-(``AsyncJob`` with the async client). Inside a session or batch the jobs carry its
+(``AsyncJob`` with the async client); ``rt.executor(backend).run(program)`` an
+:class:`~qiskit_runtime_rest.jobs.ExecutorJob` (a quantum program of the executor program, see
+:mod:`qiskit_runtime_rest.programs`). Inside a session or batch the jobs carry its
 ``session_id``.
 
 **A submission is never duplicated.** ``POST /jobs`` is not idempotent, so every submission
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 import attrs
 
@@ -40,24 +42,47 @@ from qiskit_runtime_rest.errors import (
     ServerError,
     ValidationError,
 )
-from qiskit_runtime_rest.jobs import AsyncJob, Job, new_idempotency_tag, tag_list
+from qiskit_runtime_rest.jobs import (
+    AsyncExecutorJob,
+    AsyncJob,
+    ExecutorJob,
+    Job,
+    new_idempotency_tag,
+    tag_list,
+)
 from qiskit_runtime_rest.retry import request_was_sent
 
 if TYPE_CHECKING:
-    from qiskit_runtime_api.models import EstimatorJobRequest, SamplerJobRequest
+    from qiskit_runtime_api.models import (
+        EstimatorJobRequest,
+        ExecutorJobRequest,
+        SamplerJobRequest,
+    )
 
     from qiskit_runtime_rest._core import _EngineBase
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
+    from qiskit_runtime_rest.programs import EncodedProgram, ExecutorOptions, QuantumProgram
     from qiskit_runtime_rest.pubs import EstimatorPubLike, SamplerPubLike
     from qiskit_runtime_rest.retry import RetryPolicy
 
-    JobRequest = SamplerJobRequest | EstimatorJobRequest
+    JobRequest = SamplerJobRequest | EstimatorJobRequest | ExecutorJobRequest
 
-__all__ = ["AsyncEstimator", "AsyncSampler", "Estimator", "Sampler", "Submitted", "submit_flow"]
+__all__ = [
+    "AsyncEstimator",
+    "AsyncExecutor",
+    "AsyncSampler",
+    "Estimator",
+    "Executor",
+    "Sampler",
+    "Submitted",
+    "submit_flow",
+]
 
 logger = logging.getLogger("qiskit_runtime_rest")
 
-ProgramId = Literal["sampler", "estimator"]
+ProgramId = Literal["sampler", "estimator", "executor"]
+SyncJobT = TypeVar("SyncJobT", Job, ExecutorJob)
+AsyncJobT = TypeVar("AsyncJobT", AsyncJob, AsyncExecutorJob)
 
 
 class Mode(Protocol):
@@ -140,7 +165,7 @@ def submit_flow(
 
 
 class _Primitive:
-    """What Sampler and Estimator (and their async twins) share: building the job body."""
+    """What the primitives (and their async twins) share: building the job body."""
 
     program_id: ClassVar[ProgramId]
 
@@ -189,7 +214,9 @@ class _Primitive:
         return f"{type(self).__name__}(backend={self._backend!r}{session})"
 
 
-class _SyncPrimitive(_Primitive):
+class _SyncPrimitive(_Primitive, Generic[SyncJobT]):
+    _job: type[SyncJobT]
+
     def __init__(
         self,
         engine: Engine,
@@ -201,12 +228,12 @@ class _SyncPrimitive(_Primitive):
         super().__init__(backend, options, session=session)
         self._engine = engine
 
-    def _submit(self, pubs: Any, tags: Iterable[str]) -> Job:
+    def _submit(self, pubs: Any, tags: Iterable[str]) -> SyncJobT:
         engine = self._engine
         deadline = engine.deadline(engine.timeouts.submit)
         flow, tag, session_id = self._prepare(engine, pubs, tags, deadline)
         job = engine.run(flow, deadline)
-        return Job(
+        return self._job(
             engine,
             job.id,
             backend=job.backend or self._backend,
@@ -216,7 +243,9 @@ class _SyncPrimitive(_Primitive):
         )
 
 
-class _AsyncPrimitive(_Primitive):
+class _AsyncPrimitive(_Primitive, Generic[AsyncJobT]):
+    _job: type[AsyncJobT]
+
     def __init__(
         self,
         engine: AsyncEngine,
@@ -228,12 +257,12 @@ class _AsyncPrimitive(_Primitive):
         super().__init__(backend, options, session=session)
         self._engine = engine
 
-    async def _submit(self, pubs: Any, tags: Iterable[str]) -> AsyncJob:
+    async def _submit(self, pubs: Any, tags: Iterable[str]) -> AsyncJobT:
         engine = self._engine
         deadline = engine.deadline(engine.timeouts.submit)
         flow, tag, session_id = self._prepare(engine, pubs, tags, deadline)
         job = await engine.run(flow, deadline)
-        return AsyncJob(
+        return self._job(
             engine,
             job.id,
             backend=job.backend or self._backend,
@@ -243,7 +272,7 @@ class _AsyncPrimitive(_Primitive):
         )
 
 
-class Sampler(_SyncPrimitive):
+class Sampler(_SyncPrimitive[Job]):
     """The V2 Sampler on one backend (in job mode, or in a session / batch).
 
     ``sampler.options`` holds its :class:`~qiskit_runtime_rest.SamplerOptions`;
@@ -251,6 +280,7 @@ class Sampler(_SyncPrimitive):
     """
 
     program_id: ClassVar[ProgramId] = "sampler"
+    _job = Job
 
     @property
     def options(self) -> SamplerOptions:
@@ -292,7 +322,7 @@ class Sampler(_SyncPrimitive):
         return self._submit(pubs if shots is None else _with_shots(pubs, shots), tags)
 
 
-class Estimator(_SyncPrimitive):
+class Estimator(_SyncPrimitive[Job]):
     """The V2 Estimator on one backend (in job mode, or in a session / batch).
 
     ``estimator.options`` holds its :class:`~qiskit_runtime_rest.EstimatorOptions`;
@@ -300,6 +330,7 @@ class Estimator(_SyncPrimitive):
     """
 
     program_id: ClassVar[ProgramId] = "estimator"
+    _job = Job
 
     @property
     def options(self) -> EstimatorOptions:
@@ -339,10 +370,11 @@ class Estimator(_SyncPrimitive):
         return self._submit(_with_precision(pubs, precision), tags)
 
 
-class AsyncSampler(_AsyncPrimitive):
+class AsyncSampler(_AsyncPrimitive[AsyncJob]):
     """The async twin of :class:`Sampler`."""
 
     program_id: ClassVar[ProgramId] = "sampler"
+    _job = AsyncJob
 
     @property
     def options(self) -> SamplerOptions:
@@ -379,10 +411,11 @@ class AsyncSampler(_AsyncPrimitive):
         return await self._submit(pubs if shots is None else _with_shots(pubs, shots), tags)
 
 
-class AsyncEstimator(_AsyncPrimitive):
+class AsyncEstimator(_AsyncPrimitive[AsyncJob]):
     """The async twin of :class:`Estimator`."""
 
     program_id: ClassVar[ProgramId] = "estimator"
+    _job = AsyncJob
 
     @property
     def options(self) -> EstimatorOptions:
@@ -421,6 +454,96 @@ class AsyncEstimator(_AsyncPrimitive):
         return await self._submit(_with_precision(pubs, precision), tags)
 
 
+class Executor(_SyncPrimitive[ExecutorJob]):
+    """The executor program on one backend (in job mode, or in a session / batch): runs
+    quantum programs, the input of qiskit-ibm-runtime's next-generation primitives.
+
+    ``executor.run(QuantumProgram([CircuitItem(qasm, values)], shots=100))`` submits one job;
+    ``executor.options`` holds its :class:`~qiskit_runtime_rest.ExecutorOptions`.
+    """
+
+    program_id: ClassVar[ProgramId] = "executor"
+    _job = ExecutorJob
+
+    @property
+    def options(self) -> ExecutorOptions:
+        """The options of this Executor's jobs (immutable; see :meth:`with_options`)."""
+        return _executor_options(self._options)
+
+    def with_options(self, options: ExecutorOptions | None = None, **changes: Any) -> Executor:
+        """An Executor like this one (same backend, session) with other options: ``options``
+        replaces them, ``changes`` are applied as by ``attrs.evolve``.
+
+        Raises:
+            ValidationError: for an unknown option.
+        """
+        changed = _evolved(options or self.options, changes)
+        return Executor(self._engine, self._backend, changed, session=self._session)
+
+    def run(
+        self,
+        program: QuantumProgram | EncodedProgram,
+        *,
+        options: ExecutorOptions | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> ExecutorJob:
+        """Submit a quantum program as one job: a :class:`~qiskit_runtime_rest.QuantumProgram`
+        (OpenQASM 3 and numpy) or an :class:`~qiskit_runtime_rest.EncodedProgram` (params
+        encoded already, e.g. by qiskit-ibm-runtime: ``EncodedProgram.from_qiskit(program)``).
+        ``options`` replace this Executor's for this job.
+
+        Raises:
+            ValidationError: before anything is sent, for a bad program, options or tags.
+            APIError: a subclass for the service's refusal (``BadRequestError`` naming the bad
+                field, ``ConflictError`` when the instance's usage limit is reached, ...).
+            APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
+        """
+        executor = self if options is None else self.with_options(options)
+        job = executor._submit(program, () if tags is None else tags)
+        job._with_program(program)
+        return job
+
+
+class AsyncExecutor(_AsyncPrimitive[AsyncExecutorJob]):
+    """The async twin of :class:`Executor`."""
+
+    program_id: ClassVar[ProgramId] = "executor"
+    _job = AsyncExecutorJob
+
+    @property
+    def options(self) -> ExecutorOptions:
+        """The options of this Executor's jobs (immutable; see :meth:`with_options`)."""
+        return _executor_options(self._options)
+
+    def with_options(self, options: ExecutorOptions | None = None, **changes: Any) -> AsyncExecutor:
+        """An AsyncExecutor with other options (see :meth:`Executor.with_options`).
+
+        Raises:
+            ValidationError: for an unknown option.
+        """
+        changed = _evolved(options or self.options, changes)
+        return AsyncExecutor(self._engine, self._backend, changed, session=self._session)
+
+    async def run(
+        self,
+        program: QuantumProgram | EncodedProgram,
+        *,
+        options: ExecutorOptions | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> AsyncExecutorJob:
+        """Submit a quantum program as one job (see :meth:`Executor.run`).
+
+        Raises:
+            ValidationError: before anything is sent, for a bad program, options or tags.
+            APIError: a subclass for the service's refusal.
+            APIConnectionError: ``APITimeoutError`` when the submission deadline passed.
+        """
+        executor = self if options is None else self.with_options(options)
+        job = await executor._submit(program, () if tags is None else tags)
+        job._with_program(program)
+        return job
+
+
 # -- options and per-call defaults ---------------------------------------------------------------
 
 _Opts = TypeVar("_Opts", "SamplerOptions", "EstimatorOptions")
@@ -440,6 +563,25 @@ def _estimator_options(options: object) -> EstimatorOptions:
 
 def _changed(options: _Opts, changes: dict[str, Any]) -> _Opts:
     return options.replace(**changes) if changes else options
+
+
+def _executor_options(options: object) -> ExecutorOptions:
+    from qiskit_runtime_rest.programs import ExecutorOptions
+
+    return options if isinstance(options, ExecutorOptions) else ExecutorOptions()
+
+
+def _evolved(options: ExecutorOptions, changes: dict[str, Any]) -> ExecutorOptions:
+    from qiskit_runtime_rest.programs import ExecutorOptions
+
+    if not isinstance(options, ExecutorOptions):
+        raise ValidationError(f"an Executor takes ExecutorOptions, got {type(options).__name__}")
+    if not changes:
+        return options
+    try:
+        return attrs.evolve(options, **changes)
+    except TypeError as exc:
+        raise ValidationError(f"unknown executor option: {exc}") from None
 
 
 def _check_pub_list(pubs: object) -> Sequence[Any]:

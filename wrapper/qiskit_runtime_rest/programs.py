@@ -203,7 +203,8 @@ class ExecutorOptions:
 
     ``scheduler_timing`` and ``stretch_values`` ask for per-item timing metadata (hardware only);
     ``rep_delay`` (seconds) overrides the backend's delay between shots; ``experimental`` is
-    passed through as is.
+    passed through as is. ``max_execution_time`` (seconds) is sent as the job's ``cost``, as
+    for Sampler and Estimator jobs: the job is cancelled when it runs longer.
     """
 
     init_qubits: bool = True
@@ -211,6 +212,14 @@ class ExecutorOptions:
     scheduler_timing: bool = False
     stretch_values: bool = False
     experimental: Mapping[str, Any] = attrs.field(factory=dict)
+    max_execution_time: int | None = None
+
+    def to_job_fields(self) -> dict[str, Any]:
+        """Job-body fields: ``cost`` (from ``max_execution_time``), if set."""
+        if self.max_execution_time is None:
+            return {}
+        _count(self.max_execution_time, "ExecutorOptions.max_execution_time")
+        return {"cost": int(self.max_execution_time)}
 
     def to_wire(self) -> dict[str, Any]:
         """The ``params.options`` object."""

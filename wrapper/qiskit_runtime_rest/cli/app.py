@@ -392,9 +392,9 @@ def job(job_id: str, wait: bool, timeout: float, as_json: bool) -> None:
 def result(job_id: str, as_json: bool, counts: bool, timeout: float) -> None:
     """Show a job's result (waiting for the job if it is not final yet).
 
-    For people: per PUB, each register's most frequent outcomes, or each array's values.
-    --counts prints [{register: {bitstring: count}}, ...] per PUB; --json prints every field
-    and the metadata.
+    For people: per PUB (or executor item), each register's most frequent outcomes, or each
+    array's values. --counts prints [{register: {bitstring: count}}, ...] per PUB or item;
+    --json prints every field and the metadata.
 
     \b
     Examples:
@@ -403,7 +403,13 @@ def result(job_id: str, as_json: bool, counts: bool, timeout: float) -> None:
     """
     if as_json and counts:
         raise click.UsageError("--json and --counts exclude each other")
-    value = settings().connect().job(job_id).result(timeout=timeout)
+    rt = settings().connect()
+    job = rt.job(job_id)
+    value = (
+        rt.executor_job(job_id).result(timeout=timeout)
+        if job.program_id == "executor"
+        else job.result(timeout=timeout)
+    )
     if as_json:
         click.echo(output.to_json(output.result_document(value)))
     elif counts:

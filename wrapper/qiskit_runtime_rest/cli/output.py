@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qiskit_runtime_rest.programs import QuantumProgramResult
     from qiskit_runtime_rest.results import PrimitiveResult
 
 __all__ = [
@@ -128,23 +129,51 @@ def _field_document(value: Any) -> Any:
     return plain(value)
 
 
-def result_document(result: PrimitiveResult) -> dict[str, Any]:
-    """A result as JSON data: per PUB, each data field (a register's ``counts``, ``num_shots``,
-    ``num_bits`` and ``shape``; an array's values) and the metadata."""
-    return {
-        "pubs": [
-            {
-                "data": {name: _field_document(v) for name, v in pub.data.items()},
-                "metadata": plain(pub.metadata),
-            }
-            for pub in result
-        ],
-        "metadata": plain(result.metadata),
-    }
+def _entries(result: PrimitiveResult | QuantumProgramResult) -> list[tuple[str, dict[str, Any]]]:
+    """Per PUB (``pub 0``) or executor item (``item 0``), its fields: an executor item's
+    registers become BitArrays like a Sampler PUB's; its other outputs (named ``<kind>.<name>``
+    by samplexes) stay arrays."""
+    from qiskit_runtime_rest.programs import QuantumProgramResult
+
+    if not isinstance(result, QuantumProgramResult):
+        return [(f"pub {i}", dict(pub.data.items())) for i, pub in enumerate(result)]
+    out = []
+    for i, item in enumerate(result):
+        data: dict[str, Any] = {}
+        for name, array in item.items():
+            register = "." not in name and array.dtype == bool and array.ndim >= 2
+            data[name] = item.bit_array(name) if register else array
+        out.append((f"item {i}", data))
+    return out
 
 
-def result_counts(result: PrimitiveResult) -> list[dict[str, dict[str, int]]]:
-    """Per PUB, the counts of each classical register (over all of the PUB's elements).
+def result_document(result: PrimitiveResult | QuantumProgramResult) -> dict[str, Any]:
+    """A result as JSON data: per PUB (or executor item), each data field (a register's
+    ``counts``, ``num_shots``, ``num_bits`` and ``shape``; an array's values) and the metadata."""
+    from qiskit_runtime_rest.programs import QuantumProgramResult
+
+    entries = [{"data": {k: _field_document(v) for k, v in d.items()}} for _, d in _entries(result)]
+    if isinstance(result, QuantumProgramResult):
+        for entry, item in zip(entries, result, strict=True):
+            entry["metadata"] = plain(
+                {"scheduler_timing": item.scheduler_timing, "stretch_values": item.stretch_values}
+            )
+        return {
+            "items": entries,
+            "metadata": {"chunk_timing": plain(result.chunk_timing)},
+            "semantic_role": result.semantic_role,
+            "passthrough_data": plain(result.passthrough_data),
+        }
+    for entry, pub in zip(entries, result, strict=True):
+        entry["metadata"] = plain(pub.metadata)
+    return {"pubs": entries, "metadata": plain(result.metadata)}
+
+
+def result_counts(
+    result: PrimitiveResult | QuantumProgramResult,
+) -> list[dict[str, dict[str, int]]]:
+    """Per PUB (or executor item), the counts of each classical register (over all of its
+    elements).
 
     Raises:
         ValueError: the result has no register (an Estimator job's).
@@ -152,25 +181,25 @@ def result_counts(result: PrimitiveResult) -> list[dict[str, dict[str, int]]]:
     from qiskit_runtime_rest.results import BitArray
 
     out = [
-        {name: v.get_counts() for name, v in pub.data.items() if isinstance(v, BitArray)}
-        for pub in result
+        {name: v.get_counts() for name, v in data.items() if isinstance(v, BitArray)}
+        for _, data in _entries(result)
     ]
     if not any(out):
         raise ValueError("the result holds no classical register (an Estimator job?); use --json")
     return out
 
 
-def result_summary(result: PrimitiveResult, *, max_counts: int = 8) -> str:
-    """A result for people: one block per PUB, each field on a line (the most frequent
-    ``max_counts`` outcomes of a register; an array's shape and values)."""
+def result_summary(result: PrimitiveResult | QuantumProgramResult, *, max_counts: int = 8) -> str:
+    """A result for people: one block per PUB (or executor item), each field on a line (the
+    most frequent ``max_counts`` outcomes of a register; an array's shape and values)."""
     import numpy as np
 
     from qiskit_runtime_rest.results import BitArray
 
     lines: list[str] = []
-    for index, pub in enumerate(result):
-        lines.append(f"pub {index}:")
-        for name, value in pub.data.items():
+    for label, data in _entries(result):
+        lines.append(f"{label}:")
+        for name, value in data.items():
             if isinstance(value, BitArray):
                 counts = sorted(value.get_counts().items(), key=lambda kv: (-kv[1], kv[0]))
                 shown = ", ".join(f"{k!r}: {n}" for k, n in counts[:max_counts])
