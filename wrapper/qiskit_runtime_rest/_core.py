@@ -7,8 +7,9 @@ functions of the :class:`~qiskit_runtime_rest.retry.RetryPolicy`, shared by both
 
 * An :class:`Operation` is one endpoint of the API spec (``spec/qiskit-runtime.yaml``) as the
   generated client compiles it: its request builder, how to read its answer, and the facts that
-  govern sending it (safe to repeat, timeout class, size limit of the answer). The operations
-  the SDK uses are listed in :mod:`qiskit_runtime_rest._operations`.
+  govern sending it (safe to repeat, timeout class, size limit of the answer). The generated
+  endpoint module is imported on the operation's first call. The operations the SDK uses are
+  listed in :mod:`qiskit_runtime_rest._operations`.
 * A :class:`Call` is an operation with its arguments.
 * A *flow* is a generator that yields :class:`Call` and :class:`Sleep` effects and returns a
   result; ``result = yield from call`` gives it the call's typed result (or raises the call's
@@ -29,7 +30,7 @@ import typing
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from contextlib import closing
 from functools import cache
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, cast
 
 import attrs
 import httpx
@@ -55,13 +56,14 @@ __all__ = [
     "AsyncEngine",
     "Call",
     "Effect",
+    "Endpoint",
     "Engine",
     "Flow",
     "Operation",
     "Sleep",
     "describe",
+    "Returns",
     "json_or_none",
-    "model",
     "nothing",
     "text",
 ]
@@ -77,14 +79,34 @@ Parser: TypeAlias = Callable[[httpx.Response, "Client"], T]
 # -- operations, calls, effects ---------------------------------------------------------------
 
 
+class Endpoint(Protocol[P]):
+    """A generated endpoint module (``qiskit_runtime_api.api.<tag>.<operation>``): its request
+    builder and its answer parser."""
+
+    def _get_kwargs(self, *args: P.args, **kwargs: P.kwargs) -> dict[str, Any]: ...
+
+    def _parse_response(self, *, client: Client, response: httpx.Response) -> object: ...
+
+
 @attrs.frozen
+class Returns(Generic[T]):
+    """What a success answer holds: the generated model that ``model()`` returns (a function,
+    so that the model is imported on first use). The answer is read with the endpoint's
+    generated parser, then checked against the types the model declares."""
+
+    model: Callable[[], type[T]]
+
+
 class Operation(Generic[P, T]):
     """One endpoint of the spec and the facts that govern sending it.
 
+    Calling the operation with the arguments of its generated request builder
+    (``<endpoint>._get_kwargs``) makes a :class:`Call`. The endpoint module (and the models it
+    uses) is imported on the operation's first call: ``endpoint`` returns it.
+
     Attributes:
-        build: the generated endpoint's request builder (``<endpoint>._get_kwargs``); calling
-            the operation with the builder's arguments makes a :class:`Call`.
-        parse: reads a success answer (status 2xx) into the operation's result.
+        answer: how to read a success answer (status 2xx): a :class:`Returns` model, or a parser
+            of its own (``nothing``, ``text``, ``json_or_none``).
         idempotent: safe to repeat after an ambiguous failure (a 5xx, a dropped connection).
         long: a large request or answer (job submission, result download): the ``submit``
             timeouts of :class:`~qiskit_runtime_rest.transport.Timeouts` apply.
@@ -92,26 +114,85 @@ class Operation(Generic[P, T]):
             ``MAX_RESULT_BYTES`` applies.
     """
 
-    build: Callable[P, dict[str, Any]]
-    parse: Parser[T]
-    idempotent: bool = True
-    long: bool = False
-    large_answer: bool = False
-    name: str = attrs.field(init=False)
+    __slots__ = (
+        "_build",
+        "_endpoint",
+        "_model",
+        "_name",
+        "_parse",
+        "answer",
+        "idempotent",
+        "large_answer",
+        "long",
+    )
 
-    @name.default
-    def _name(self) -> str:
-        return self.build.__module__.rpartition(".")[2]
+    def __init__(
+        self,
+        endpoint: Callable[[], Endpoint[P]],
+        answer: Returns[T] | Parser[T],
+        *,
+        idempotent: bool = True,
+        long: bool = False,
+        large_answer: bool = False,
+    ) -> None:
+        self._endpoint = endpoint
+        self.answer = answer
+        self.idempotent = idempotent
+        self.long = long
+        self.large_answer = large_answer
+        # Set by _load() on the first call.
+        self._build: Callable[P, dict[str, Any]] | None = None
+        self._parse: Callable[..., object] = _not_loaded
+        self._model: type[Any] | None = None
+        self._name = ""
+
+    def _load(self) -> Callable[P, dict[str, Any]]:
+        """Import the endpoint module (and the answer's model): the request builder."""
+        module = self._endpoint()
+        if isinstance(self.answer, Returns):
+            self._model = self.answer.model()
+            self._parse = module._parse_response
+        else:
+            self._parse = self.answer
+        self._name = module.__name__.rpartition(".")[2]  # type: ignore[attr-defined]
+        self._build = build = module._get_kwargs
+        return build
+
+    @property
+    def name(self) -> str:
+        """The endpoint's name (``get_job``)."""
+        if self._build is None:
+            self._load()
+        return self._name
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Call[T]:
-        return Call(self, self.build(*args, **kwargs))
+        build = self._build
+        if build is None:
+            build = self._load()
+        return Call(self, build(*args, **kwargs))
+
+    def __repr__(self) -> str:
+        return f"Operation({self.name})"
 
     def read(self, response: httpx.Response, client: Client) -> T:
         """The result in a success answer; MalformedResponseError for anything else."""
         status = response.status_code
         try:
             if 200 <= status < 300:
-                return self.parse(response, client)
+                model = self._model
+                if model is None:
+                    return cast(T, self._parse(response, client))
+                parsed = self._parse(client=client, response=response)
+                if not isinstance(parsed, model):
+                    raise _Unreadable(f"expected a {model.__name__} body, got HTTP {status}")
+                mismatch = _mismatch(parsed, ("model", model))
+                if mismatch is None:
+                    return cast(T, parsed)
+                where, bad = mismatch
+                raise _Unreadable(
+                    f"the {model.__name__} body does not match the documented shape "
+                    f"({where.lstrip('.')}: unexpected {type(bad).__name__} {bad!r:.60})"
+                )
             problem = f"unexpected HTTP {status} (redirects are not followed)"
         except _Unreadable as exc:
             problem = str(exc)
@@ -121,6 +202,10 @@ class Operation(Generic[P, T]):
                 f"({type(exc).__name__}: {str(exc)[:200]})"
             )
         raise MalformedResponseError(f"{self.name}: {problem}", status_code=status)
+
+
+def _not_loaded(*args: object, **kwargs: object) -> object:
+    raise RuntimeError("the operation is read before it was called")  # pragma: no cover
 
 
 @attrs.frozen
@@ -183,26 +268,6 @@ def _unreadable(call: Call[Any], exc: Exception) -> MalformedResponseError:
     return MalformedResponseError(
         f"{call.name}: the response could not be read ({type(exc).__name__}: {str(exc)[:200]})"
     )
-
-
-def model(cls: type[T], generated: Callable[..., object]) -> Parser[T]:
-    """A parser that reads an answer with the ``generated`` endpoint parser (``_parse_response``)
-    and checks the result against the types the generated model ``cls`` declares."""
-
-    def parse(response: httpx.Response, client: Client) -> T:
-        parsed = generated(client=client, response=response)
-        if not isinstance(parsed, cls):
-            raise _Unreadable(f"expected a {cls.__name__} body, got HTTP {response.status_code}")
-        problem = _mismatch(parsed, ("model", cls))
-        if problem is not None:
-            where, bad = problem
-            raise _Unreadable(
-                f"the {cls.__name__} body does not match the documented shape "
-                f"({where.lstrip('.')}: unexpected {type(bad).__name__} {bad!r:.60})"
-            )
-        return parsed
-
-    return parse
 
 
 def nothing(response: httpx.Response, client: Client) -> None:
