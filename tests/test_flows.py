@@ -243,7 +243,7 @@ def test_a_request_timing_out_at_the_deadline_is_the_waits_timeout() -> None:
 
 
 def test_result_downloads_after_the_job_completed_and_retries_a_204() -> None:
-    flow = result_flow("j1", Pacer(None, FakeTime().clock), 0.1)
+    flow = result_flow("j1", Pacer(None, FakeTime().clock, 0.1))
     next(flow)
     download = flow.send(job("Completed"))
     assert isinstance(download, Call) and download.name == "get_job_results"

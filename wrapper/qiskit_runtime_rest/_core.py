@@ -45,6 +45,7 @@ from qiskit_runtime_rest.errors import (
     MalformedResponseError,
     RuntimeRestError,
 )
+from qiskit_runtime_rest.polling import DEFAULT_POLL, PollSchedule
 
 if TYPE_CHECKING:
     from qiskit_runtime_api.client import Client
@@ -412,11 +413,14 @@ class _EngineBase:
         timeouts: transport.Timeouts,
         legacy_instance: tuple[str, str, str] | None,
         clock: Callable[[], float],
+        poll: PollSchedule = DEFAULT_POLL,
     ) -> None:
         self.api = api
         self.auth = auth
         self.retry = retry
         self.timeouts = timeouts
+        self.poll = poll
+        """The schedule of waits' status checks."""
         self.legacy_instance = legacy_instance
         """``(hub, group, project)`` on the legacy channel: sent in job and session bodies."""
         self.clock = clock

@@ -66,6 +66,7 @@ from qiskit_runtime_rest.jobs import (
 )
 from qiskit_runtime_rest.jobs import wait_all_flow as _wait_all_flow
 from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Opening, Session
+from qiskit_runtime_rest.polling import DEFAULT_POLL, LOCAL_POLL, PollSchedule
 from qiskit_runtime_rest.primitives import (
     AsyncEstimator,
     AsyncExecutor,
@@ -193,6 +194,7 @@ class _RuntimeBase:
         trust_env: bool = True,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         max_concurrency: int = MAX_CONCURRENT_REQUESTS,
+        poll: PollSchedule | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Any] | None = None,
     ) -> None:
@@ -228,6 +230,9 @@ class _RuntimeBase:
         if max_concurrency < 1:
             raise ValidationError("max_concurrency must be a positive integer")
         self._max_concurrency = max_concurrency
+        if poll is not None and not isinstance(poll, PollSchedule):
+            raise ValidationError("poll must be a qiskit_runtime_rest.PollSchedule")
+        self._poll = poll or DEFAULT_POLL
         self._owned_server: Any = None
         self._connect(transport, clock, sleep)
 
@@ -243,6 +248,7 @@ class _RuntimeBase:
             "retry": self._retry,
             "timeouts": self._timeouts,
             "legacy_instance": self._account.legacy_instance,
+            "poll": self._poll,
         }
         if clock is not None:
             kwargs["clock"] = clock
@@ -365,7 +371,8 @@ class _RuntimeBase:
 
         ``config`` is an ``EmulatorConfig``; ``channel="legacy"`` connects with the legacy
         ``x-access-token`` instead of IAM. Other arguments go to the constructor (e.g.
-        ``retry=``, ``timeout=``).
+        ``retry=``, ``timeout=``); waits poll on
+        :data:`~qiskit_runtime_rest.polling.LOCAL_POLL` unless ``poll=`` says otherwise.
 
         Raises:
             ImportError: without the ``local`` extra (the emulator).
@@ -386,7 +393,9 @@ class _RuntimeBase:
                     "iam_url": server.iam_url,
                 }
             with _sources(use_env=False, use_saved=False):
-                runtime = cls(**creds, channel=channel, trust_env=False, **kwargs)
+                runtime = cls(
+                    **creds, channel=channel, trust_env=False, **{"poll": LOCAL_POLL, **kwargs}
+                )
         except BaseException:
             server.stop()
             raise
@@ -484,6 +493,8 @@ class Runtime(_RuntimeBase):
         transport: an ``httpx.BaseTransport`` replacing the network (tests).
         max_concurrency: AsyncRuntime only: requests in flight at once (default 16); more
             concurrent calls wait their turn.
+        poll: when waits check on jobs (:class:`~qiskit_runtime_rest.polling.PollSchedule`;
+            default: at once, then 0.05 s growing x1.5 up to 5 s).
         clock: the monotonic clock that waits, polls, backoffs and deadlines read;
             replaceable in tests and simulations.
         sleep: the sleep of waits, polls and backoffs (a coroutine function for AsyncRuntime);
@@ -679,7 +690,7 @@ class Runtime(_RuntimeBase):
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
         ids = [j.id for j in jobs]
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(ids), progress) as show:
             return self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
 
@@ -701,7 +712,7 @@ class Runtime(_RuntimeBase):
         """
         handles = {j.id: j for j in jobs}
         tracker = Tracker(handles)
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(handles), progress) as show:
             while tracker.pending:
                 flow = next_completed_flow(tracker, pacer, show)
@@ -1067,7 +1078,7 @@ class AsyncRuntime(_RuntimeBase):
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
         ids = [j.id for j in jobs]
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(ids), progress) as show:
             return await self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
 
@@ -1087,7 +1098,7 @@ class AsyncRuntime(_RuntimeBase):
         """
         handles = {j.id: j for j in jobs}
         tracker = Tracker(handles)
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(handles), progress) as show:
             while tracker.pending:
                 flow = next_completed_flow(tracker, pacer, show)
