@@ -33,6 +33,7 @@ from tests.conftest import connect, wait_until
 
 BACKEND = "ibm_emulator_5q"
 NAMES = {"ibm_emulator_5q", "ibm_emulator_27q", "ibm_emulator_127q"}
+SIMULATOR = "ibm_emulator_simulator"
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +107,16 @@ def test_unknown_backend_is_a_not_found_error(rt: Runtime) -> None:
 
 
 def test_backends_take_the_official_filters(rt: Runtime) -> None:
-    assert {b.name for b in rt.backends()} == NAMES
+    assert {b.name for b in rt.backends()} == NAMES | {SIMULATOR}
     assert [b.name for b in rt.backends(name="ibm_emulator_27q")] == ["ibm_emulator_27q"]
-    assert {b.name for b in rt.backends(min_num_qubits=27)} == NAMES - {BACKEND}
+    assert {b.name for b in rt.backends(min_num_qubits=27)} == NAMES - {BACKEND} | {SIMULATOR}
     assert {b.name for b in rt.backends(simulator=False, operational=True)} == NAMES
-    assert rt.backends(simulator=True) == []
+    assert [b.name for b in rt.backends(simulator=True)] == [SIMULATOR]
     # the emulator's devices list no "dynamic_circuits" feature, as the official client reads
     assert rt.backends(dynamic_circuits=True) == []
-    assert {b.name for b in rt.backends(dynamic_circuits=False)} == NAMES
+    assert {b.name for b in rt.backends(dynamic_circuits=False)} == NAMES | {SIMULATOR}
     small = rt.backends(filters=lambda b: b.num_qubits < 100 and b.status().operational)
-    assert {b.name for b in small} == {BACKEND, "ibm_emulator_27q"}
+    assert {b.name for b in small} == {BACKEND, "ibm_emulator_27q", SIMULATOR}
 
 
 # ISA on every emulated device (x is native everywhere; physical qubit $0)
@@ -134,14 +135,17 @@ def test_least_busy_picks_the_shortest_queue(make_emulator: Any) -> None:
         try:
             wait_until(lambda: rt.backend_status(BACKEND).pending_jobs == 1)
             assert rt.backend_status("ibm_emulator_27q").pending_jobs == 1
-            assert rt.least_busy(min_num_qubits=27).name in {
+            # the simulator's queue is empty: the official client's least_busy() takes it too
+            assert rt.least_busy(min_num_qubits=27).name == SIMULATOR
+            assert rt.least_busy(min_num_qubits=27, simulator=False).name in {
                 "ibm_emulator_27q",
                 "ibm_emulator_127q",
             }
             busy.pop().cancel()  # the 127-qubit queue empties
             wait_until(lambda: rt.backend_status("ibm_emulator_127q").pending_jobs == 0)
-            assert rt.least_busy().name == "ibm_emulator_127q"
-            assert rt.least_busy(filters=lambda b: b.num_qubits < 100).name in {
+            assert rt.least_busy(simulator=False).name == "ibm_emulator_127q"
+            real = rt.least_busy(filters=lambda b: b.num_qubits < 100 and not b.simulator)
+            assert real.name in {
                 BACKEND,
                 "ibm_emulator_27q",
             }
@@ -151,14 +155,15 @@ def test_least_busy_picks_the_shortest_queue(make_emulator: Any) -> None:
 
 
 def test_least_busy_filters(rt: Runtime) -> None:
-    assert rt.least_busy().name in NAMES
+    assert rt.least_busy().name in NAMES  # devices come first in the listing
     assert rt.least_busy(min_num_qubits=100).name == "ibm_emulator_127q"
     chosen = rt.least_busy(filters=lambda b: b.num_qubits == 27)
     assert chosen.name == "ibm_emulator_27q"
     with pytest.raises(BackendNotFoundError, match="min_num_qubits"):
         rt.least_busy(min_num_qubits=1000)
+    assert rt.least_busy(simulator=True).name == SIMULATOR
     with pytest.raises(BackendNotFoundError):
-        rt.least_busy(simulator=True)
+        rt.least_busy(simulator=True, min_num_qubits=100)
 
 
 @pytest.mark.anyio
