@@ -524,7 +524,7 @@ def test_unknown_instructions_fail_at_run_time(small: Backend, engine: str) -> N
     opaque.append(Gate("mystery", 1, []), [1])  # no definition: nothing can simulate it
     measured = opaque.measure_all(inplace=False)
     jobs = [
-        ("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, ""),
+        ("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, r"pubs\[1\]: "),
         ("estimator", {"pubs": [[BELL_STATE, "ZZ"], [qpy_node(opaque), "ZZ"]]}, r"pubs\[1\]: "),
     ]
     for program_id, params, where in jobs:

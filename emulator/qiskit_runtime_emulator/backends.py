@@ -740,8 +740,11 @@ class SnapshotBackend:
             item["clops"] = {"type": "hardware", "value": clops}
         processor = conf.get("processor_type")
         if isinstance(processor, Mapping):
+            # The listing gives them as strings (some snapshots have a numeric revision).
             item["processor_type"] = {
-                k: processor[k] for k in ("family", "revision", "segment") if k in processor
+                k: None if processor[k] is None else str(processor[k])
+                for k in ("family", "revision", "segment")
+                if k in processor
             }
         if self._properties is not None:
             item["performance_metrics"] = _median_metrics(self._properties, self.basis_gates)

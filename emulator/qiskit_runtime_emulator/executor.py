@@ -52,8 +52,9 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -842,6 +843,69 @@ def _failure(exc: Exception, reduced: list[ReducedCircuit], first: int = 0) -> E
     )
 
 
+def _located_failure(
+    exc: Exception,
+    inputs: list[Any],
+    reduced: list[ReducedCircuit],
+    make_sampler: Callable[[], Any],
+) -> ExecutionError:
+    """The failure of a job whose PUBs ran together, naming the PUB: each runs alone, at the
+    cost of a failed job only, until one fails."""
+    from qiskit.exceptions import QiskitError
+
+    if len(inputs) > 1:
+        for i, single in enumerate(inputs):
+            try:
+                make_sampler().run([single]).result()
+            except QiskitError as alone:
+                return _failure(alone, [reduced[i]], i)
+    return _failure(exc, reduced)
+
+
+@cache
+def _aer_instructions() -> tuple[frozenset[str], tuple[str, ...]]:
+    """What qiskit-aer simulates as it is, and the basis to translate other gates to (its
+    standard gates, non-unitary instructions and control flow)."""
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+    from qiskit_aer import AerSimulator
+
+    known = frozenset(AerSimulator().configuration().basis_gates) | {"measure", "barrier"}
+    flow = {"if_else", "while_loop", "for_loop", "switch_case"}
+    basis = (known & set(get_standard_gate_name_mapping())) | {"reset", "delay"} | flow
+    return known, tuple(sorted(basis))
+
+
+def _names(circuit: Any) -> set[str]:
+    out: set[str] = set()
+    for inst in circuit.data:
+        out.add(inst.operation.name)
+        for block in getattr(inst.operation, "blocks", ()):
+            out |= _names(block)
+    return out
+
+
+def _for_aer(reduced: ReducedCircuit) -> ReducedCircuit:
+    """``reduced`` with the gates Aer does not know (user-defined gates of an OpenQASM program,
+    say) replaced by their definitions, in the gates it knows; as it is when there are none, or
+    when a gate has no definition (Aer then says which). Device circuits passed the ISA check
+    and never need this; the simulator backend's may."""
+    if not _use_aer():
+        return reduced  # qiskit's reference primitives use the definitions themselves
+    known, basis = _aer_instructions()
+    if _names(reduced.circuit) <= known:
+        return reduced
+    from qiskit import transpile
+    from qiskit.exceptions import QiskitError
+
+    try:
+        unrolled = transpile(reduced.circuit, basis_gates=list(basis), optimization_level=0)
+    except (QiskitError, ValueError):
+        return reduced
+    old = dict(zip(reduced.circuit.parameters, reduced.columns.tolist(), strict=True))
+    columns = np.array([old[p] for p in unrolled.parameters], dtype=np.intp)
+    return replace(reduced, circuit=unrolled, columns=columns)
+
+
 def _bindings(reduced: ReducedCircuit, values: FloatArray) -> tuple[Any, int]:
     """Parameter values for ``reduced.circuit``: ``(bindings, repeat)``.
 
@@ -957,7 +1021,7 @@ def _run_sampler(
     if noise is not None:
         # One simulation per PUB: each has its own active qubits, hence its own noise model.
         for i, pub in enumerate(pubs):
-            reduced_pub = reduce_circuit(pub.circuit, noisy=True)
+            reduced_pub = _for_aer(reduce_circuit(pub.circuit, noisy=True))
             bindings, repeat = _bindings(reduced_pub, pub.parameter_values)
             try:
                 datas.append(
@@ -971,28 +1035,37 @@ def _run_sampler(
                 )
             except QiskitError as exc:
                 raise _failure(exc, [reduced_pub], i) from exc
+            except (ExecutionError, MemoryError):
+                raise
+            except Exception as exc:
+                raise ExecutionError(
+                    f"pubs[{i}]: the simulation failed: {type(exc).__name__}: {exc}"
+                ) from exc
         return _sampler_results(pubs, datas)
-    reduced = [reduce_circuit(pub.circuit) for pub in pubs]
+    reduced = [_for_aer(reduce_circuit(pub.circuit)) for pub in pubs]
     inputs = []
     for pub, circuit in zip(pubs, reduced, strict=True):
         bindings, repeat = _bindings(circuit, pub.parameter_values)
         inputs.append((circuit.circuit, bindings, pub.shots * repeat))
-    if _use_aer():
-        from qiskit_aer.primitives import SamplerV2
+    aer = _use_aer()
+    if not aer:
+        _check_width(reduced)
 
-        # Aer seeds the PUBs' simulations with seed, seed + 1, ...
-        options = {"backend_options": _aer_backend_options(reduced)}
-        sampler: Any = SamplerV2(seed=seed, options=options)
-    else:
+    def make_sampler() -> Any:
+        if aer:
+            from qiskit_aer.primitives import SamplerV2
+
+            # Aer seeds the PUBs' simulations with seed, seed + 1, ...
+            return SamplerV2(seed=seed, options={"backend_options": _aer_backend_options(reduced)})
         from qiskit.primitives import StatevectorSampler
 
-        _check_width(reduced)
         # A shared generator: an integer seed would give every PUB the same random stream.
-        sampler = StatevectorSampler(seed=np.random.default_rng(seed))
+        return StatevectorSampler(seed=np.random.default_rng(seed))
+
     try:
-        results = sampler.run(inputs).result()
+        results = make_sampler().run(inputs).result()
     except QiskitError as exc:  # AerError is one
-        raise _failure(exc, reduced) from exc
+        raise _located_failure(exc, inputs, reduced, make_sampler) from exc
     return _sampler_results(pubs, [result.data for result in results])
 
 
@@ -1028,7 +1101,7 @@ def _run_estimator(
     rng = np.random.default_rng(seed)  # the reference estimator's noise, shared by the PUBs
     out: list[PubResult] = []
     for i, (pub, pub_seed) in enumerate(zip(pubs, _pub_seeds(seed, len(pubs)), strict=True)):
-        reduced = reduce_circuit(pub.circuit, noisy=noise is not None)
+        reduced = _for_aer(reduce_circuit(pub.circuit, noisy=noise is not None))
         observables = np.empty(pub.observables.shape, dtype=object)
         # qiskit rejects observables that are 0 (all terms vanish on idle qubits, or zero
         # coefficients): estimate the identity for those, and subtract that exact 1 afterwards.
@@ -1073,6 +1146,12 @@ def _run_estimator(
             result = estimator.run([(reduced.circuit, observables, bindings)]).result()[0]
         except QiskitError as exc:
             raise _failure(exc, [reduced], i) from exc
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise ExecutionError(
+                f"pubs[{i}]: the simulation failed: {type(exc).__name__}: {exc}"
+            ) from exc
         evs = np.asarray(np.reshape(result.data.evs, pub.shape) - offsets, dtype=np.float64)
         # The service reports the standard error of each estimate, about the target precision.
         # Aer reports the precision; the reference estimator reports 0 (exact values before

@@ -67,6 +67,7 @@ from qiskit_runtime_emulator.executor import (
     ExecutionError,
     InvalidParams,
     _bindings,
+    _for_aer,
     _parse_circuit,
     _positive_int,
     sample_reduced,
@@ -591,7 +592,7 @@ def _sample_registers(
     shape = tuple(values.shape[:-1])
     # Idle qubits are dropped, with or without noise: the noise model is built for the
     # remaining (active) qubits.
-    reduced = reduce_circuit(circuit, noisy=noise is not None)
+    reduced = _for_aer(reduce_circuit(circuit, noisy=noise is not None))
     bindings, repeat = _bindings(reduced, values)
     try:
         data = sample_reduced(reduced, bindings, shots * repeat, seed=seed, noise=noise)
