@@ -1171,7 +1171,7 @@ def _run_estimator(
 
 
 def _estimator_job_metadata() -> dict[str, Any]:
-    # What was actually applied: nothing, since the simulation is noiseless.
+    # What was actually applied: nothing (no suppression or mitigation is emulated).
     return {
         "dynamical_decoupling": {"enable": False},
         "twirling": {"enable_gates": False, "enable_measure": False},
