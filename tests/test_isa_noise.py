@@ -631,3 +631,59 @@ def test_validation_runs_the_isa_check_once_per_pub() -> None:
     assert simulator.violation is None and simulator.noise is None
     circuit = qasm3.loads(ISA_BELL)
     assert validate_params("sampler", {"pubs": [[qasm3.dumps(circuit)]]}, device).violation is None
+
+
+# ---------------------------------------------------------------------------- long variants
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_a_noisy_ghz_state_on_all_127_qubits(rt: Runtime) -> None:
+    """127 active qubits: the Pauli-twirled model on Aer's stabilizer method (~25 s)."""
+    name = "ibm_emulator_127q"
+    pm = generate_preset_pass_manager(
+        target=rt.backend(name).target, optimization_level=1, seed_transpiler=5
+    )
+    ghz = QuantumCircuit(127)
+    ghz.h(0)
+    for q in range(126):
+        ghz.cx(q, q + 1)
+    isa = pm.run(ghz.measure_all(inplace=False))
+    options = SamplerOptions(simulator={"seed_simulator": 3})
+    meas = rt.sampler(name, options=options).run([SamplerPub(isa, shots=1000)]).result()[0]
+    bits = meas.data.meas.to_bool_array(order="little")
+    ones = bits.mean(axis=1)
+    # Mostly near all-0 or all-1, with noise: neither perfect nor random.
+    assert 0.3 < np.mean(ones < 0.5) < 0.7
+    assert np.mean((ones < 0.1) | (ones > 0.9)) > 0.5 and np.mean((ones == 0) | (ones == 1)) < 0.5
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("fake", ["FakeManilaV2", "FakeSherbrooke"])
+def test_agrees_with_the_local_testing_mode_at_100000_shots(
+    make_emulator: Callable[..., EmulatorServer], fake: str
+) -> None:
+    """The local-testing-mode comparison with 5 times the shots and a bound of 0.015 (the
+    statistical distance at 100,000 shots is about 0.005), on a 5- and a 127-qubit snapshot."""
+    from qiskit_ibm_runtime import SamplerV2, fake_provider
+
+    backend = getattr(fake_provider, fake)()
+    server = make_emulator(EmulatorConfig(fake_backends=(f"{fake}=served",)))
+    with connect(server) as rt:
+        pm = generate_preset_pass_manager(
+            target=rt.backend("served").target, optimization_level=1, seed_transpiler=7
+        )
+        ghz = QuantumCircuit(5)
+        ghz.h(0)
+        for q in range(4):
+            ghz.cx(q, q + 1)
+        isa = pm.run(ghz.measure_all(inplace=False))
+        options = SamplerOptions(simulator={"seed_simulator": 17})
+        pubs = [SamplerPub(isa, shots=100_000)]
+        ours = rt.sampler("served", options=options).run(pubs).result()[0].data.meas.get_counts()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # SamplerV2 in 0.51
+        local = SamplerV2(mode=backend, options={"simulator": {"seed_simulator": 19}})
+    theirs = local.run([isa], shots=100_000).result()[0].data.meas.get_counts()
+    assert _total_variation(ours, theirs) < 0.015, (ours, theirs)
