@@ -465,12 +465,25 @@ def test_the_emulators_target_is_the_official_clients(name: str) -> None:
     assert _describe(ours) == _describe(theirs)
 
 
-def test_a_snapshot_is_served_as_the_device(server: EmulatorServer, rt: Runtime) -> None:
+def test_a_snapshot_is_served_as_the_device(
+    server: EmulatorServer, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qiskit_ibm_runtime import QiskitRuntimeService
     from qiskit_ibm_runtime.fake_provider import FakeSherbrooke
 
+    expected = _describe(FakeSherbrooke().target)
     backend = rt.backend("ibm_sherbrooke")
     assert backend.num_qubits == 127 and not backend.simulator
-    assert _describe(backend.target) == _describe(FakeSherbrooke().target)
+    assert _describe(backend.target) == expected
+    monkeypatch.setenv("IAM_URL", server.iam_url)
+    monkeypatch.setenv("QISKIT_FUNCTIONS_EXPERIMENTAL", "1")
+    service = QiskitRuntimeService(
+        channel="ibm_quantum_platform",
+        token=server.api_key,
+        instance=server.crn,
+        url=server.client_url,
+    )
+    assert _describe(service.backend("ibm_sherbrooke").target) == expected
     listed = {b.name: b for b in rt.backends()}
     assert {"fake_manila", "ibm_sherbrooke"} <= set(listed)
     with pytest.raises(ValueError, match=r"unknown fake backend 'FakeNowhere'; .*FakeSherbrooke"):
