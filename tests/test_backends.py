@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +29,7 @@ from qiskit_runtime_rest.views import (
 )
 
 from tests.conftest import connect, wait_until
+from tests.targets import describe, official_target
 
 BACKEND = "ibm_emulator_5q"
 NAMES = {"ibm_emulator_5q", "ibm_emulator_27q", "ibm_emulator_127q"}
@@ -180,59 +180,11 @@ async def test_async_backends(server: EmulatorServer) -> None:
 # -- the qiskit Target ---------------------------------------------------------------------------
 
 
-def _official_target(server: EmulatorServer, name: str) -> Any:
-    from qiskit_ibm_runtime import QiskitRuntimeService
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IAM_URL", server.iam_url)
-        mp.setenv("QISKIT_FUNCTIONS_EXPERIMENTAL", "1")
-        service = QiskitRuntimeService(
-            channel="ibm_quantum_platform",
-            token=server.api_key,
-            instance=server.crn,
-            url=server.client_url,
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return service.backend(name).target
-
-
-def _describe(target: Any) -> dict[str, Any]:
-    """Everything a Target holds that transpilation reads, in comparable form."""
-    instructions = {}
-    for name in target.operation_names:
-        props = target[name]
-        instructions[name] = (
-            type(target.operation_from_name(name)).__name__,
-            None
-            if props is None
-            else {
-                qargs: None if p is None else (p.error, p.duration)
-                for qargs, p in sorted(props.items(), key=lambda kv: str(kv[0]))
-            },
-        )
-    qubits = [
-        None if q is None else (q.t1, q.t2, q.frequency) for q in (target.qubit_properties or [])
-    ]
-    return {
-        "num_qubits": target.num_qubits,
-        "dt": target.dt,
-        "granularity": target.granularity,
-        "min_length": target.min_length,
-        "pulse_alignment": target.pulse_alignment,
-        "acquire_alignment": target.acquire_alignment,
-        "concurrent_measurements": target.concurrent_measurements,
-        "instructions": instructions,
-        "qubits": qubits,
-        "coupling": sorted(target.build_coupling_map().get_edges()),
-    }
-
-
 @pytest.mark.parametrize("name", ["ibm_emulator_5q", "ibm_emulator_27q"])
 def test_target_equals_the_official_clients(rt: Runtime, server: EmulatorServer, name: str) -> None:
     ours = rt.backend(name).target
-    theirs = _official_target(server, name)
-    assert _describe(ours) == _describe(theirs)
+    theirs = official_target(server, name)
+    assert describe(ours) == describe(theirs)
     assert ours.operation_names == theirs.operation_names
 
 

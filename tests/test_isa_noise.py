@@ -39,6 +39,7 @@ from qiskit_runtime_rest import (
 
 from tests.conftest import client_for, connect, wait_until
 from tests.served import ServedEmulator
+from tests.targets import describe, official_target
 
 DEVICE = "ibm_emulator_5q"  # cz, rz, sx, x, id; qubits 0-1-2-3-4 in a line
 SIMULATOR = "ibm_emulator_simulator"
@@ -71,6 +72,15 @@ def server() -> Iterator[EmulatorServer]:
 def rt(server: EmulatorServer) -> Iterator[Runtime]:
     with connect(server) as runtime:
         yield runtime
+
+
+def _ghz(n: int) -> QuantumCircuit:
+    """An n-qubit GHZ circuit, measured."""
+    circuit = QuantumCircuit(n)
+    circuit.h(0)
+    for q in range(n - 1):
+        circuit.cx(q, q + 1)
+    return circuit.measure_all(inplace=False)
 
 
 def _failure(job: Any) -> JobFailedError:
@@ -400,11 +410,7 @@ def test_agrees_with_the_local_testing_mode_on_the_same_snapshot(rt: Runtime) ->
     )
     shots = 20_000
     for n in (2, 5):
-        ghz = QuantumCircuit(n)
-        ghz.h(0)
-        for q in range(n - 1):
-            ghz.cx(q, q + 1)
-        isa = pm.run(ghz.measure_all(inplace=False))
+        isa = pm.run(_ghz(n))
         options = SamplerOptions(simulator={"seed_simulator": 11})
         ours = rt.sampler("fake_manila", options=options).run([SamplerPub(isa, shots=shots)])
         ours_counts = ours.result()[0].data.meas.get_counts()
@@ -418,29 +424,6 @@ def test_agrees_with_the_local_testing_mode_on_the_same_snapshot(rt: Runtime) ->
 
 
 # ---------------------------------------------------------------------------- calibration
-
-
-def _describe(target: Any) -> dict[str, Any]:
-    """A target's instructions, qubits and properties, floats rounded to 12 digits (unit
-    conversions differ in the last bits)."""
-
-    def r(x: float | None) -> float | None:
-        return None if x is None else float(f"{x:.12g}")
-
-    out: dict[str, Any] = {"num_qubits": target.num_qubits, "dt": r(target.dt)}
-    for name in sorted(target.operation_names):
-        props = target[name] if name in target._gate_map else None
-        out[name] = (
-            type(target.operation_from_name(name)).__name__,
-            None
-            if props is None
-            else {q: None if p is None else (r(p.error), r(p.duration)) for q, p in props.items()},
-        )
-    out["qubits"] = [
-        None if q is None else (r(q.t1), r(q.t2), r(q.frequency))
-        for q in (target.qubit_properties or [])
-    ]
-    return out
 
 
 @pytest.mark.parametrize(
@@ -462,28 +445,17 @@ def test_the_emulators_target_is_the_official_clients(name: str) -> None:
             configuration_from_server_data(copy.deepcopy(conf)),
             properties_from_server_data(copy.deepcopy(props)),
         )
-    assert _describe(ours) == _describe(theirs)
+    assert describe(ours, 12) == describe(theirs, 12)
 
 
-def test_a_snapshot_is_served_as_the_device(
-    server: EmulatorServer, rt: Runtime, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from qiskit_ibm_runtime import QiskitRuntimeService
+def test_a_snapshot_is_served_as_the_device(server: EmulatorServer, rt: Runtime) -> None:
     from qiskit_ibm_runtime.fake_provider import FakeSherbrooke
 
-    expected = _describe(FakeSherbrooke().target)
+    expected = describe(FakeSherbrooke().target)
     backend = rt.backend("ibm_sherbrooke")
     assert backend.num_qubits == 127 and not backend.simulator
-    assert _describe(backend.target) == expected
-    monkeypatch.setenv("IAM_URL", server.iam_url)
-    monkeypatch.setenv("QISKIT_FUNCTIONS_EXPERIMENTAL", "1")
-    service = QiskitRuntimeService(
-        channel="ibm_quantum_platform",
-        token=server.api_key,
-        instance=server.crn,
-        url=server.client_url,
-    )
-    assert _describe(service.backend("ibm_sherbrooke").target) == expected
+    assert describe(backend.target) == expected
+    assert describe(official_target(server, "ibm_sherbrooke")) == expected
     listed = {b.name: b for b in rt.backends()}
     assert {"fake_manila", "ibm_sherbrooke"} <= set(listed)
     with pytest.raises(ValueError, match=r"unknown fake backend 'FakeNowhere'; .*FakeSherbrooke"):
@@ -531,11 +503,7 @@ def test_wide_clifford_circuits_run_with_the_twirled_noise(rt: Runtime) -> None:
         target=rt.backend(name).target, optimization_level=1, seed_transpiler=5
     )
     n = FULL_NOISE_QUBITS + 2
-    ghz = QuantumCircuit(n)
-    ghz.h(0)
-    for q in range(n - 1):
-        ghz.cx(q, q + 1)
-    isa = pm.run(ghz.measure_all(inplace=False))
+    isa = pm.run(_ghz(n))
     options = SamplerOptions(simulator={"seed_simulator": 8})
     counts = rt.sampler(name, options=options).run([SamplerPub(isa, shots=2000)]).result()
     counts = counts[0].data.meas.get_counts()
@@ -657,11 +625,7 @@ def test_a_noisy_ghz_state_on_all_127_qubits(rt: Runtime) -> None:
     pm = generate_preset_pass_manager(
         target=rt.backend(name).target, optimization_level=1, seed_transpiler=5
     )
-    ghz = QuantumCircuit(127)
-    ghz.h(0)
-    for q in range(126):
-        ghz.cx(q, q + 1)
-    isa = pm.run(ghz.measure_all(inplace=False))
+    isa = pm.run(_ghz(127))
     options = SamplerOptions(simulator={"seed_simulator": 3})
     meas = rt.sampler(name, options=options).run([SamplerPub(isa, shots=1000)]).result()[0]
     bits = meas.data.meas.to_bool_array(order="little")
@@ -687,11 +651,7 @@ def test_agrees_with_the_local_testing_mode_at_100000_shots(
         pm = generate_preset_pass_manager(
             target=rt.backend("served").target, optimization_level=1, seed_transpiler=7
         )
-        ghz = QuantumCircuit(5)
-        ghz.h(0)
-        for q in range(4):
-            ghz.cx(q, q + 1)
-        isa = pm.run(ghz.measure_all(inplace=False))
+        isa = pm.run(_ghz(5))
         options = SamplerOptions(simulator={"seed_simulator": 17})
         pubs = [SamplerPub(isa, shots=100_000)]
         ours = rt.sampler("served", options=options).run(pubs).result()[0].data.meas.get_counts()

@@ -89,6 +89,48 @@ def _nduv(name: str, unit: str, value: float) -> dict[str, Any]:
     return {"date": _CALIBRATION_DATE, "name": name, "unit": unit, "value": value}
 
 
+class _Operational:
+    """The status every served backend has: operational, with its queue."""
+
+    if TYPE_CHECKING:  # fields or properties of the subclasses
+
+        @property
+        def backend_version(self) -> str: ...
+
+        @property
+        def queue_length(self) -> int: ...
+
+    def status(self, *, length_queue: int | None = None) -> dict[str, Any]:
+        """The ``GET /backends/{name}/status`` document."""
+        return {
+            "state": True,
+            "status": "active",
+            "message": "available",
+            "length_queue": self.queue_length if length_queue is None else length_queue,
+            "backend_version": self.backend_version,
+        }
+
+
+def _list_item(
+    name: str, num_qubits: int, queue: int, *, simulator: bool, **more: Any
+) -> dict[str, Any]:
+    """An entry of ``GET /backends``; ``more`` adds the optional fields, ``wait=True`` the
+    waiting-time estimates."""
+    wait = more.pop("wait", False)
+    item: dict[str, Any] = {
+        "name": name,
+        "status": {"name": "online", "reason": "available"},
+        "is_simulator": simulator,
+        "qubits": num_qubits,
+        "queue_length": queue,
+        **more,
+    }
+    if wait:
+        # The emulator runs jobs almost at once; scale the figures with the queue.
+        item["wait_time_seconds"] = {"average": 2 * queue, "p50": queue, "p95": 5 * queue + 1}
+    return item
+
+
 def heavy_hex_eagle_127() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The 127-qubit heavy-hex lattice of IBM Eagle devices: (undirected edges, coords).
 
@@ -148,7 +190,7 @@ _FALCON_27_COORDS: list[tuple[int, int]] = [
 
 
 @dataclass(frozen=True)
-class FakeBackend:
+class FakeBackend(_Operational):
     """One emulated device and the documents the service serves for it.
 
     ``edges`` are undirected; ``two_qubit_gate`` decides the direction(s) listed in the coupling
@@ -246,35 +288,20 @@ class FakeBackend:
             self._cache["properties"] = self._build_properties()
         return copy.deepcopy(self._cache["properties"])
 
-    def status(self, *, length_queue: int | None = None) -> dict[str, Any]:
-        """The ``GET /backends/{name}/status`` document."""
-        return {
-            "state": True,
-            "status": "active",
-            "message": "available",
-            "length_queue": self.queue_length if length_queue is None else length_queue,
-            "backend_version": self.backend_version,
-        }
-
     def list_item(
         self, *, queue_length: int | None = None, include_wait_time: bool = True
     ) -> dict[str, Any]:
         """This device's entry in ``GET /backends`` (``{"devices": [...]}``)."""
-        q = self.queue_length if queue_length is None else queue_length
-        item: dict[str, Any] = {
-            "name": self.name,
-            "status": {"name": "online", "reason": "available"},
-            "is_simulator": False,
-            "qubits": self.num_qubits,
-            "queue_length": q,
-            "clops": {"type": "hardware", "value": self.clops},
-            "processor_type": self._processor_type(),
-            "performance_metrics": self._performance_metrics(),
-        }
-        if include_wait_time:
-            # The emulator runs jobs almost at once; scale the figures with the queue.
-            item["wait_time_seconds"] = {"average": 2 * q, "p50": q, "p95": 5 * q + 1}
-        return item
+        return _list_item(
+            self.name,
+            self.num_qubits,
+            self.queue_length if queue_length is None else queue_length,
+            simulator=False,
+            clops={"type": "hardware", "value": self.clops},
+            processor_type=self._processor_type(),
+            performance_metrics=self._performance_metrics(),
+            wait=include_wait_time,
+        )
 
     def _processor_type(self) -> dict[str, Any]:
         return {
@@ -504,7 +531,7 @@ _SIMULATOR_GATES: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class SimulatorBackend:
+class SimulatorBackend(_Operational):
     """A noiseless simulator: any circuit of up to ``num_qubits`` qubits, no ISA check.
 
     Its configuration says ``simulator: true`` and has no coupling map (any qubit pair), like
@@ -570,31 +597,12 @@ class SimulatorBackend:
         """A simulator has no calibration."""
         return None
 
-    def status(self, *, length_queue: int | None = None) -> dict[str, Any]:
-        """The ``GET /backends/{name}/status`` document."""
-        return {
-            "state": True,
-            "status": "active",
-            "message": "available",
-            "length_queue": self.queue_length if length_queue is None else length_queue,
-            "backend_version": self.backend_version,
-        }
-
     def list_item(
         self, *, queue_length: int | None = None, include_wait_time: bool = True
     ) -> dict[str, Any]:
         """This simulator's entry in ``GET /backends``."""
-        q = self.queue_length if queue_length is None else queue_length
-        item: dict[str, Any] = {
-            "name": self.name,
-            "status": {"name": "online", "reason": "available"},
-            "is_simulator": True,
-            "qubits": self.num_qubits,
-            "queue_length": q,
-        }
-        if include_wait_time:
-            item["wait_time_seconds"] = {"average": 2 * q, "p50": q, "p95": 5 * q + 1}
-        return item
+        queue = self.queue_length if queue_length is None else queue_length
+        return _list_item(self.name, self.num_qubits, queue, simulator=True, wait=include_wait_time)
 
 
 # ---------------------------------------------------------------------------- snapshots
@@ -632,7 +640,7 @@ def _median_metrics(properties: Mapping[str, Any], basis: Iterable[str]) -> dict
 
 
 @dataclass(frozen=True, eq=False)
-class SnapshotBackend:
+class SnapshotBackend(_Operational):
     """A real device's calibration snapshot from qiskit-ibm-runtime's fake provider.
 
     The configuration and properties documents are the snapshot's JSON files, served as they are
@@ -710,29 +718,12 @@ class SnapshotBackend:
         """The ``GET /backends/{name}/properties`` document (a fresh copy); None without one."""
         return copy.deepcopy(self._properties)
 
-    def status(self, *, length_queue: int | None = None) -> dict[str, Any]:
-        """The ``GET /backends/{name}/status`` document."""
-        return {
-            "state": True,
-            "status": "active",
-            "message": "available",
-            "length_queue": self.queue_length if length_queue is None else length_queue,
-            "backend_version": self.backend_version,
-        }
-
     def list_item(
         self, *, queue_length: int | None = None, include_wait_time: bool = True
     ) -> dict[str, Any]:
         """This device's entry in ``GET /backends``."""
-        q = self.queue_length if queue_length is None else queue_length
         conf = self._configuration
-        item: dict[str, Any] = {
-            "name": self.name,
-            "status": {"name": "online", "reason": "available"},
-            "is_simulator": False,
-            "qubits": self.num_qubits,
-            "queue_length": q,
-        }
+        item: dict[str, Any] = {}
         clops = conf.get("clops_h")
         if not isinstance(clops, int | float):
             clops = conf.get("clops")
@@ -748,9 +739,10 @@ class SnapshotBackend:
             }
         if self._properties is not None:
             item["performance_metrics"] = _median_metrics(self._properties, self.basis_gates)
-        if include_wait_time:
-            item["wait_time_seconds"] = {"average": 2 * q, "p50": q, "p95": 5 * q + 1}
-        return item
+        queue = self.queue_length if queue_length is None else queue_length
+        return _list_item(
+            self.name, self.num_qubits, queue, simulator=False, wait=include_wait_time, **item
+        )
 
 
 def load_snapshot(spec: str, *, noisy: bool = True) -> SnapshotBackend:

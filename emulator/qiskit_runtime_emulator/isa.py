@@ -39,6 +39,7 @@ __all__ = [
     "circuit_violation",
     "non_isa_reason",
     "observable_violation",
+    "si_values",
     "target_for",
 ]
 
@@ -83,8 +84,9 @@ def non_isa_reason(detail: str) -> str:
 # ---------------------------------------------------------------------------- target
 
 
-def _nduvs(items: Iterable[Mapping[str, Any]]) -> dict[str, float]:
-    """``[{name, value, unit}, ...]`` -> ``{name: value in SI units}``."""
+def si_values(items: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """``[{name, value, unit}, ...]`` (a qubit's or gate's calibration) -> ``{name: value in SI
+    units}`` (seconds, hertz; unitless values as they are)."""
     out: dict[str, float] = {}
     for item in items:
         value = item.get("value")
@@ -146,7 +148,7 @@ def build_target(configuration: Mapping[str, Any], properties: Mapping[str, Any]
                 settings[key] = timing[key]
 
     if properties:
-        qubits = [_nduvs(q) for q in properties.get("qubits") or ()]
+        qubits = [si_values(q) for q in properties.get("qubits") or ()]
         faulty = {q for q, values in enumerate(qubits) if not _operational(values)}
         settings["qubit_properties"] = [
             QubitProperties(t1=v.get("T1"), t2=v.get("T2"), frequency=v.get("frequency"))
@@ -157,7 +159,7 @@ def build_target(configuration: Mapping[str, Any], properties: Mapping[str, Any]
             if name not in qargs:
                 continue
             on = tuple(int(q) for q in gate.get("qubits") or ())
-            values = _nduvs(gate.get("parameters") or ())
+            values = si_values(gate.get("parameters") or ())
             entries = qargs[name]
             if faulty.intersection(on) or not _operational(values):
                 if entries is not None:

@@ -25,6 +25,7 @@ what it builds per process, so worker processes and executor programs share it.
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -33,6 +34,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .isa import si_values
+
 __all__ = [
     "Calibration",
     "idle_readout_flips",
@@ -40,8 +43,6 @@ __all__ = [
     "pauli_twirled",
     "readout_probabilities",
 ]
-
-_SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 
 @attrs.frozen
@@ -105,13 +106,6 @@ def _nduvs(items: Iterable[Mapping[str, Any]]) -> list[_Nduv]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             out.append(_Nduv(str(item.get("name")), float(value), str(item.get("unit", ""))))
     return out
-
-
-def _seconds(values: Sequence[_Nduv], name: str) -> float:
-    for nduv in values:
-        if nduv.name == name:
-            return nduv.value * _SECONDS.get(nduv.unit, 1.0)
-    return float("inf")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -181,9 +175,9 @@ def noise_model(calibration: Calibration, qubits: tuple[int, ...], pauli: bool =
                 model.add_quantum_error(error, name, [index[q] for q in on])
     if not pauli and calibration.dt is not None:
         table = calibration.properties().get("qubits") or []
-        values = [_nduvs(table[q]) if 0 <= q < len(table) else [] for q in qubits]
-        t1s = [_seconds(v, "T1") for v in values]
-        t2s = [min(_seconds(v, "T2"), 2 * t1) for v, t1 in zip(values, t1s, strict=True)]
+        values = [si_values(table[q]) if 0 <= q < len(table) else {} for q in qubits]
+        t1s = [v.get("T1", math.inf) for v in values]
+        t2s = [min(v.get("T2", math.inf), 2 * t1) for v, t1 in zip(values, t1s, strict=True)]
         if any(np.isfinite(t1s)):
             model._custom_noise_passes.append(
                 RelaxationNoisePass(t1s=t1s, t2s=t2s, dt=calibration.dt, op_types=Delay)
@@ -220,7 +214,7 @@ def readout_probabilities(calibration: Calibration, qubit: int) -> tuple[float, 
     table = calibration.properties().get("qubits") or []
     if not 0 <= qubit < len(table):
         return 0.0, 0.0
-    values = {n.name: n.value for n in _nduvs(table[qubit])}
+    values = si_values(table[qubit])
     if "prob_meas1_prep0" in values and "prob_meas0_prep1" in values:
         return values["prob_meas1_prep0"], values["prob_meas0_prep1"]
     symmetric = values.get("readout_error", 0.0)
