@@ -250,6 +250,29 @@ def test_the_official_client_reports_1517_as_the_service_does(
     assert job.status() == "ERROR"
 
 
+def test_the_official_client_runs_any_circuit_on_the_simulator_backend(
+    server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qiskit-ibm-runtime skips its ISA check for a backend whose configuration says
+    ``simulator: true``, and the emulator runs the circuit as it is."""
+    from qiskit_ibm_runtime import QiskitRuntimeService, SamplerV2
+
+    monkeypatch.setenv("IAM_URL", server.iam_url)
+    monkeypatch.setenv("QISKIT_FUNCTIONS_EXPERIMENTAL", "1")
+    service = QiskitRuntimeService(
+        channel="ibm_quantum_platform",
+        token=server.api_key,
+        instance=server.crn,
+        url=server.client_url,
+    )
+    backend = service.backend(SIMULATOR)
+    assert backend.configuration().simulator and backend.num_qubits == 32
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # SamplerV2 in 0.51
+        job = SamplerV2(mode=backend).run([_ghz(3)], shots=100)
+    assert set(job.result()[0].data.meas.get_counts()) == {"000", "111"}
+
+
 @pytest.mark.parametrize("name", ["ibm_emulator_27q", "ibm_emulator_127q", "ibm_sherbrooke"])
 def test_circuits_transpiled_against_the_target_run(rt: Runtime, name: str) -> None:
     from qiskit.quantum_info import SparsePauliOp
