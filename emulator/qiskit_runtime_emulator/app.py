@@ -183,15 +183,13 @@ class EmulatorState:
         out["undocumented_statuses"] = dict(self.undocumented_statuses)
         return out
 
-    def log_request(
-        self, request: Request, status: int, started: float, *, path: str | None = None
-    ) -> None:
+    def log_request(self, request: Request, status: int, started: float) -> None:
         """One access-log line (INFO): method, path (no query), status, ms and instance."""
         if access_log.isEnabledFor(logging.INFO):
             access_log.info(
                 "%s %s %d %.1f ms instance=%s",
                 request.method,
-                path or request.url.path,
+                request.url.path,
                 status,
                 (time.perf_counter() - started) * 1000,
                 request.scope.get(_INSTANCE, "-"),
