@@ -21,7 +21,7 @@ from bench_emulator import Emulator, EmulatorProcess
 
 __all__ = ["BELL", "Contender", "RawClient", "connect_runtime", "run"]
 
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"  # runs the hand-written Bell circuit (not an ISA circuit)
 SHOTS = 100
 POLL_S = 0.01
 SETTLE_S = 0.05

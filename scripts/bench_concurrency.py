@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["run"]
 
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"  # runs the hand-written Bell circuit (not an ISA circuit)
 SHOTS = 10
 WORKERS = 8
 LATENCY_S = 0.02

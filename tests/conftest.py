@@ -117,7 +117,7 @@ def sampler_job(
     qasm: str,
     *,
     shots: int | None = None,
-    backend: str = "ibm_emulator_5q",
+    backend: str = "ibm_emulator_simulator",
     support_qiskit: bool | None = None,
     session_id: str | None = None,
     options: dict[str, Any] | None = None,

@@ -2,11 +2,15 @@
 
 Shared by the spec, generated-model, emulator and contract tests. The seed sends OpenQASM 3
 strings; its `resulting_qasm` and observables are filled in with a Bell circuit and Pauli strings.
+Those circuits are not ISA circuits of a device, so the payloads target the emulator's simulator
+backend (``SIMULATOR``), which runs any circuit.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+SIMULATOR = "ibm_emulator_simulator"
 
 BELL_QASM3 = """OPENQASM 3.0;
 include "stdgates.inc";
@@ -25,10 +29,10 @@ h q[0];
 cx q[0], q[1];
 """
 
-SEED_SESSION: dict[str, Any] = {"backend": "ibm_emulator_5q", "instance": "hub1/group1/project1"}
+SEED_SESSION: dict[str, Any] = {"backend": SIMULATOR, "instance": "hub1/group1/project1"}
 
 SEED_BATCH: dict[str, Any] = {
-    "backend": "ibm_emulator_5q",
+    "backend": SIMULATOR,
     "instance": "hub1/group1/project1",
     "mode": "batch",
 }
@@ -43,7 +47,7 @@ def seed_sampler_job(session_id: str | None = None) -> dict[str, Any]:
     """The guide's sampler job (session_id dropped for job mode)."""
     job: dict[str, Any] = {
         "program_id": "sampler",
-        "backend": "ibm_emulator_5q",
+        "backend": SIMULATOR,
         "hub": "hub1",
         "group": "group1",
         "project": "project1",
@@ -58,7 +62,7 @@ def seed_estimator_job(session_id: str | None = None) -> dict[str, Any]:
     """The guide's estimator job: one PUB, a circuit and four observables."""
     job: dict[str, Any] = {
         "program_id": "estimator",
-        "backend": "ibm_emulator_5q",
+        "backend": SIMULATOR,
         "hub": "hub1",
         "group": "group1",
         "project": "project1",
@@ -93,7 +97,7 @@ OFFICIAL_CLIENT_SAMPLER_JOB: dict[str, Any] = {
         "support_qiskit": True,
     },
     "log_level": "WARNING",
-    "backend": "ibm_emulator_5q",
+    "backend": SIMULATOR,
     "session_id": "sess1",
 }
 
@@ -107,7 +111,7 @@ OFFICIAL_CLIENT_ESTIMATOR_JOB: dict[str, Any] = {
         "support_qiskit": True,
     },
     "log_level": "WARNING",
-    "backend": "ibm_emulator_5q",
+    "backend": SIMULATOR,
     "tags": ["exp-1"],
     "cost": 300,
 }

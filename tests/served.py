@@ -3,7 +3,8 @@
 ``ServedEmulator(config, tmp_path)`` starts ``python -m qiskit_runtime_emulator serve`` with
 ``config`` (written to a JSON file), reads the URL from its banner, and gives the server's
 resident memory (:meth:`rss`, the API process alone: workers are separate processes) and its
-worker processes (:meth:`workers`). Its output goes to files (:meth:`log`).
+worker processes (:meth:`workers`). Its output goes to files (:meth:`log`); ``log_level``
+(default ``warning``: only problems reach :meth:`errors`) is its ``--log-level``.
 """
 
 from __future__ import annotations
@@ -33,8 +34,14 @@ class ServedEmulator:
     """``qiskit-runtime-emulator serve`` in a subprocess (see the module docstring)."""
 
     def __init__(
-        self, config: dict[str, Any], tmp_path: Path, *, nofile: int | None = None
+        self,
+        config: dict[str, Any],
+        tmp_path: Path,
+        *,
+        nofile: int | None = None,
+        log_level: str = "warning",
     ) -> None:
+        self.log_level = log_level
         self.config_path = tmp_path / "emulator.json"
         self.config_path.write_text(json.dumps(config))
         self.out_path = tmp_path / "emulator.out"
@@ -54,6 +61,7 @@ class ServedEmulator:
 
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         command = [sys.executable, "-m", "qiskit_runtime_emulator", "serve", "--port", "0"]
+        command += ["--log-level", self.log_level]
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
             self.proc = subprocess.Popen(
                 [*command, "--config", str(self.config_path)],

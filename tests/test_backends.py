@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,9 +29,11 @@ from qiskit_runtime_rest.views import (
 )
 
 from tests.conftest import connect, wait_until
+from tests.targets import describe, official_target
 
 BACKEND = "ibm_emulator_5q"
 NAMES = {"ibm_emulator_5q", "ibm_emulator_27q", "ibm_emulator_127q"}
+SIMULATOR = "ibm_emulator_simulator"
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +107,16 @@ def test_unknown_backend_is_a_not_found_error(rt: Runtime) -> None:
 
 
 def test_backends_take_the_official_filters(rt: Runtime) -> None:
-    assert {b.name for b in rt.backends()} == NAMES
+    assert {b.name for b in rt.backends()} == NAMES | {SIMULATOR}
     assert [b.name for b in rt.backends(name="ibm_emulator_27q")] == ["ibm_emulator_27q"]
-    assert {b.name for b in rt.backends(min_num_qubits=27)} == NAMES - {BACKEND}
+    assert {b.name for b in rt.backends(min_num_qubits=27)} == NAMES - {BACKEND} | {SIMULATOR}
     assert {b.name for b in rt.backends(simulator=False, operational=True)} == NAMES
-    assert rt.backends(simulator=True) == []
+    assert [b.name for b in rt.backends(simulator=True)] == [SIMULATOR]
     # the emulator's devices list no "dynamic_circuits" feature, as the official client reads
     assert rt.backends(dynamic_circuits=True) == []
-    assert {b.name for b in rt.backends(dynamic_circuits=False)} == NAMES
+    assert {b.name for b in rt.backends(dynamic_circuits=False)} == NAMES | {SIMULATOR}
     small = rt.backends(filters=lambda b: b.num_qubits < 100 and b.status().operational)
-    assert {b.name for b in small} == {BACKEND, "ibm_emulator_27q"}
+    assert {b.name for b in small} == {BACKEND, "ibm_emulator_27q", SIMULATOR}
 
 
 # ISA on every emulated device (x is native everywhere; physical qubit $0)
@@ -134,14 +135,17 @@ def test_least_busy_picks_the_shortest_queue(make_emulator: Any) -> None:
         try:
             wait_until(lambda: rt.backend_status(BACKEND).pending_jobs == 1)
             assert rt.backend_status("ibm_emulator_27q").pending_jobs == 1
-            assert rt.least_busy(min_num_qubits=27).name in {
+            # the simulator's queue is empty: the official client's least_busy() takes it too
+            assert rt.least_busy(min_num_qubits=27).name == SIMULATOR
+            assert rt.least_busy(min_num_qubits=27, simulator=False).name in {
                 "ibm_emulator_27q",
                 "ibm_emulator_127q",
             }
             busy.pop().cancel()  # the 127-qubit queue empties
             wait_until(lambda: rt.backend_status("ibm_emulator_127q").pending_jobs == 0)
-            assert rt.least_busy().name == "ibm_emulator_127q"
-            assert rt.least_busy(filters=lambda b: b.num_qubits < 100).name in {
+            assert rt.least_busy(simulator=False).name == "ibm_emulator_127q"
+            real = rt.least_busy(filters=lambda b: b.num_qubits < 100 and not b.simulator)
+            assert real.name in {
                 BACKEND,
                 "ibm_emulator_27q",
             }
@@ -151,14 +155,15 @@ def test_least_busy_picks_the_shortest_queue(make_emulator: Any) -> None:
 
 
 def test_least_busy_filters(rt: Runtime) -> None:
-    assert rt.least_busy().name in NAMES
+    assert rt.least_busy().name in NAMES  # devices come first in the listing
     assert rt.least_busy(min_num_qubits=100).name == "ibm_emulator_127q"
     chosen = rt.least_busy(filters=lambda b: b.num_qubits == 27)
     assert chosen.name == "ibm_emulator_27q"
     with pytest.raises(BackendNotFoundError, match="min_num_qubits"):
         rt.least_busy(min_num_qubits=1000)
+    assert rt.least_busy(simulator=True).name == SIMULATOR
     with pytest.raises(BackendNotFoundError):
-        rt.least_busy(simulator=True)
+        rt.least_busy(simulator=True, min_num_qubits=100)
 
 
 @pytest.mark.anyio
@@ -175,59 +180,11 @@ async def test_async_backends(server: EmulatorServer) -> None:
 # -- the qiskit Target ---------------------------------------------------------------------------
 
 
-def _official_target(server: EmulatorServer, name: str) -> Any:
-    from qiskit_ibm_runtime import QiskitRuntimeService
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IAM_URL", server.iam_url)
-        mp.setenv("QISKIT_FUNCTIONS_EXPERIMENTAL", "1")
-        service = QiskitRuntimeService(
-            channel="ibm_quantum_platform",
-            token=server.api_key,
-            instance=server.crn,
-            url=server.client_url,
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return service.backend(name).target
-
-
-def _describe(target: Any) -> dict[str, Any]:
-    """Everything a Target holds that transpilation reads, in comparable form."""
-    instructions = {}
-    for name in target.operation_names:
-        props = target[name]
-        instructions[name] = (
-            type(target.operation_from_name(name)).__name__,
-            None
-            if props is None
-            else {
-                qargs: None if p is None else (p.error, p.duration)
-                for qargs, p in sorted(props.items(), key=lambda kv: str(kv[0]))
-            },
-        )
-    qubits = [
-        None if q is None else (q.t1, q.t2, q.frequency) for q in (target.qubit_properties or [])
-    ]
-    return {
-        "num_qubits": target.num_qubits,
-        "dt": target.dt,
-        "granularity": target.granularity,
-        "min_length": target.min_length,
-        "pulse_alignment": target.pulse_alignment,
-        "acquire_alignment": target.acquire_alignment,
-        "concurrent_measurements": target.concurrent_measurements,
-        "instructions": instructions,
-        "qubits": qubits,
-        "coupling": sorted(target.build_coupling_map().get_edges()),
-    }
-
-
 @pytest.mark.parametrize("name", ["ibm_emulator_5q", "ibm_emulator_27q"])
 def test_target_equals_the_official_clients(rt: Runtime, server: EmulatorServer, name: str) -> None:
     ours = rt.backend(name).target
-    theirs = _official_target(server, name)
-    assert _describe(ours) == _describe(theirs)
+    theirs = official_target(server, name)
+    assert describe(ours) == describe(theirs)
     assert ours.operation_names == theirs.operation_names
 
 

@@ -98,7 +98,7 @@ def test_concatenations() -> None:
 
 def test_execution_spans_are_typed_and_convert(server_rt: Runtime) -> None:
     qasm = 'OPENQASM 3.0; include "stdgates.inc"; bit[1] c; x $0; c[0] = measure $0;'
-    result = server_rt.sampler("ibm_emulator_5q").run([SamplerPub(qasm, shots=30)]).result()
+    result = server_rt.sampler("ibm_emulator_simulator").run([SamplerPub(qasm, shots=30)]).result()
     spans = result.metadata["execution"]["execution_spans"]
     assert isinstance(spans, ExecutionSpans) and len(spans) >= 1
     span = spans[0]

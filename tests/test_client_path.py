@@ -75,11 +75,11 @@ def test_one_small_job_runs_few_wrapper_functions() -> None:
         EmulatorServer(EmulatorConfig(workers=1, test_knobs=True)) as server,
         connect(server) as rt,
     ):
-        sampler = rt.sampler("ibm_emulator_5q")
+        sampler = rt.sampler("ibm_emulator_simulator")
         pub = SamplerPub(BELL, shots=100)
         sampler.run([pub]).result()  # warm-up: token, connection, lazy imports
         slow = SamplerOptions(experimental={"emulator": {"delay_seconds": 0.3}})
-        rt.sampler("ibm_emulator_5q", options=slow).run([pub])  # holds the only worker
+        rt.sampler("ibm_emulator_simulator", options=slow).run([pub])  # holds the only worker
 
         def small_job() -> None:
             job = sampler.run([pub])

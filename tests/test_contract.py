@@ -216,7 +216,7 @@ def seed_jobs(server: EmulatorServer, count: int) -> None:
             params: dict[str, Any] = {"pubs": [[BELL, None, 10 + i]], "version": 2}
             if i % 2:
                 params["options"] = delay  # still queued or running: cancellable
-            body = {"program_id": "sampler", "backend": "ibm_emulator_5q", "params": params}
+            body = {"program_id": "sampler", "backend": "ibm_emulator_simulator", "params": params}
             assert http.post("/jobs", json=body).status_code == 200
 
 

@@ -28,7 +28,7 @@ from qiskit_runtime_rest.jobs import is_idempotency_tag
 
 from tests.conftest import connect, knobs
 
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"  # hand-written circuits: not ISA circuits of a device
 BELL = """OPENQASM 3.0;
 include "stdgates.inc";
 qubit[2] q;
@@ -195,7 +195,8 @@ def test_backends_usage_versions(rt: Runtime) -> None:
     assert BACKEND in names
     status = rt.backend_status(BACKEND)
     assert status.operational is True and status.status_msg == "active"
-    assert rt.backend_configuration(BACKEND).n_qubits == 5
+    assert rt.backend_configuration(BACKEND).n_qubits == 32
+    assert rt.backend_configuration("ibm_emulator_5q").n_qubits == 5
     assert rt.usage().instance_id
     assert rt.versions()
 

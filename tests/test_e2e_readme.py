@@ -38,6 +38,7 @@ def test_readme_snippets_run_in_order(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert "Runtime(channel='ibm_quantum_platform'" in out
     assert "(2, 3)" in out and "[50, 50, 50]" in out
+    assert "\n1517\n" in out  # the hand-written h/cx circuit on a device
     rt = namespace["rt"]
     assert rt.emulator is None  # closed: the emulator it started was stopped
 
@@ -52,6 +53,10 @@ def test_demo_script_runs(
     out = capsys.readouterr().out
     for marker in ("[job mode]", "[session", "<ZZ>, <XX>, <YY>", "[batch", "emulator stopped"):
         assert marker in out
+    # The device part: a non-ISA circuit fails (1517), ISA circuits run, with noise.
+    assert "[device] h/cx on ibm_emulator_5q: job failed, code 1517" in out
+    assert "Failed - Circuits do not match the target definition (non-ISA circuits)" in out
+    assert "[device] ISA Bell by hand:" in out and "[device] GHZ-3 transpiled" in out
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -139,7 +139,7 @@ def test_instances_are_isolated(fresh_emulator: EmulatorServer) -> None:
     two = client_for(fresh_emulator, api_key=SECOND_KEY)
     two.http.headers["Service-CRN"] = fresh_emulator.config.instances[1].crn
     try:
-        session = one.session(backend="ibm_emulator_5q", mode="batch")
+        session = one.session(backend="ibm_emulator_simulator", mode="batch")
         job_id = one.submit(sampler_job(BELL_QASM3, shots=10))
         one.wait(job_id)
         for path in [
@@ -168,7 +168,9 @@ def test_instances_are_isolated(fresh_emulator: EmulatorServer) -> None:
 
 
 def test_legacy_instance_must_match_the_token(legacy_api: EmulatorClient) -> None:
-    r = legacy_api.post("/sessions", json={"backend": "ibm_emulator_5q", "instance": "h/g/p"})
+    r = legacy_api.post(
+        "/sessions", json={"backend": "ibm_emulator_simulator", "instance": "h/g/p"}
+    )
     assert r.status_code == 400
     assert "hub1/group1/project1" in r.json()["errors"][0]["message"]
     job = sampler_job(BELL_QASM3, shots=10, hub="hub1", group="other", project="project1")

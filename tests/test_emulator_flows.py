@@ -70,7 +70,7 @@ def run_seed_session(api: EmulatorClient, session_body: dict[str, Any], close: s
 
 
 def test_seed_session_flow_current_root(api: EmulatorClient) -> None:
-    run_seed_session(api, {"backend": "ibm_emulator_5q", "mode": "dedicated"}, close="patch")
+    run_seed_session(api, {"backend": "ibm_emulator_simulator", "mode": "dedicated"}, close="patch")
 
 
 def test_seed_session_flow_legacy_root(legacy_api: EmulatorClient) -> None:
@@ -97,7 +97,7 @@ def test_job_mode(api: EmulatorClient) -> None:
 
 
 def test_official_client_payloads(api: EmulatorClient) -> None:
-    session = api.session(backend="ibm_emulator_5q", mode="dedicated")
+    session = api.session(backend="ibm_emulator_simulator", mode="dedicated")
     sampler_body = copy.deepcopy(OFFICIAL_CLIENT_SAMPLER_JOB)
     sampler_body["session_id"] = session["id"]
     sampler = api.submit(sampler_body)
@@ -131,7 +131,7 @@ def test_bell_counts_in_both_forms(api: EmulatorClient, support_qiskit: bool) ->
 def test_zz_expectation_in_both_forms(api: EmulatorClient, support_qiskit: bool) -> None:
     body = {
         "program_id": "estimator",
-        "backend": "ibm_emulator_5q",
+        "backend": "ibm_emulator_simulator",
         "params": {
             "pubs": [[BELL_STATE_QASM3, {"ZZ": 1.0}]],
             "version": 2,
@@ -153,7 +153,7 @@ def test_seeds_make_results_reproducible(api: EmulatorClient) -> None:
     assert first["results"][0]["data"] == second["results"][0]["data"]
     estimator = {
         "program_id": "estimator",
-        "backend": "ibm_emulator_5q",
+        "backend": "ibm_emulator_simulator",
         "params": {
             "pubs": [[BELL_STATE_QASM3, ["IZ", "XI"]]],
             "version": 2,
@@ -173,7 +173,7 @@ ry(theta) q[0];
 """
     body = {
         "program_id": "estimator",
-        "backend": "ibm_emulator_5q",
+        "backend": "ibm_emulator_simulator",
         "params": {
             "pubs": [[qasm, [["Z"], ["X"]], [[0.0], [3.141592653589793]]]],
             "version": 2,
@@ -190,7 +190,7 @@ def test_server_counts_jobs_and_sessions(fresh_emulator: EmulatorServer) -> None
     from tests.conftest import client_for
 
     api = client_for(fresh_emulator)
-    api.session(backend="ibm_emulator_5q", mode="batch")
+    api.session(backend="ibm_emulator_simulator", mode="batch")
     api.wait(api.submit(sampler_job(BELL_QASM3, shots=10)))
     api.close()
     stats = fresh_emulator.stats()

@@ -14,7 +14,7 @@ from qiskit_runtime_emulator.server import EmulatorServer
 from tests.conftest import EmulatorClient, client_for, knobs, sampler_job, wait_until
 from tests.payloads import BELL_QASM3, seed_estimator_job
 
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"
 
 
 @pytest.fixture
@@ -278,7 +278,8 @@ def test_instance_usage(own: EmulatorClient, fresh_emulator: EmulatorServer) -> 
 def test_backends(api: EmulatorClient) -> None:
     devices = api.ok("GET", "/backends")["devices"]
     names = [d["name"] for d in devices]
-    assert names == ["ibm_emulator_5q", "ibm_emulator_27q", "ibm_emulator_127q"]
+    assert names == ["ibm_emulator_5q", "ibm_emulator_27q", "ibm_emulator_127q", BACKEND]
+    assert [d["is_simulator"] for d in devices] == [False, False, False, True]
     assert all("wait_time_seconds" not in d for d in devices)
     devices = api.ok("GET", "/backends", params={"fields": "wait_time_seconds"})["devices"]
     assert all("wait_time_seconds" in d for d in devices)
@@ -288,6 +289,10 @@ def test_backends(api: EmulatorClient) -> None:
         assert status["length_queue"] >= 0
         config = api.ok("GET", f"/backends/{name}/configuration")
         assert config["backend_name"] == name
+        if config["simulator"]:  # a simulator has no calibration
+            r = api.get(f"/backends/{name}/properties")
+            assert r.status_code == 404 and "simulator" in r.json()["errors"][0]["message"]
+            continue
         props = api.ok("GET", f"/backends/{name}/properties")
         assert props["backend_name"] == name
     for suffix in ("status", "configuration", "properties"):

@@ -12,7 +12,7 @@ from qiskit_runtime_emulator.server import EmulatorServer
 from tests.conftest import EmulatorClient, client_for, knobs, sampler_job, wait_until
 from tests.payloads import BELL_QASM3
 
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ import numpy as np
 import psutil
 import pytest
 from qiskit_runtime_emulator.admission import admit_params
-from qiskit_runtime_emulator.backends import BACKENDS
 from qiskit_runtime_emulator.cli import build_parser
 from qiskit_runtime_emulator.config import EmulatorConfig
 from qiskit_runtime_emulator.connections import quiet_exception_handler
@@ -68,10 +67,12 @@ CONFIG: dict[str, Any] = {
     "test_knobs": True,
     "strict_responses": True,
     "worker_memory_mb": 3072,
+    "noise": False,  # these tests are about workers and limits, not noise
 }
+SIMULATOR = "ibm_emulator_simulator"  # runs the hand-written circuits below (not ISA circuits)
 
 
-def sampler(qasm: str, *, backend: str = "ibm_emulator_5q", shots: int = 10, **body: Any) -> Any:
+def sampler(qasm: str, *, backend: str = SIMULATOR, shots: int = 10, **body: Any) -> Any:
     return {
         "program_id": "sampler",
         "backend": backend,
@@ -141,7 +142,7 @@ def test_endless_and_long_jobs_stop_at_their_cost_while_others_are_served(
 ) -> None:
     with served.client() as a, served.client(second=True) as b:
         endless = submit(a, sampler(WHILE, cost=4))
-        long_for = submit(a, sampler(FOR, backend="ibm_emulator_27q", cost=7))
+        long_for = submit(a, sampler(FOR, cost=7))
         backlog = submit(a, sampler(BELL))  # instance A's third job waits for a worker
         for job_id in (endless, long_for):
             wait(a, job_id, {"Running"})
@@ -217,7 +218,7 @@ def test_a_job_over_the_worker_memory_cap_fails_alone(served: ServedEmulator) ->
         + "c = measure q;"
     )  # a 27-qubit state vector: 2 GiB, more than the 3 GiB cap leaves
     with served.client() as a:
-        big = submit(a, sampler(wide, backend="ibm_emulator_27q"))
+        big = submit(a, sampler(wide))
         small = submit(a, sampler(BELL))
         state = wait(a, big)
         assert state["status"] == "Failed"
@@ -238,7 +239,9 @@ WIDE_127 = "OPENQASM 3.0; qubit[127] q; bit[127] c; c = measure q;"
 
 def _raw_job(pubs_json: bytes) -> bytes:
     return (
-        b'{"program_id":"sampler","backend":"ibm_emulator_5q","params":{"pubs":' + pubs_json + b"}}"
+        b'{"program_id":"sampler","backend":"ibm_emulator_simulator","params":{"pubs":'
+        + pubs_json
+        + b"}}"
     )
 
 
@@ -262,7 +265,7 @@ ATTACKS: dict[str, tuple[dict[str, Any], int, list[str]]] = {
     "64-byte program declaring 10,000,000 qubits": (
         {"json": sampler("OPENQASM 2.0; qreg q[10000000]; creg c[1]; measure q[0] -> c[0];")},
         400,
-        ["10000000 qubits", "ibm_emulator_5q has 5"],
+        ["10000000 qubits", "(max_circuit_qubits) is 2048"],
     ),
     "100,000,000 classical bits": (
         {"json": sampler("OPENQASM 3.0; qubit[1] q; bit[100000000] c; c[0] = measure q[0];")},
@@ -299,7 +302,7 @@ ATTACKS: dict[str, tuple[dict[str, Any], int, list[str]]] = {
         ["20000000 executions", "(max_executions) is 10000000"],
     ),
     "a for loop of 1,000,000 iterations": (
-        {"json": sampler(FOR.replace("[0:9999]", "[0:999999]"), backend="ibm_emulator_27q")},
+        {"json": sampler(FOR.replace("[0:9999]", "[0:999999]"))},
         400,
         ["1000000 iterations", "(max_loop_iterations) is 100000"],
     ),
@@ -595,7 +598,7 @@ def test_ids_never_repeat_across_restarts_and_the_seed_seeds_simulations() -> No
     for _ in range(2):  # the same server, started twice with the same seed
         with EmulatorServer(EmulatorConfig(seed=7)) as server:
             api = client_for(server)
-            session = api.session(backend="ibm_emulator_5q", mode="batch")["id"]
+            session = api.session(backend=SIMULATOR, mode="batch")["id"]
             job_id = api.submit(sampler(BELL, shots=200))
             runs.append((session, job_id, api.result(job_id)))
             api.close()
@@ -612,7 +615,7 @@ def test_a_body_over_the_limit_is_a_typed_error_in_the_sdk(
         values = np.random.default_rng(0).random((20000, 1))  # ~200 KB, incompressible
         big = SamplerPub(PARAMETRIC, parameter_values=values, shots=1)
         with pytest.raises(RequestTooLargeError) as caught:
-            rt.sampler("ibm_emulator_5q").run([big])
+            rt.sampler(SIMULATOR).run([big])
         assert caught.value.status_code == 413
         assert "(max_request_bytes) is 65536 bytes" in str(caught.value)
         assert isinstance(caught.value, BadRequestError)
@@ -655,14 +658,11 @@ def test_a_job_within_the_limits_runs_for_minutes_while_the_api_answers(
     served: ServedEmulator,
 ) -> None:
     """100 PUBs x 100,000 shots on the 127-qubit backend (typed result, ~210 MB): admitted."""
-    ghz = (
-        'OPENQASM 3.0; include "stdgates.inc"; qubit[127] q; bit[127] c; h q[0]; '
-        + "".join(f"cx q[{i}], q[{i + 1}]; " for i in range(126))
-        + "c = measure q;"
-    )
+    # An ISA circuit of the device: every qubit in (|0> - i|1>)/sqrt(2), measured.
+    coins = 'OPENQASM 3.0; include "stdgates.inc"; qubit[127] q; bit[127] c; sx q; c = measure q;'
     body = {
-        **sampler(ghz, backend="ibm_emulator_127q", cost=60),
-        "params": {"pubs": [[ghz, None, 100000]] * 100, "version": 2, "support_qiskit": True},
+        **sampler(coins, backend="ibm_emulator_127q", cost=60),
+        "params": {"pubs": [[coins, None, 100000]] * 100, "version": 2, "support_qiskit": True},
     }
     with served.client() as a, served.client(second=True) as b, PeakRSS(served) as peak:
         big = submit(a, body)
@@ -689,24 +689,23 @@ def test_a_job_within_the_limits_runs_for_minutes_while_the_api_answers(
 @pytest.mark.parametrize(
     ("program", "refusal"),
     [
-        ("OPENQASM 3.0; const uint n = 1000; qubit[n] q;", "uses 1000 qubits"),
+        ("OPENQASM 3.0; const uint n = 3000; qubit[n] q;", "uses 3000 qubits"),
         ("OPENQASM 3.0; qubit[n] q;", "an integer literal or a constant"),
         ("OPENQASM 3.0; qubit[2] q; bit[1_000_000] c;", "1000000 classical bits"),
-        ("OPENQASM 3.0; bit[1] c; c[0] = measure $127;", "uses 128 qubits"),
+        ("OPENQASM 3.0; bit[1] c; c[0] = measure $2048;", "uses 2049 qubits"),
         ("OPENQASM 2.0;\n\ninclude 'x.inc';", "line 3: only the standard headers"),
         ("OPENQASM 3.0; include; qubit q;", "only the standard headers"),
         ('OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c;', None),
-        ("OPENQASM 3.0; include 'stdgates.inc'; bit[1] c; c[0] = measure $126;", None),
+        ("OPENQASM 3.0; include 'stdgates.inc'; bit[1] c; c[0] = measure $2047;", None),
         ('// include "/etc/passwd";\nOPENQASM 3.0; qubit[127] q; /* bit[5000] c; */', None),
     ],
 )
 def test_program_text_checks(program: str, refusal: str | None) -> None:
-    backend = BACKENDS["ibm_emulator_127q"]
     params = {"pubs": [[program]]}
     if refusal is None:
-        admit_params("sampler", params, backend, EmulatorConfig())
+        admit_params("sampler", params, EmulatorConfig())
         return
     with pytest.raises(ApiError) as caught:
-        admit_params("sampler", params, backend, EmulatorConfig())
+        admit_params("sampler", params, EmulatorConfig())
     assert caught.value.status == 400
     assert refusal in caught.value.message

@@ -44,7 +44,7 @@ c = measure q;
 def estimator(pub: list[Any], **params: Any) -> dict[str, Any]:
     return {
         "program_id": "estimator",
-        "backend": "ibm_emulator_5q",
+        "backend": "ibm_emulator_simulator",
         "params": {"pubs": [pub], "version": 2, **params},
     }
 
@@ -52,11 +52,11 @@ def estimator(pub: list[Any], **params: Any) -> dict[str, Any]:
 BAD_JOBS: list[tuple[str, Any, str]] = [
     (
         "no program",
-        {"backend": "ibm_emulator_5q", "params": {"pubs": [[BELL_QASM3]]}},
+        {"backend": "ibm_emulator_simulator", "params": {"pubs": [[BELL_QASM3]]}},
         "program_id",
     ),
     ("unknown program", {**sampler_job(BELL_QASM3), "program_id": "qasm3-runner"}, "sampler"),
-    ("no params", {"program_id": "sampler", "backend": "ibm_emulator_5q"}, "params"),
+    ("no params", {"program_id": "sampler", "backend": "ibm_emulator_simulator"}, "params"),
     ("no pubs", {"program_id": "sampler", "params": {"version": 2}}, "pubs"),
     ("empty pubs", {"program_id": "sampler", "params": {"pubs": []}}, "pubs"),
     ("pubs not a list", {"program_id": "sampler", "params": {"pubs": "x"}}, "pubs"),
@@ -82,7 +82,11 @@ BAD_JOBS: list[tuple[str, Any, str]] = [
     ("qasm does not parse", sampler_job("OPENQASM 3.0; qubit[2] q; h q[0]; bogus;"), "parse"),
     ("circuit not a string", sampler_job(42), "pubs[0][0]"),  # type: ignore[arg-type]
     ("no measurements", sampler_job(BELL_STATE_QASM3), "measure"),
-    ("too many qubits", sampler_job(SIX_QUBITS), "6 qubits"),
+    (
+        "absurdly many qubits",
+        sampler_job(SIX_QUBITS.replace("qubit[6]", "qubit[5000]")),
+        "pubs[0][0]: the program uses 5000 qubits; the limit (max_circuit_qubits) is 2048",
+    ),
     ("unknown backend", sampler_job(BELL_QASM3, backend="ibm_nowhere"), "ibm_nowhere"),
     (
         "parameter count mismatch",
@@ -174,12 +178,12 @@ def test_bad_session_bodies(api: EmulatorClient) -> None:
     for body, needle in [
         ({"mode": "dedicated", "max_ttl": 0}, "max_ttl"),
         ({"mode": "dedicated", "max_ttl": "long"}, "max_ttl"),
-        ({"backend": "ibm_emulator_5q", "extra": 1}, "extra"),
+        ({"backend": "ibm_emulator_simulator", "extra": 1}, "extra"),
     ]:
         r = api.post("/sessions", json=body)
         assert r.status_code == 400, r.text
         assert needle in r.json()["errors"][0]["message"]
-    s = api.session(backend="ibm_emulator_5q", mode="batch")
+    s = api.session(backend="ibm_emulator_simulator", mode="batch")
     r = api.request("PATCH", f"/sessions/{s['id']}", json={"accepting_jobs": "no"})
     assert r.status_code == 400
     assert "accepting_jobs" in r.json()["errors"][0]["message"]
@@ -202,14 +206,18 @@ def test_pubs_without_bindings_get_a_400_and_the_emulator_keeps_serving(
         message = r.json()["errors"][0]["message"]
         assert "pubs[0]: the PUB has no parameter bindings" in message, message
     job_id = api.submit(
-        {"program_id": "sampler", "params": {"pubs": [[one_param, [0.0], 8]], "version": 2}}
+        {
+            "program_id": "sampler",
+            "backend": "ibm_emulator_simulator",
+            "params": {"pubs": [[one_param, [0.0], 8]], "version": 2},
+        }
     )
     result = api.result(job_id)
     assert result["results"][0]["data"]["c"]["samples"] == ["0x0"] * 8
 
 
 def test_the_seed_and_client_payloads_are_accepted(api: EmulatorClient) -> None:
-    session = api.session(backend="ibm_emulator_5q", mode="dedicated")
+    session = api.session(backend="ibm_emulator_simulator", mode="dedicated")
     for body in [
         seed_sampler_job(session["id"]),
         seed_estimator_job(session["id"]),

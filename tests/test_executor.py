@@ -5,11 +5,16 @@ sweeps with broadcasting, QPY circuits, request-time validation messages, run-ti
 qiskit-ibm-runtime's backend converter and ISA circuits transpiled for the 27- and 127-qubit
 devices. Tests taking the ``engine`` fixture run twice: with qiskit-aer's primitives (the normal
 path) and with qiskit's reference primitives (the fallback when Aer is not installed).
+
+Most tests run on the simulator backend (any circuit, no noise). Tests of the simulation engine
+on device-sized circuits use noiseless devices and drop the ISA check's verdict
+(:func:`prepare`); ``tests/test_isa_noise.py`` covers the check and the noise.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import math
@@ -21,7 +26,7 @@ import pytest
 from qiskit import QuantumCircuit, qasm3, qpy
 from qiskit.circuit import Parameter
 from qiskit_runtime_emulator import executor
-from qiskit_runtime_emulator.backends import BACKENDS, FakeBackend, get_backend
+from qiskit_runtime_emulator.backends import DEVICES, Backend, FakeBackend, get_backend
 from qiskit_runtime_emulator.circuits import reduce_circuit, reduce_observable
 from qiskit_runtime_emulator.executor import (
     MAX_STATEVECTOR_QUBITS,
@@ -78,8 +83,19 @@ def _warm() -> None:
 
 
 @pytest.fixture
-def small() -> FakeBackend:
-    return get_backend("ibm_emulator_5q")
+def small() -> Backend:
+    """The simulator backend: any circuit, no noise."""
+    return get_backend("ibm_emulator_simulator")
+
+
+def quiet(name: str) -> FakeBackend:
+    """A device backend without noise."""
+    return dataclasses.replace(DEVICES[name], noisy=False)
+
+
+def prepare(program_id: str, params: dict[str, Any], backend: Backend) -> PreparedJob:
+    """validate_params, with the ISA check's verdict dropped (these tests exercise the engine)."""
+    return dataclasses.replace(validate_params(program_id, params, backend), violation=None)
 
 
 @pytest.fixture(params=["aer", "reference"])
@@ -97,8 +113,8 @@ def qpy_node(circuit: QuantumCircuit) -> dict[str, str]:
     return {"__type__": "QuantumCircuit", "__value__": value}
 
 
-def run(program_id: str, params: dict[str, Any], backend: FakeBackend) -> PrimitiveResult:
-    typed = run_prepared(validate_params(program_id, params, backend), typed=True)
+def run(program_id: str, params: dict[str, Any], backend: Backend) -> PrimitiveResult:
+    typed = run_prepared(prepare(program_id, params, backend), typed=True)
     result = decode_result(typed)
     # Both forms must be plain JSON (the plain form of the same result, without a second run).
     json.dumps(typed)
@@ -106,7 +122,7 @@ def run(program_id: str, params: dict[str, Any], backend: FakeBackend) -> Primit
     return result
 
 
-def invalid(program_id: str, params: dict[str, Any], backend: FakeBackend) -> str:
+def invalid(program_id: str, params: dict[str, Any], backend: Backend) -> str:
     with pytest.raises(InvalidParams) as info:
         validate_params(program_id, params, backend)
     return str(info.value)
@@ -115,7 +131,7 @@ def invalid(program_id: str, params: dict[str, Any], backend: FakeBackend) -> st
 # ------------------------------------------------------------------------------ backends
 
 
-@pytest.mark.parametrize("name", sorted(BACKENDS))
+@pytest.mark.parametrize("name", sorted(DEVICES))
 def test_backend_documents_build_a_target_in_qiskit_ibm_runtime(name: str) -> None:
     from qiskit_ibm_runtime.utils.backend_converter import convert_to_target
     from qiskit_ibm_runtime.utils.backend_decoder import (
@@ -123,7 +139,7 @@ def test_backend_documents_build_a_target_in_qiskit_ibm_runtime(name: str) -> No
         properties_from_server_data,
     )
 
-    backend = get_backend(name)
+    backend = DEVICES[name]
     # configuration_from_server_data returns None (and logs) on an invalid document.
     configuration = configuration_from_server_data(backend.configuration())
     assert configuration is not None
@@ -141,8 +157,8 @@ def test_backend_documents_build_a_target_in_qiskit_ibm_runtime(name: str) -> No
 
 
 def test_backend_documents_are_consistent_and_deterministic() -> None:
-    assert [b.num_qubits for b in BACKENDS.values()] == [5, 27, 127]
-    for backend in BACKENDS.values():
+    assert [b.num_qubits for b in DEVICES.values()] == [5, 27, 127]
+    for backend in DEVICES.values():
         conf, props = backend.configuration(), backend.properties()
         assert conf == backend.configuration()  # fixed values, fresh copies
         conf["n_qubits"] = -1
@@ -168,7 +184,7 @@ def test_backend_documents_are_consistent_and_deterministic() -> None:
         assert set(item["wait_time_seconds"]) == {"average", "p50", "p95"}
         assert "wait_time_seconds" not in backend.list_item(include_wait_time=False)
         assert item["performance_metrics"]["two_q_error_median"]["value"] > 0
-    assert get_backend("ibm_emulator_127q").configuration()["basis_gates"] == [
+    assert DEVICES["ibm_emulator_127q"].configuration()["basis_gates"] == [
         "ecr",
         "id",
         "rz",
@@ -177,12 +193,16 @@ def test_backend_documents_are_consistent_and_deterministic() -> None:
     ]
     with pytest.raises(KeyError, match="ibm_emulator_5q"):
         get_backend("ibm_nowhere")
+    simulator = get_backend("ibm_emulator_simulator")
+    conf = simulator.configuration()
+    assert conf["simulator"] is True and conf["coupling_map"] == [] and conf["n_qubits"] == 32
+    assert simulator.properties() is None and simulator.list_item()["is_simulator"] is True
 
 
 # ------------------------------------------------------------------------------ sampler
 
 
-def test_seed_bell_sampler_counts_and_reproducibility(small: FakeBackend, engine: str) -> None:
+def test_seed_bell_sampler_counts_and_reproducibility(small: Backend, engine: str) -> None:
     params = {
         "pubs": [[BELL, None, 1000]],
         "version": 2,
@@ -204,7 +224,7 @@ def test_seed_bell_sampler_counts_and_reproducibility(small: FakeBackend, engine
     assert type(spans).__name__ == "ExecutionSpans" and spans.pub_idxs == [0]  # decoded (issue 16)
 
 
-def test_sampler_forms_and_defaults(small: FakeBackend) -> None:
+def test_sampler_forms_and_defaults(small: Backend) -> None:
     # The seed's bare [[qasm]] PUB, default shots; a bare circuit; OpenQASM 2; params.shots.
     assert run("sampler", {"pubs": [[BELL]]}, small)[0].data.meas.num_shots == 4096
     assert run("sampler", {"pubs": [BELL], "shots": 10}, small)[0].data.meas.num_shots == 10
@@ -214,7 +234,7 @@ def test_sampler_forms_and_defaults(small: FakeBackend) -> None:
     assert set(result[0].data.c.get_counts()) <= {"00", "11"}
 
 
-def test_sampler_plain_and_typed_forms(small: FakeBackend) -> None:
+def test_sampler_plain_and_typed_forms(small: Backend) -> None:
     prepared = validate_params("sampler", {"pubs": [[BELL, None, 5]]}, small)
     assert prepared.support_qiskit is False  # absent means the plain form (REST docs)
     plain = run_prepared(prepared)  # the job's own form: plain
@@ -227,7 +247,7 @@ def test_sampler_plain_and_typed_forms(small: FakeBackend) -> None:
     assert pub["__value__"]["metadata"] == {"circuit_metadata": {}}
 
 
-def test_typed_result_decodes_with_the_official_client(small: FakeBackend) -> None:
+def test_typed_result_decodes_with_the_official_client(small: Backend) -> None:
     from qiskit_ibm_runtime import RuntimeDecoder
 
     params = {"pubs": [[BELL, None, 100]], "support_qiskit": True}
@@ -242,7 +262,7 @@ def test_typed_result_decodes_with_the_official_client(small: FakeBackend) -> No
     assert decoded[0].data.evs.shape == (2,)
 
 
-def test_sampler_parameter_sweep_and_registers(small: FakeBackend, engine: str) -> None:
+def test_sampler_parameter_sweep_and_registers(small: Backend, engine: str) -> None:
     theta = Parameter("theta")
     circuit = QuantumCircuit(2, 1)
     circuit.rx(theta, 0)
@@ -260,7 +280,7 @@ def test_sampler_parameter_sweep_and_registers(small: FakeBackend, engine: str) 
 # ------------------------------------------------------------------------------ estimator
 
 
-def test_seed_bell_estimator(small: FakeBackend, engine: str) -> None:
+def test_seed_bell_estimator(small: Backend, engine: str) -> None:
     params = {
         "pubs": [[BELL_STATE, ["ZZ", "XX", "YY", {"ZI": 0.5, "IZ": 0.5, "XY": 1}]]],
         "version": 2,
@@ -279,7 +299,7 @@ def test_seed_bell_estimator(small: FakeBackend, engine: str) -> None:
     assert run("estimator", params, small)[0].data == data  # seeded noise
 
 
-def test_estimator_precision_rules(small: FakeBackend) -> None:
+def test_estimator_precision_rules(small: Backend) -> None:
     def precision(params: dict[str, Any]) -> float:
         pub = validate_params("estimator", params, small).pubs[0]
         return float(pub.precision)  # type: ignore[union-attr]
@@ -295,7 +315,7 @@ def test_estimator_precision_rules(small: FakeBackend) -> None:
     assert result[0].metadata["shots"] == 1_000_000
 
 
-def test_estimator_broadcast_sweep(small: FakeBackend, engine: str) -> None:
+def test_estimator_broadcast_sweep(small: Backend, engine: str) -> None:
     thetas = np.linspace(0, math.pi, 5)
     values = thetas.reshape(1, 5, 1)  # bind shape (1, 5), one parameter
     observables = [["Z"], ["X"]]  # shape (2, 1)
@@ -310,7 +330,7 @@ def test_estimator_broadcast_sweep(small: FakeBackend, engine: str) -> None:
     np.testing.assert_allclose(evs[1], np.sin(thetas), atol=1e-3)
 
 
-def test_parameter_value_spellings_agree(small: FakeBackend) -> None:
+def test_parameter_value_spellings_agree(small: Backend) -> None:
     circuit = QuantumCircuit(2)
     a, b = Parameter("a"), Parameter("b")
     circuit.ry(a, 0)
@@ -329,7 +349,7 @@ def test_parameter_value_spellings_agree(small: FakeBackend) -> None:
         np.testing.assert_allclose(evs, expected, atol=1e-4)
 
 
-def test_idle_qubits_and_separate_components(small: FakeBackend, engine: str) -> None:
+def test_idle_qubits_and_separate_components(small: Backend, engine: str) -> None:
     circuit = QuantumCircuit(5)
     circuit.h(0)
     circuit.cx(0, 1)  # Bell pair on qubits 0, 1
@@ -377,13 +397,13 @@ def test_idle_qubits_and_separate_components(small: FakeBackend, engine: str) ->
     ],
 )  # fmt: skip
 def test_invalid_pubs_name_the_problem(
-    small: FakeBackend, program_id: str, pub: Any, message: str
+    small: Backend, program_id: str, pub: Any, message: str
 ) -> None:
     with pytest.raises(InvalidParams, match=message):
         validate_params(program_id, {"pubs": [pub]}, small)
 
 
-def test_invalid_parameter_columns_and_width(small: FakeBackend) -> None:
+def test_invalid_parameter_columns_and_width(small: Backend) -> None:
     circuit = QuantumCircuit(2)
     circuit.ry(Parameter("a"), 0)
     circuit.ry(Parameter("b"), 1)
@@ -393,10 +413,18 @@ def test_invalid_parameter_columns_and_width(small: FakeBackend) -> None:
         "pubs[0][2]: parameter values have 3 columns (shape (1, 3)) but the circuit has 2 "
         "parameters (a, b)"
     )
+    # Too wide for the device: not a 400, a job that fails with code 1517 (an ISA violation).
     wide = QuantumCircuit(6, 6)
     wide.measure(range(6), range(6))
-    message = invalid("sampler", {"pubs": [[qpy_node(wide)]]}, small)
-    assert message == "pubs[0][0]: the circuit has 6 qubits but backend ibm_emulator_5q has 5"
+    device = get_backend("ibm_emulator_5q")
+    prepared = validate_params("sampler", {"pubs": [[qpy_node(wide)]]}, device)
+    assert prepared.violation is not None
+    assert prepared.violation.endswith(
+        "pubs[0][0]: the circuit has 6 qubits but ibm_emulator_5q has 5"
+    )
+    with pytest.raises(ExecutionError) as info:
+        run_prepared(prepared)
+    assert info.value.reason_code == 1517
 
 
 RX_MEASURED = """OPENQASM 3.0;
@@ -411,9 +439,7 @@ c[0] = measure q[0];
 
 @pytest.mark.parametrize("values", [[], {"theta": []}], ids=["list", "by-name"])
 @pytest.mark.parametrize("program_id", ["sampler", "estimator"])
-def test_pubs_without_bindings_are_refused(
-    small: FakeBackend, program_id: str, values: Any
-) -> None:
+def test_pubs_without_bindings_are_refused(small: Backend, program_id: str, values: Any) -> None:
     # Shape (0,): nothing to run, and Aer's primitives crash the process on it.
     pub = [RX_MEASURED, values] if program_id == "sampler" else [RY, "Z", values]
     good = [RX_MEASURED, [0.1]] if program_id == "sampler" else [RY, "Z", [0.1]]
@@ -421,7 +447,7 @@ def test_pubs_without_bindings_are_refused(
     assert message == "pubs[1]: the PUB has no parameter bindings (its shape (0,) has size 0)"
 
 
-def test_empty_ndarray_bindings_are_refused(small: FakeBackend) -> None:
+def test_empty_ndarray_bindings_are_refused(small: Backend) -> None:
     circuit = QuantumCircuit(2)
     circuit.ry(Parameter("a"), 0)
     circuit.ry(Parameter("b"), 1)
@@ -430,7 +456,7 @@ def test_empty_ndarray_bindings_are_refused(small: FakeBackend) -> None:
     assert message == "pubs[0]: the PUB has no parameter bindings (its shape (3, 0) has size 0)"
 
 
-def test_invalid_job_level_params(small: FakeBackend) -> None:
+def test_invalid_job_level_params(small: Backend) -> None:
     assert invalid("sampler", {"pubs": []}, small).startswith("pubs: must be a non-empty")
     assert "version 2" in invalid("sampler", {"pubs": [[BELL]], "version": 1}, small)
     assert "program_id" in invalid("qaoa", {"pubs": [[BELL]]}, small)
@@ -448,7 +474,7 @@ def test_invalid_job_level_params(small: FakeBackend) -> None:
 # ------------------------------------------------------------------------------ run-time failures
 
 
-def test_dynamic_circuits_run_with_aer(small: FakeBackend, engine: str) -> None:
+def test_dynamic_circuits_run_with_aer(small: Backend, engine: str) -> None:
     from qiskit.circuit.classical import expr
 
     mid = QuantumCircuit(1, 2)
@@ -490,7 +516,7 @@ def test_dynamic_circuits_run_with_aer(small: FakeBackend, engine: str) -> None:
     assert set(counts) == {"00", "11"} and sum(counts.values()) == 100
 
 
-def test_unknown_instructions_fail_at_run_time(small: FakeBackend, engine: str) -> None:
+def test_unknown_instructions_fail_at_run_time(small: Backend, engine: str) -> None:
     from qiskit.circuit import Gate
 
     opaque = QuantumCircuit(2)
@@ -498,7 +524,7 @@ def test_unknown_instructions_fail_at_run_time(small: FakeBackend, engine: str) 
     opaque.append(Gate("mystery", 1, []), [1])  # no definition: nothing can simulate it
     measured = opaque.measure_all(inplace=False)
     jobs = [
-        ("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, ""),
+        ("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, r"pubs\[1\]: "),
         ("estimator", {"pubs": [[BELL_STATE, "ZZ"], [qpy_node(opaque), "ZZ"]]}, r"pubs\[1\]: "),
     ]
     for program_id, params, where in jobs:
@@ -510,7 +536,7 @@ def test_unknown_instructions_fail_at_run_time(small: FakeBackend, engine: str) 
 
 
 def test_circuits_beyond_the_state_vector_limit_fail(engine: str) -> None:
-    big = get_backend("ibm_emulator_127q")
+    big = quiet("ibm_emulator_127q")
     width = MAX_STATEVECTOR_QUBITS + 2
     circuit = QuantumCircuit(width)
     circuit.h(0)
@@ -518,19 +544,19 @@ def test_circuits_beyond_the_state_vector_limit_fail(engine: str) -> None:
         circuit.cx(q, q + 1)
     circuit.t(range(width))  # not a Clifford circuit
     pubs = [[BELL_STATE, "ZZ"], [qpy_node(circuit), "Z" * width]]
-    prepared = validate_params("estimator", {"pubs": pubs}, big)
+    prepared = prepare("estimator", {"pubs": pubs}, big)
     with pytest.raises(ExecutionError) as info:
         run_prepared(prepared)
     assert info.value.reason_code == REASON_INTERNAL
     assert f"pubs[1]: the circuit acts on {width} qubits" in info.value.reason
     measured = circuit.measure_all(inplace=False)
-    prepared = validate_params("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, big)
+    prepared = prepare("sampler", {"pubs": [[BELL], [qpy_node(measured)]]}, big)
     with pytest.raises(ExecutionError, match=rf"pubs\[1\]: the circuit acts on {width} qubits"):
         run_prepared(prepared)
 
 
 def test_clifford_circuits_on_all_127_qubits_run_with_aer(engine: str) -> None:
-    big = get_backend("ibm_emulator_127q")
+    big = quiet("ibm_emulator_127q")
     ghz = QuantumCircuit(127)
     ghz.h(0)
     for q in range(126):
@@ -551,7 +577,7 @@ def test_clifford_circuits_on_all_127_qubits_run_with_aer(engine: str) -> None:
 
 @pytest.mark.parametrize("variant", ["aer", "reference", "aer-broken"])
 def test_the_primitives_in_use(
-    small: FakeBackend, monkeypatch: pytest.MonkeyPatch, variant: str
+    small: Backend, monkeypatch: pytest.MonkeyPatch, variant: str
 ) -> None:
     import sys
 
@@ -583,9 +609,7 @@ def test_the_primitives_in_use(
         assert used == ["StatevectorSampler", "StatevectorEstimator", "StatevectorEstimator"]
 
 
-def test_estimator_noise_is_seeded_and_independent_across_pubs(
-    small: FakeBackend, engine: str
-) -> None:
+def test_estimator_noise_is_seeded_and_independent_across_pubs(small: Backend, engine: str) -> None:
     pub = [BELL_STATE, ["ZZ", "XX", "IZ"], None, 0.1]
     params = {"pubs": [pub, pub], "options": {"seed_estimator": 11}}
     first = run("estimator", params, small)
@@ -606,7 +630,7 @@ def test_estimator_noise_is_seeded_and_independent_across_pubs(
     np.testing.assert_allclose(first[0].data.stds, 0.1)
 
 
-def test_zero_observables_and_parameterless_sweeps(small: FakeBackend, engine: str) -> None:
+def test_zero_observables_and_parameterless_sweeps(small: Backend, engine: str) -> None:
     # qiskit's ObservablesArray rejects the zero operator; the executor handles it.
     params = {"pubs": [[BELL_STATE, [{"ZZ": 0.0}, {"XX": 1.0}], None, 1e-6]]}
     np.testing.assert_allclose(run("estimator", params, small)[0].data.evs, [0, 1], atol=1e-4)
@@ -676,7 +700,7 @@ def test_reduce_circuit_keeps_the_active_qubits_and_the_classical_bits() -> None
 
 
 def test_idle_qubit_reduction_end_to_end(engine: str) -> None:
-    backend = get_backend("ibm_emulator_27q")
+    backend = quiet("ibm_emulator_27q")
     circuit = _idle_qubit_circuit()
     params = {
         "pubs": [[qpy_node(circuit), [[0.0], [math.pi]], 50]],
@@ -735,7 +759,7 @@ def test_isa_circuits_run_thanks_to_idle_qubit_removal(name: str, engine: str) -
     from qiskit.quantum_info import SparsePauliOp
     from qiskit.transpiler import generate_preset_pass_manager
 
-    fake = get_backend(name)
+    fake = quiet(name)
     pm = generate_preset_pass_manager(
         backend=_qiskit_backend(fake), optimization_level=1, seed_transpiler=11
     )
@@ -752,6 +776,7 @@ def test_isa_circuits_run_thanks_to_idle_qubit_removal(name: str, engine: str) -
         "pubs": [[qpy_node(isa), None, 1000]],
         "options": {"simulator": {"seed_simulator": 1}},
     }
+    assert validate_params("sampler", params, fake).violation is None  # an ISA circuit
     counts = run("sampler", params, fake)[0].data.meas.get_counts()
     assert set(counts) <= {"00", "11"} and sum(counts.values()) == 1000
 
@@ -764,12 +789,13 @@ def test_isa_circuits_run_thanks_to_idle_qubit_removal(name: str, engine: str) -
     ]
     assert len(next(iter(observables[0]))) == fake.num_qubits
     estimator: dict[str, Any] = {"pubs": [[qpy_node(isa_state), observables, None, 1e-6]]}
+    assert validate_params("estimator", estimator, fake).violation is None
     evs = run("estimator", estimator, fake)[0].data.evs
     np.testing.assert_allclose(evs, [1, 1, -1, 0], atol=1e-4)
 
 
 def test_wide_results_from_independent_pairs(engine: str) -> None:
-    fake = get_backend("ibm_emulator_127q")
+    fake = quiet("ibm_emulator_127q")
     circuit = QuantumCircuit(127)
     pairs = [(q, q + 1) for q in range(0, 40, 2)]  # 20 Bell pairs: 40 qubits, never 2^40
     for a, b in pairs:
@@ -797,7 +823,7 @@ def test_wide_results_from_independent_pairs(engine: str) -> None:
 
 
 def test_twenty_qubit_ten_pub_estimator_job() -> None:
-    fake = get_backend("ibm_emulator_27q")
+    fake = quiet("ibm_emulator_27q")
     n = 20
     thetas = [Parameter(f"t{i:02d}") for i in range(n)]
     circuit = QuantumCircuit(n)
@@ -819,7 +845,7 @@ def test_twenty_qubit_ten_pub_estimator_job() -> None:
     rng = np.random.default_rng(0)
     rows = rng.uniform(0, 1, size=(10, n))
     pubs = [[qasm, observables, row.tolist(), 1e-6] for row in rows]
-    prepared = validate_params("estimator", {"pubs": pubs}, fake)
+    prepared = prepare("estimator", {"pubs": pubs}, fake)
     assert isinstance(prepared, PreparedJob) and len(prepared.pubs) == 10
     result = decode_result(run_prepared(prepared, typed=True))
     for row, pub in zip(rows, result, strict=True):
@@ -878,7 +904,7 @@ def test_simulation_matches_qiskit_statevector(seed: int, engine: str) -> None:
 
     # 8 qubits; odd seeds leave the top qubit idle, and with few gates, independent groups of
     # qubits occur too.
-    backend = get_backend("ibm_emulator_27q")
+    backend = quiet("ibm_emulator_27q")
     width = 8
     circuit = _random_circuit(width - seed % 2, 7 if seed == 2 else 60, seed)
     if seed % 2:

@@ -106,7 +106,7 @@ def test_seed_payloads_are_expressible_without_raw_dicts() -> None:
     )
     sampler = SamplerJobRequest(
         program_id="sampler",
-        backend="ibm_emulator_5q",
+        backend=payloads.SIMULATOR,
         hub="hub1",
         group="group1",
         project="project1",
@@ -118,7 +118,7 @@ def test_seed_payloads_are_expressible_without_raw_dicts() -> None:
 
     estimator = EstimatorJobRequest(
         program_id="estimator",
-        backend="ibm_emulator_5q",
+        backend=payloads.SIMULATOR,
         hub="hub1",
         group="group1",
         project="project1",
@@ -134,10 +134,10 @@ def test_seed_payloads_are_expressible_without_raw_dicts() -> None:
     )
     assert estimator.to_dict() == payloads.seed_estimator_job("crw9s7cdbt40008jxesg")
 
-    session = CreateSessionRequest(backend="ibm_emulator_5q", instance="hub1/group1/project1")
+    session = CreateSessionRequest(backend=payloads.SIMULATOR, instance="hub1/group1/project1")
     assert session.to_dict() == payloads.SEED_SESSION
     batch = CreateSessionRequest(
-        backend="ibm_emulator_5q", instance="hub1/group1/project1", mode="batch"
+        backend=payloads.SIMULATOR, instance="hub1/group1/project1", mode="batch"
     )
     assert batch.to_dict() == payloads.SEED_BATCH
 

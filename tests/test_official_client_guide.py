@@ -85,7 +85,9 @@ def test_snippet_runs_against_the_emulator(
 
     lines = capsys.readouterr().out.strip().splitlines()
     counts = ast.literal_eval(lines[0])
-    assert set(counts) <= {"00", "11"} and sum(counts.values()) == 1000
+    # ibm_emulator_5q simulates its calibration's noise: a few percent of 01 and 10.
+    assert set(counts) <= {"00", "01", "10", "11"} and sum(counts.values()) == 1000
+    assert counts.get("00", 0) + counts.get("11", 0) > 900, counts
     assert float(lines[1]) == pytest.approx(1.0, abs=5 * 0.01)
 
     after = emulator.calls()

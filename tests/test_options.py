@@ -68,7 +68,7 @@ def assert_valid_request(request: SamplerJobRequest | EstimatorJobRequest) -> di
 def test_seed_sampler_job_is_reproduced(session_id: str | None) -> None:
     request = build_job_request(
         "sampler",
-        "ibm_emulator_5q",
+        payloads.SIMULATOR,
         [SamplerPub(payloads.BELL_QASM3)],
         seed_options(SamplerOptions),
         session_id=session_id,
@@ -85,7 +85,7 @@ def test_seed_sampler_job_is_reproduced(session_id: str | None) -> None:
 def test_seed_estimator_job_is_reproduced(session_id: str | None) -> None:
     request = build_job_request(
         "estimator",
-        "ibm_emulator_5q",
+        payloads.SIMULATOR,
         [EstimatorPub(payloads.BELL_STATE_QASM3, ["ZZ", "XX", "YY", "IZ"])],
         seed_options(EstimatorOptions),
         session_id=session_id,
@@ -114,7 +114,7 @@ def test_official_client_estimator_job_is_reproduced() -> None:
         max_execution_time=300,
     )
     pub = EstimatorPub(payloads.BELL_STATE_QASM3, [{"ZZ": 1.0}, {"XX": 0.5, "YY": 0.5}])
-    body = assert_valid_request(build_job_request("estimator", "ibm_emulator_5q", [pub], options))
+    body = assert_valid_request(build_job_request("estimator", payloads.SIMULATOR, [pub], options))
     expected = json.loads(json.dumps(payloads.OFFICIAL_CLIENT_ESTIMATOR_JOB))
     expected["params"]["pubs"][0] = expected["params"]["pubs"][0][:2]  # we drop trailing nulls
     assert body == expected
@@ -123,7 +123,7 @@ def test_official_client_estimator_job_is_reproduced() -> None:
 def test_official_client_sampler_job_is_reproduced() -> None:
     options = SamplerOptions(default_shots=100, environment={"log_level": "warning"})
     pub = SamplerPub(payloads.BELL_QASM3, np.empty(0))
-    request = build_job_request("sampler", "ibm_emulator_5q", [pub], options, session_id="sess1")
+    request = build_job_request("sampler", payloads.SIMULATOR, [pub], options, session_id="sess1")
     body = assert_valid_request(request)
     expected = json.loads(json.dumps(payloads.OFFICIAL_CLIENT_SAMPLER_JOB))
     expected["params"]["pubs"][0] = expected["params"]["pubs"][0][:2]

@@ -531,19 +531,52 @@ def test_corrupt_qpy_is_a_clear_error() -> None:
         validate_program(_edit("sampler-plain", change), BACKEND)
 
 
-def test_a_noise_model_can_be_plugged_in() -> None:
-    from qiskit_aer.noise import NoiseModel, ReadoutError
+def test_device_noise_runs_on_the_active_qubits_and_the_isa_check_applies(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """``run_program(noise=...)`` simulates a calibration's noise on the qubits each circuit
+    uses (the noise model is built for those only, as for Sampler jobs), reproducibly with a
+    seed; the ISA check of Sampler and Estimator jobs finds non-ISA program circuits too."""
+    from qiskit_runtime_emulator.isa import circuit_violation
+    from qiskit_runtime_emulator.noise import Calibration
 
-    noise = NoiseModel()
-    noise.add_all_qubit_readout_error(ReadoutError([[0.7, 0.3], [0.3, 0.7]]))
+    # The device's calibration with 30 % readout errors, so that the flips are plain to see.
+    properties = copy.deepcopy(BACKEND.properties())
+    for qubit in properties["qubits"]:
+        for nduv in qubit:
+            if nduv["name"] in ("readout_error", "prob_meas1_prep0", "prob_meas0_prep1"):
+                nduv["value"] = 0.3
+    path = tmp_path / "properties.json"
+    path.write_text(json.dumps(properties))
+    calibration = Calibration("noisy_5q", str(path), tuple(BACKEND.basis_gates), 0.5e-9)
+    built: list[tuple[int, ...]] = []
+    original = executor.noise_model
+
+    def spy(cal: Any, qubits: tuple[int, ...], pauli: bool = False) -> Any:
+        built.append(qubits)
+        return original(cal, qubits, pauli)
+
+    monkeypatch.setattr(executor, "noise_model", spy)
     prepared = validate_program(executor_data.request("sampler-plain")["params"], BACKEND)
     prepared = pickle.loads(pickle.dumps(prepared))
-    noisy = decode_with_qiskit(
-        run_program(prepared, seed=2, noise_model=pickle.loads(pickle.dumps(noise)))
-    )
-    counts = noisy[0].data.meas.get_counts()
+    noise = pickle.loads(pickle.dumps(calibration))
+    document = run_program(prepared, seed=2, noise=noise)
+    counts = decode_with_qiskit(document)[0].data.meas.get_counts()
     # Readout flips each bit with probability 0.3: 01 and 10 appear (42 % of shots expected).
     assert counts.get("01", 0) + counts.get("10", 0) > 20, counts
+    assert built == [(0, 1)]  # the Bell pair's qubits of the 5-qubit circuit, nothing else
+    assert run_program(prepared, seed=2, noise=noise)["data"] == document["data"]
+
+    target = BACKEND.target()
+    (item,) = prepared.items
+    assert circuit_violation(item.circuit, target, BACKEND.name) is None
+    foreign = item.circuit.copy()
+    foreign.h(3)
+    found = circuit_violation(foreign, target, BACKEND.name)
+    assert found is not None and found.endswith(
+        "h on qubit 3: h is not an instruction of ibm_emulator_5q (it has cz, delay, for_loop, "
+        "id, if_else, measure, reset, rz, switch_case, sx, x)"
+    )
 
 
 def test_argument_tensors_may_not_inflate_past_the_limit() -> None:

@@ -31,7 +31,7 @@ from qiskit_runtime_rest.auth import IAMAuth
 
 from tests.conftest import connect
 
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"
 BELL = (
     'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; '
     "h q[0]; cx q[0], q[1]; meas = measure q;"

@@ -46,7 +46,7 @@ from qiskit_runtime_rest.jobs import is_idempotency_tag
 
 from tests.conftest import connect
 
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"
 FAULTS = FaultConfig(
     rate=0.2, statuses=(429, 500, 503), drop_rate=0.05, retry_after=0.01, seed=20260415
 )

@@ -48,7 +48,7 @@ WRONG_KEY = "SECRET-WRONGKEY-a1B2c3D4e5F6g7"
 SECRETS = (API_KEY, LEGACY_TOKEN, WRONG_KEY)
 INSTANCE = "crn:v1:bluemix:public:quantum-computing:us-east:a/secrets:instance-1::"
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}")
-BACKEND = "ibm_emulator_5q"
+BACKEND = "ibm_emulator_simulator"
 BELL = (
     'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] meas; '
     "h q[0]; cx q[0], q[1]; meas = measure q;"

@@ -9,7 +9,7 @@ Three stages, each cheaper than what it protects:
   objects; :func:`admit_counts` on the parsed body before the spec's schema walks it: lower
   bounds of the bindings and executions that the parameter values' shapes imply;
   :func:`admit_params` before any circuit is parsed: includes (standard headers only), register
-  sizes against the backend, OpenQASM text sizes, QPY payload sizes once inflated.
+  sizes, OpenQASM text sizes, QPY payload sizes once inflated.
 * :func:`admit_program_qpy` (executor jobs, off the event loop): the inflated size of the QPY
   file, before it is loaded;
 * :func:`admit_prepared` on the parsed job, before it is queued: exact bindings and executions,
@@ -47,7 +47,6 @@ from .validation import REQUEST_VALIDATION_CODE
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-    from .backends import FakeBackend
     from .executor import PreparedJob
     from .quantum_programs import PreparedProgram
 
@@ -323,9 +322,7 @@ def _designator(raw: str | None, consts: Mapping[str, int], where: str, line: in
     )
 
 
-def _scan_qasm(
-    text: str, where: str, backend: FakeBackend, config: EmulatorConfig
-) -> tuple[bool, int]:
+def _scan_qasm(text: str, where: str, config: EmulatorConfig) -> tuple[bool, int]:
     """Check one OpenQASM program's text; return (is OpenQASM 3, its size in bytes)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     code = _COMMENT.sub(lambda m: "\n" * m.group().count("\n") or " ", text)
@@ -353,11 +350,14 @@ def _scan_qasm(
             else:
                 clbits += count
     physical = [int(m.group(1)[:18]) for m in _PHYSICAL.finditer(code)] if qasm3 else []
-    if qubits > backend.num_qubits or (physical and max(physical) >= backend.num_qubits):
-        declared = qubits if qubits > backend.num_qubits else max(physical) + 1
+    # A circuit wider than its backend is not an ISA circuit: its job fails with code 1517,
+    # after parsing. This limit only keeps absurd widths from the parser.
+    limit = config.max_circuit_qubits
+    declared = max(qubits, max(physical) + 1 if physical else 0)
+    if declared > limit:
         raise _invalid(
-            f"{where}: the program uses {declared} qubits but backend {backend.name} has "
-            f"{backend.num_qubits}"
+            f"{where}: the program uses {declared} qubits; the limit (max_circuit_qubits) is "
+            f"{limit}"
         )
     if clbits > config.max_classical_bits:
         raise _invalid(
@@ -471,16 +471,14 @@ def admit_counts(body: Any, config: EmulatorConfig) -> None:
     _check_counts(bindings, executions, config)
 
 
-def admit_params(
-    program_id: str, params: Any, backend: FakeBackend, config: EmulatorConfig
-) -> ParamsInfo:
+def admit_params(program_id: str, params: Any, config: EmulatorConfig) -> ParamsInfo:
     """Check a job's circuits against the limits before any of them is parsed.
 
     Raises ``ApiError(400)`` naming the PUB, the limit and the value. Shapes that the executor
     refuses anyway are left to it (its messages are more precise).
     """
     if program_id == "executor":
-        return _admit_program_circuits(params, backend, config)
+        return _admit_program_circuits(params, config)
     pubs = params.get("pubs") if isinstance(params, Mapping) else None
     if not isinstance(pubs, list):
         return ParamsInfo()
@@ -490,7 +488,7 @@ def admit_params(
         where = f"pubs[{i}][0]" if isinstance(pub, list) else f"pubs[{i}]"
         circuit = items[0] if items else None
         if isinstance(circuit, str):
-            qasm3, size = _scan_qasm(circuit, where, backend, config)
+            qasm3, size = _scan_qasm(circuit, where, config)
             if qasm3:
                 qasm3_bytes += size
         elif isinstance(circuit, Mapping) and circuit.get("__type__") == "QuantumCircuit":
@@ -566,9 +564,7 @@ def _admit_program_counts(params: Any, config: EmulatorConfig) -> None:
     _check_counts(elements, elements * shots, config, _PROGRAM)
 
 
-def _admit_program_circuits(
-    params: Any, backend: FakeBackend, config: EmulatorConfig
-) -> ParamsInfo:
+def _admit_program_circuits(params: Any, config: EmulatorConfig) -> ParamsInfo:
     """:func:`admit_params` for an executor job: its OpenQASM texts like PUB circuits. (Its QPY
     file is measured by :func:`admit_program_qpy`, off the event loop.)"""
     program = _program_node(params)
@@ -582,7 +578,7 @@ def _admit_program_circuits(
     qasm3_bytes = 0
     for i, text in enumerate(texts):
         if isinstance(text, str):
-            qasm3, size = _scan_qasm(text, f"{where}.data[{i}]", backend, config)
+            qasm3, size = _scan_qasm(text, f"{where}.data[{i}]", config)
             if qasm3:
                 qasm3_bytes += size
     if qasm3_bytes > config.max_qasm3_bytes:

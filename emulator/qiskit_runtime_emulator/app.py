@@ -5,6 +5,10 @@ service) and ``/runtime`` (legacy), with the same handlers; ``POST /identity/tok
 For each request: faults (if configured) -> authentication -> parameter and body validation
 against the spec -> handler -> response validation against the spec (strict mode turns a
 violation into a 500 that names it, so tests catch it).
+
+Each answered request is logged at INFO on ``qiskit_runtime_emulator.access`` (method, path
+without the query, status, milliseconds, instance; never a credential), and each job transition
+on ``qiskit_runtime_emulator.jobs`` (:mod:`.store`).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from .admission import (
     check_json_shape,
 )
 from .auth import Authenticator, IamError, Principal
-from .backends import BACKENDS, FakeBackend
+from .backends import Backend, backend_registry
 from .config import EmulatorConfig
 from .errors import ApiError, error_body
 from .execution import ExecutionBackend
@@ -58,11 +62,14 @@ if TYPE_CHECKING:
 __all__ = ["API_ROOTS", "EmulatorState", "create_app"]
 
 log = logging.getLogger("qiskit_runtime_emulator")
+access_log = logging.getLogger("qiskit_runtime_emulator.access")
 
 API_ROOTS = ("/api/v1", "/runtime", "/experimental/api/v1")
 """Current root, legacy root, and an alias whose name makes qiskit-ibm-runtime use it verbatim."""
 IAM_PATH = "/identity/token"
 _DROP_FLAG = "qiskit_runtime_emulator.drop"
+_INSTANCE = "qiskit_runtime_emulator.instance"
+"""Where a request's scope keeps the instance it was authenticated for (for the access log)."""
 _JSON = "application/json"
 _MAX_COST = 10800
 # Bodies up to this size are parsed and validated on the event loop (a thread hop costs
@@ -136,6 +143,11 @@ class EmulatorState:
         self, config: EmulatorConfig | None = None, *, backend: ExecutionBackend | None = None
     ) -> None:
         self.config = config or EmulatorConfig()
+        self.backends: dict[str, Backend] = backend_registry(
+            self.config.fake_backends,
+            noise=self.config.noise,
+            noiseless=self.config.noiseless_backends,
+        )
         self.spec: Spec = load_spec()
         self.store = Store()
         self.auth = Authenticator(self.config)
@@ -178,6 +190,18 @@ class EmulatorState:
         out["response_violations"] = self.violation_count
         out["undocumented_statuses"] = dict(self.undocumented_statuses)
         return out
+
+    def log_request(self, request: Request, status: int, started: float) -> None:
+        """One access-log line (INFO): method, path (no query), status, ms and instance."""
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                "%s %s %d %.1f ms instance=%s",
+                request.method,
+                request.url.path,
+                status,
+                (time.perf_counter() - started) * 1000,
+                request.scope.get(_INSTANCE, "-"),
+            )
 
     def record_call(self, method: str, template: str, status: int) -> None:
         """Count one answered request by method, path template (with root) and status.
@@ -334,9 +358,9 @@ class Handlers:
 
     # -------------------------------------------------------------- helpers
 
-    def _backend(self, ctx: Ctx, name: str, *, status: int = 404) -> FakeBackend:
+    def _backend(self, ctx: Ctx, name: str, *, status: int = 404) -> Backend:
         visible = self._visible_backends(ctx)
-        backend = BACKENDS.get(name)
+        backend = self.state.backends.get(name)
         if backend is None or backend.name not in visible:
             raise ApiError(
                 status,
@@ -346,7 +370,7 @@ class Handlers:
 
     def _visible_backends(self, ctx: Ctx) -> list[str]:
         allowed = ctx.who.instance.backends
-        return [n for n in BACKENDS if allowed is None or n in allowed]
+        return [n for n in self.state.backends if allowed is None or n in allowed]
 
     def _job(self, ctx: Ctx) -> JobRecord:
         job_id = ctx.params["job_id"]
@@ -427,6 +451,7 @@ class Handlers:
 
     async def create_job(self, ctx: Ctx) -> Reply:
         from .executor import InvalidParams
+        from .isa import NON_ISA_SOLUTION, REASON_NON_ISA
 
         body: dict[str, Any] = ctx.body
         who = ctx.who
@@ -478,7 +503,7 @@ class Handlers:
             raise ApiError(409, "Usage exceeds the instance's limit", code=1206)
 
         delay, fail, seed = _emulator_knobs(params, enabled=self.config.test_knobs)
-        info = admit_params(program_id, params, backend, self.config)
+        info = admit_params(program_id, params, self.config)
         in_session = session is not None and session.mode == "dedicated"
 
         try:
@@ -553,6 +578,8 @@ class Handlers:
             circuit_depths=[depth for _, depth in circuits],
         )
         job.log("INFO", f"Job queued: {program_id} on {backend.name}", now)
+        if prepared.violation is None:
+            job.log("INFO", _simulation_note(backend, prepared, self.config.seed), now)
         for warning in prepared.warnings:
             job.log("WARNING", warning, now)
         # The session's state is checked again when the job is recorded, atomically: its TTL may
@@ -560,7 +587,11 @@ class Handlers:
         if not self.store.add_job(job):
             assert session is not None
             raise ApiError(400, f"Session {session.id} is closed; it accepts no new jobs")
-        self.state.scheduler.submit(job)
+        if prepared.violation is not None:
+            # Like IBM Quantum: the request succeeds, the job fails (code 1517) without running.
+            self.store.fail_job(job, prepared.violation, REASON_NON_ISA, NON_ISA_SOLUTION)
+        else:
+            self.state.scheduler.submit(job)
         out: dict[str, Any] = {"id": job.id, "backend": job.backend}
         if job.session_id is not None:
             out["session_id"] = job.session_id
@@ -678,7 +709,9 @@ class Handlers:
         fields = ctx.params.get("fields") or ""
         wait = "wait_time_seconds" in fields
         devices = [
-            BACKENDS[n].list_item(queue_length=self._queue_length(n), include_wait_time=wait)
+            self.state.backends[n].list_item(
+                queue_length=self._queue_length(n), include_wait_time=wait
+            )
             for n in self._visible_backends(ctx)
         ]
         return Reply(200, {"devices": devices})
@@ -693,6 +726,10 @@ class Handlers:
         cached = self.state._doc_cache.get(key)
         if cached is None:
             doc = backend.configuration() if kind == "configuration" else backend.properties()
+            if doc is None:
+                raise ApiError(
+                    404, f"Backend {backend.name} is a simulator: it has no calibration data"
+                )
             violations = ctx.op.check_response(200, _JSON, doc)
             if violations:
                 return Reply(200, doc)  # let the generic check report it
@@ -789,10 +826,27 @@ def _emulator_knobs(
     return float(delay), fail, seed
 
 
+def _simulation_note(
+    backend: Backend, prepared: PreparedJob | PreparedProgram, default_seed: int | None
+) -> str:
+    """The job log's line on how the job is simulated."""
+    if prepared.noise is not None:
+        how = (
+            f"with the noise of {backend.name}'s calibration (gate, relaxation and readout "
+            "errors of the qubits the circuits use)"
+        )
+    elif backend.simulator:
+        how = "without noise (a simulator backend)"
+    else:
+        how = "without noise (noise is turned off for this backend)"
+    seed = prepared.seed if prepared.seed is not None else default_seed
+    return f"The job is simulated {how}; seed {'random' if seed is None else seed}"
+
+
 def _prepare(
     program_id: str,
     params: Any,
-    backend: FakeBackend,
+    backend: Backend,
     config: EmulatorConfig,
     in_session: bool = False,
 ) -> tuple[PreparedJob | PreparedProgram, list[tuple[int, int]]]:
@@ -869,6 +923,10 @@ class Dispatcher:
     async def _handle(self, request: Request, op: Operation, root: str, trace: str) -> Reply:
         try:
             principal = None if op.public else self.state.auth.authenticate(request.headers)
+            if principal is not None:
+                request.scope[_INSTANCE] = (
+                    principal.instance.legacy_instance if principal.legacy else principal.crn
+                )
             params = op.parse_params(request.path_params, request.query_params, request.headers)
             body: Any = None
             size = 0
@@ -1066,25 +1124,31 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
         ops: dict[str, Operation], root: str, template: str
     ) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
+            started = time.perf_counter()
             rel = request.url.path[len(root) :]
             response = await dispatcher.dispatch(request, ops, root, rel)
             status = 0 if request.scope.get(_DROP_FLAG) else response.status_code
             st.record_call(request.method, root + template, status)
+            st.log_request(request, status, started)
             return response
 
         run.__name__ = f"{ops[next(iter(ops))].operation_id}_{root.strip('/').replace('/', '_')}"
         return run
 
     async def iam(request: Request) -> Response:
+        started = time.perf_counter()
         response = await _iam_token(st, request)
         status = 0 if request.scope.get(_DROP_FLAG) else response.status_code
         st.record_call(request.method, IAM_PATH, status)
+        st.log_request(request, status, started)
         return response
 
     async def not_found(request: Request) -> Response:
+        started = time.perf_counter()
         trace = _trace()
         body = error_body(404, f"No such path: {request.method} {request.url.path}", trace)
         st.record_call(request.method, request.url.path, 404)
+        st.log_request(request, 404, started)
         return Response(dumps_json(body), 404, media_type=_JSON)
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -1095,4 +1159,9 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
     routes.append(Route("/{path:path}", not_found, methods=[*methods, "HEAD", "OPTIONS"]))
     app = Starlette(routes=routes)
     app.state.emulator = st
-    return BodyGuard(_ConnectionDropper(app), st.config, st.record_call)
+
+    def refused(method: str, path: str, status: int) -> None:
+        st.record_call(method, path, status)
+        access_log.info("%s %s %d - ms instance=-", method, path, status)
+
+    return BodyGuard(_ConnectionDropper(app), st.config, refused)

@@ -1,34 +1,61 @@
-"""Fake IBM backends served by the emulator.
+"""The backends the emulator serves: emulated devices, calibration snapshots and a simulator.
 
-Each backend carries the JSON documents IBM serves for a device (``GET /backends``,
-``/backends/{name}/configuration``, ``/properties`` and ``/status``). The documents are generated
-here, deterministically (fixed dates, error rates and coherence times), so that they stay
-consistent with each other and qiskit-ibm-runtime can build an ``IBMBackend``/``Target`` from them
-without the emulator depending on qiskit-ibm-runtime at run time.
+Each backend carries the JSON documents IBM serves for it (``GET /backends``,
+``/backends/{name}/configuration``, ``/properties`` and ``/status``):
+
+* :class:`FakeBackend`: the built-in devices (``ibm_emulator_5q``, ``_27q``, ``_127q``), whose
+  documents are generated here, deterministically (fixed dates, error rates and coherence
+  times), so that they stay consistent with each other and qiskit-ibm-runtime can build an
+  ``IBMBackend``/``Target`` from them without the emulator depending on qiskit-ibm-runtime;
+* :class:`SnapshotBackend`: a device of qiskit-ibm-runtime's fake provider (``FakeSherbrooke``
+  served as ``ibm_sherbrooke``), whose documents are snapshots of a real IBM device, served as
+  they are (:func:`load_snapshot`, the ``qiskit`` extra);
+* :class:`SimulatorBackend`: ``ibm_emulator_simulator``, marked ``simulator: true`` like IBM's
+  former cloud simulators: any circuit up to its width, no ISA check, no noise.
+
+Devices check circuits against their target (:mod:`.isa`) and simulate the noise of their
+calibration (:mod:`.noise`) unless built with ``noisy=False``. :func:`backend_registry` makes the
+set one server serves from its configuration.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 import itertools
+import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from .noise import Calibration
 
 __all__ = [
     "BACKENDS",
+    "DEVICES",
+    "SIMULATOR_NAME",
+    "Backend",
     "FakeBackend",
+    "SimulatorBackend",
+    "SnapshotBackend",
+    "backend_registry",
     "get_backend",
     "heavy_hex_eagle_127",
+    "load_snapshot",
 ]
 
 # Fixed timestamps keep the documents byte-for-byte reproducible between runs.
 _CALIBRATION_DATE = "2026-01-01T00:00:00+00:00"
 
-# Non-unitary instructions every IBM device supports next to its basis gates.
+# Non-unitary instructions every IBM device supports next to its basis gates, and the control
+# flow of dynamic circuits (IBM's devices list these three; while loops are not among them).
 _NON_UNITARY = ("delay", "measure", "reset")
+_CONTROL_FLOW = ("for_loop", "if_else", "switch_case")
 
 # OpenQASM 2 definitions IBM puts in the configuration's `gates` entries.
 _QASM_DEFS: dict[str, tuple[list[str], str]] = {
@@ -60,6 +87,48 @@ def _vary(index: int, spread: int, step: float) -> float:
 
 def _nduv(name: str, unit: str, value: float) -> dict[str, Any]:
     return {"date": _CALIBRATION_DATE, "name": name, "unit": unit, "value": value}
+
+
+class _Operational:
+    """The status every served backend has: operational, with its queue."""
+
+    if TYPE_CHECKING:  # fields or properties of the subclasses
+
+        @property
+        def backend_version(self) -> str: ...
+
+        @property
+        def queue_length(self) -> int: ...
+
+    def status(self, *, length_queue: int | None = None) -> dict[str, Any]:
+        """The ``GET /backends/{name}/status`` document."""
+        return {
+            "state": True,
+            "status": "active",
+            "message": "available",
+            "length_queue": self.queue_length if length_queue is None else length_queue,
+            "backend_version": self.backend_version,
+        }
+
+
+def _list_item(
+    name: str, num_qubits: int, queue: int, *, simulator: bool, **more: Any
+) -> dict[str, Any]:
+    """An entry of ``GET /backends``; ``more`` adds the optional fields, ``wait=True`` the
+    waiting-time estimates."""
+    wait = more.pop("wait", False)
+    item: dict[str, Any] = {
+        "name": name,
+        "status": {"name": "online", "reason": "available"},
+        "is_simulator": simulator,
+        "qubits": num_qubits,
+        "queue_length": queue,
+        **more,
+    }
+    if wait:
+        # The emulator runs jobs almost at once; scale the figures with the queue.
+        item["wait_time_seconds"] = {"average": 2 * queue, "p50": queue, "p95": 5 * queue + 1}
+    return item
 
 
 def heavy_hex_eagle_127() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -121,13 +190,14 @@ _FALCON_27_COORDS: list[tuple[int, int]] = [
 
 
 @dataclass(frozen=True)
-class FakeBackend:
+class FakeBackend(_Operational):
     """One emulated device and the documents the service serves for it.
 
     ``edges`` are undirected; ``two_qubit_gate`` decides the direction(s) listed in the coupling
     map: ``cx``/``cz`` devices list both directions, ``ecr`` devices one (as IBM Eagle devices do).
     ``basis_gates`` are the unitary basis gates of the configuration document; the full list of
-    operations the device accepts is :attr:`operation_names`.
+    operations the device accepts is :attr:`operation_names`. ``noisy`` makes jobs simulate the
+    noise of the device's calibration (the default).
     """
 
     name: str
@@ -147,9 +217,25 @@ class FakeBackend:
     dt_ns: float = 0.5
     description: str = ""
     single_qubit_gates: tuple[str, ...] = ("id", "rz", "sx", "x")
+    noisy: bool = True
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
+    simulator = False
+
     # ------------------------------------------------------------------ derived data
+
+    @property
+    def calibration(self) -> Calibration:
+        """The picklable pointer to this device's calibration (for noise models)."""
+        from .noise import Calibration
+
+        return Calibration(self.name, None, tuple(self.basis_gates), self.dt_ns * 1e-9)
+
+    def target(self) -> Any:
+        """The qiskit ``Target`` of this device (built once; see :mod:`.isa`)."""
+        from .isa import target_for
+
+        return target_for(self)
 
     @property
     def basis_gates(self) -> list[str]:
@@ -158,8 +244,9 @@ class FakeBackend:
 
     @property
     def operation_names(self) -> list[str]:
-        """Every instruction the device accepts: basis gates plus delay, measure and reset."""
-        return sorted([*self.basis_gates, *_NON_UNITARY])
+        """Every instruction the device accepts: basis gates, delay, measure and reset, and the
+        control flow of dynamic circuits."""
+        return sorted([*self.basis_gates, *_NON_UNITARY, *_CONTROL_FLOW])
 
     @cached_property
     def coupling_map(self) -> list[list[int]]:
@@ -201,35 +288,20 @@ class FakeBackend:
             self._cache["properties"] = self._build_properties()
         return copy.deepcopy(self._cache["properties"])
 
-    def status(self, *, length_queue: int | None = None) -> dict[str, Any]:
-        """The ``GET /backends/{name}/status`` document."""
-        return {
-            "state": True,
-            "status": "active",
-            "message": "available",
-            "length_queue": self.queue_length if length_queue is None else length_queue,
-            "backend_version": self.backend_version,
-        }
-
     def list_item(
         self, *, queue_length: int | None = None, include_wait_time: bool = True
     ) -> dict[str, Any]:
         """This device's entry in ``GET /backends`` (``{"devices": [...]}``)."""
-        q = self.queue_length if queue_length is None else queue_length
-        item: dict[str, Any] = {
-            "name": self.name,
-            "status": {"name": "online", "reason": "available"},
-            "is_simulator": False,
-            "qubits": self.num_qubits,
-            "queue_length": q,
-            "clops": {"type": "hardware", "value": self.clops},
-            "processor_type": self._processor_type(),
-            "performance_metrics": self._performance_metrics(),
-        }
-        if include_wait_time:
-            # The emulator runs jobs almost at once; scale the figures with the queue.
-            item["wait_time_seconds"] = {"average": 2 * q, "p50": q, "p95": 5 * q + 1}
-        return item
+        return _list_item(
+            self.name,
+            self.num_qubits,
+            self.queue_length if queue_length is None else queue_length,
+            simulator=False,
+            clops={"type": "hardware", "value": self.clops},
+            processor_type=self._processor_type(),
+            performance_metrics=self._performance_metrics(),
+            wait=include_wait_time,
+        )
 
     def _processor_type(self) -> dict[str, Any]:
         return {
@@ -389,7 +461,7 @@ def _line(n: int) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], .
     return tuple((i, i + 1) for i in range(n - 1)), tuple((i, 0) for i in range(n))
 
 
-def _make_backends() -> dict[str, FakeBackend]:
+def _make_devices() -> dict[str, FakeBackend]:
     line_edges, line_coords = _line(5)
     eagle_edges, eagle_coords = heavy_hex_eagle_127()
     backends = [
@@ -437,12 +509,323 @@ def _make_backends() -> dict[str, FakeBackend]:
     return {b.name: b for b in backends}
 
 
-BACKENDS: dict[str, FakeBackend] = _make_backends()
-"""The emulator's devices by name."""
+DEVICES: dict[str, FakeBackend] = _make_devices()
+"""The built-in emulated devices by name."""
 
 
-def get_backend(name: str) -> FakeBackend:
-    """Return the backend called ``name``; ``KeyError`` (naming the known ones) if unknown."""
+# ---------------------------------------------------------------------------- the simulator
+
+SIMULATOR_NAME = "ibm_emulator_simulator"
+
+# Standard gates the simulator lists (it runs any circuit, these included), with their parameters.
+_SIMULATOR_GATES: dict[str, tuple[str, ...]] = {
+    "ccx": (), "ch": (), "cp": ("theta",), "crx": ("theta",), "cry": ("theta",),
+    "crz": ("theta",), "cs": (), "csdg": (), "cswap": (), "csx": (),
+    "cu": ("theta", "phi", "lam", "gamma"), "cx": (), "cy": (), "cz": (), "dcx": (), "ecr": (),
+    "h": (), "id": (), "iswap": (), "p": ("theta",), "r": ("theta", "phi"), "rccx": (),
+    "rx": ("theta",), "rxx": ("theta",), "ry": ("theta",), "ryy": ("theta",), "rz": ("phi",),
+    "rzx": ("theta",), "rzz": ("theta",), "s": (), "sdg": (), "swap": (), "sx": (), "sxdg": (),
+    "t": (), "tdg": (), "u": ("theta", "phi", "lam"), "u1": ("theta",), "u2": ("phi", "lam"),
+    "u3": ("theta", "phi", "lam"), "x": (), "y": (), "z": (),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SimulatorBackend(_Operational):
+    """A noiseless simulator: any circuit of up to ``num_qubits`` qubits, no ISA check.
+
+    Its configuration says ``simulator: true`` and has no coupling map (any qubit pair), like
+    IBM's former cloud simulators; it has no calibration (``properties`` is None). Circuits
+    that are not Clifford circuits run as state vectors of at most 28 active qubits.
+    """
+
+    name: str = SIMULATOR_NAME
+    num_qubits: int = 32
+    max_shots: int = 100000
+    backend_version: str = "1.0.0"
+    queue_length: int = 0
+
+    simulator = True
+    noisy = False
+    calibration = None
+
+    @property
+    def basis_gates(self) -> list[str]:
+        """The standard gates the configuration lists (any other gate runs too)."""
+        return sorted(_SIMULATOR_GATES)
+
+    def target(self) -> Any:
+        """The qiskit ``Target`` of the configuration (no couplings: any pair of qubits)."""
+        from .isa import target_for
+
+        return target_for(self)
+
+    def configuration(self) -> dict[str, Any]:
+        """The ``GET /backends/{name}/configuration`` document."""
+        gates: list[dict[str, Any]] = [
+            {"name": g, "parameters": list(params), "qasm_def": None}
+            for g, params in sorted(_SIMULATOR_GATES.items())
+        ]
+        return {
+            "backend_name": self.name,
+            "backend_version": self.backend_version,
+            "n_qubits": self.num_qubits,
+            "basis_gates": self.basis_gates,
+            "gates": gates,
+            "local": False,
+            "simulator": True,
+            "conditional": True,
+            "open_pulse": False,
+            "memory": True,
+            "max_shots": self.max_shots,
+            "max_experiments": 300,
+            "coupling_map": [],
+            "supported_instructions": sorted(
+                [*self.basis_gates, *_NON_UNITARY, *_CONTROL_FLOW, "while_loop"]
+            ),
+            "supported_features": ["qasm3"],
+            "online_date": "2025-06-01T00:00:00+00:00",
+            "description": (
+                f"{self.num_qubits} qubit noiseless simulator (emulated): any circuit, no ISA check"
+            ),
+            "n_registers": 1,
+            "credits_required": False,
+            "url": "None",
+        }
+
+    def properties(self) -> None:
+        """A simulator has no calibration."""
+        return None
+
+    def list_item(
+        self, *, queue_length: int | None = None, include_wait_time: bool = True
+    ) -> dict[str, Any]:
+        """This simulator's entry in ``GET /backends``."""
+        queue = self.queue_length if queue_length is None else queue_length
+        return _list_item(self.name, self.num_qubits, queue, simulator=True, wait=include_wait_time)
+
+
+# ---------------------------------------------------------------------------- snapshots
+
+
+@functools.cache
+def _read_json(path: str) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _median_metrics(properties: Mapping[str, Any], basis: Iterable[str]) -> dict[str, Any]:
+    """``performance_metrics`` of a list entry, computed from a properties document."""
+    readout = [
+        nduv["value"]
+        for qubit in properties.get("qubits", [])
+        for nduv in qubit
+        if nduv.get("name") == "readout_error"
+    ]
+    two_q: dict[tuple[str, tuple[int, ...]], float] = {}
+    for gate in properties.get("gates", []):
+        if len(gate.get("qubits", ())) != 2 or gate.get("gate") not in basis:
+            continue
+        for nduv in gate.get("parameters", []):
+            if nduv.get("name") == "gate_error":
+                two_q[(gate["gate"], tuple(gate["qubits"]))] = float(nduv["value"])
+    out: dict[str, Any] = {}
+    if two_q:
+        (gate, pair), best = min(two_q.items(), key=lambda kv: (kv[1], kv[0]))
+        median_2q = statistics.median(two_q.values())
+        out["two_q_error_best"] = {"value": best, "gate": gate, "unit": "", "qubits": list(pair)}
+        out["two_q_error_median"] = {"value": median_2q, "unit": ""}
+    if readout:
+        out["readout_error_median"] = {"value": statistics.median(readout), "unit": ""}
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class SnapshotBackend(_Operational):
+    """A real device's calibration snapshot from qiskit-ibm-runtime's fake provider.
+
+    The configuration and properties documents are the snapshot's JSON files, served as they are
+    under ``name`` (see :func:`load_snapshot`).
+    """
+
+    name: str
+    class_name: str
+    configuration_path: str
+    properties_path: str | None
+    noisy: bool = True
+    queue_length: int = 0
+
+    simulator = False
+
+    @cached_property
+    def _configuration(self) -> dict[str, Any]:
+        doc = copy.deepcopy(_read_json(self.configuration_path))
+        doc["backend_name"] = self.name
+        return dict(doc)
+
+    @cached_property
+    def _properties(self) -> dict[str, Any] | None:
+        if self.properties_path is None:
+            return None
+        doc = copy.deepcopy(_read_json(self.properties_path))
+        doc["backend_name"] = self.name
+        return dict(doc)
+
+    @property
+    def num_qubits(self) -> int:
+        """The device's qubits (``n_qubits``)."""
+        return int(self._configuration["n_qubits"])
+
+    @property
+    def max_shots(self) -> int:
+        """The most shots per PUB."""
+        return int(self._configuration.get("max_shots") or 100000)
+
+    @property
+    def backend_version(self) -> str:
+        return str(self._configuration.get("backend_version", "1.0.0"))
+
+    @property
+    def basis_gates(self) -> list[str]:
+        """The unitary basis gates of the configuration."""
+        return list(self._configuration.get("basis_gates", []))
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The picklable pointer to the snapshot's calibration; None without properties."""
+        from .noise import Calibration
+
+        if self.properties_path is None:
+            return None
+        dt = self._configuration.get("dt")
+        return Calibration(
+            self.name,
+            self.properties_path,
+            tuple(self.basis_gates),
+            float(dt) * 1e-9 if isinstance(dt, int | float) else None,
+        )
+
+    def target(self) -> Any:
+        """The qiskit ``Target`` of the snapshot (built once; see :mod:`.isa`)."""
+        from .isa import target_for
+
+        return target_for(self)
+
+    def configuration(self) -> dict[str, Any]:
+        """The ``GET /backends/{name}/configuration`` document (a fresh copy)."""
+        return copy.deepcopy(self._configuration)
+
+    def properties(self) -> dict[str, Any] | None:
+        """The ``GET /backends/{name}/properties`` document (a fresh copy); None without one."""
+        return copy.deepcopy(self._properties)
+
+    def list_item(
+        self, *, queue_length: int | None = None, include_wait_time: bool = True
+    ) -> dict[str, Any]:
+        """This device's entry in ``GET /backends``."""
+        conf = self._configuration
+        item: dict[str, Any] = {}
+        clops = conf.get("clops_h")
+        if not isinstance(clops, int | float):
+            clops = conf.get("clops")
+        if isinstance(clops, int | float) and not isinstance(clops, bool):
+            item["clops"] = {"type": "hardware", "value": clops}
+        processor = conf.get("processor_type")
+        if isinstance(processor, Mapping):
+            # The listing gives them as strings (some snapshots have a numeric revision).
+            item["processor_type"] = {
+                k: None if processor[k] is None else str(processor[k])
+                for k in ("family", "revision", "segment")
+                if k in processor
+            }
+        if self._properties is not None:
+            item["performance_metrics"] = _median_metrics(self._properties, self.basis_gates)
+        queue = self.queue_length if queue_length is None else queue_length
+        return _list_item(
+            self.name, self.num_qubits, queue, simulator=False, wait=include_wait_time, **item
+        )
+
+
+def load_snapshot(spec: str, *, noisy: bool = True) -> SnapshotBackend:
+    """The fake-provider device ``spec`` names: ``FakeSherbrooke`` (served under the snapshot's
+    own name, ``ibm_sherbrooke``) or ``FakeSherbrooke=my_name``.
+
+    Raises:
+        ValueError: an unknown class, or qiskit-ibm-runtime (the ``qiskit`` extra) missing.
+    """
+    class_name, _, name = spec.partition("=")
+    class_name, name = class_name.strip(), name.strip()
+    try:
+        from qiskit_ibm_runtime import fake_provider
+    except ImportError:
+        raise ValueError(
+            f"fake backend {class_name}: qiskit-ibm-runtime's fake provider is needed "
+            "(pip install 'qiskit-runtime-rest[local,qiskit]')"
+        ) from None
+    cls = getattr(fake_provider, class_name, None)
+    conf_file = getattr(cls, "conf_filename", None)
+    if not isinstance(cls, type) or not conf_file or not class_name.startswith("Fake"):
+        known = sorted(n for n in dir(fake_provider) if n.startswith("Fake") and n[4:5].isupper())
+        raise ValueError(
+            f"unknown fake backend {class_name!r}; qiskit_ibm_runtime.fake_provider has "
+            f"{', '.join(k for k in known if 'Provider' not in k)}"
+        )
+    folder = Path(getattr(cls, "dirname", ""))
+    props_file = getattr(cls, "props_filename", None)
+    conf_path = str(folder / conf_file)
+    served = name or str(_read_json(conf_path)["backend_name"])
+    return SnapshotBackend(
+        name=served,
+        class_name=class_name,
+        configuration_path=conf_path,
+        properties_path=str(folder / props_file) if props_file else None,
+        noisy=noisy,
+    )
+
+
+# ---------------------------------------------------------------------------- registries
+
+Backend: TypeAlias = FakeBackend | SnapshotBackend | SimulatorBackend
+"""Anything the emulator serves as a backend."""
+
+BACKENDS: dict[str, Backend] = {**DEVICES, SIMULATOR_NAME: SimulatorBackend()}
+"""The backends an emulator serves by default: the devices, then the simulator."""
+
+
+def backend_registry(
+    fake_backends: Sequence[str] = (),
+    *,
+    noise: bool = True,
+    noiseless: Sequence[str] = (),
+) -> dict[str, Backend]:
+    """The backends of one server: the built-in devices, the fake-provider snapshots named in
+    ``fake_backends`` (see :func:`load_snapshot`), then the simulator. Devices simulate the
+    noise of their calibration unless ``noise`` is false or they are named in ``noiseless``.
+
+    Raises:
+        ValueError: an unknown fake backend or noiseless name, or two backends of one name.
+    """
+    out: dict[str, Backend] = {}
+    for name, device in DEVICES.items():
+        out[name] = dataclasses.replace(device, noisy=noise and name not in noiseless)
+    for spec in fake_backends:
+        snapshot = load_snapshot(spec)
+        if snapshot.name in out or snapshot.name == SIMULATOR_NAME:
+            raise ValueError(f"fake backend {spec}: a backend named {snapshot.name} exists")
+        out[snapshot.name] = dataclasses.replace(
+            snapshot, noisy=noise and snapshot.name not in noiseless
+        )
+    out[SIMULATOR_NAME] = SimulatorBackend()
+    unknown = sorted(set(noiseless) - set(out))
+    if unknown:
+        raise ValueError(
+            f"noiseless_backends: unknown backend(s) {', '.join(unknown)}; known: {', '.join(out)}"
+        )
+    return out
+
+
+def get_backend(name: str) -> Backend:
+    """Return the default backend called ``name``; ``KeyError`` (naming the known ones) if
+    unknown."""
     try:
         return BACKENDS[name]
     except KeyError:

@@ -9,6 +9,11 @@ delays, identities, resets and measurements stays in |0> for the whole circuit, 
 
 :func:`reduce_circuit` builds the circuit on the remaining ("active") qubits and
 :func:`reduce_observable` rewrites ``{pauli: coefficient}`` observables for it.
+
+With noise (``noisy=True``) this still holds: gate errors and relaxation need a gate, and a qubit
+in ``|0>`` does not relax. Delays and identities on active qubits are then kept (they carry
+relaxation and gate errors), and the measurements of dropped qubits are listed so that their
+readout errors can be drawn (:func:`.noise.idle_readout_flips`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ _NO_EFFECT = frozenset({"barrier", "delay", "id"})
 """Instructions that leave the state alone; dropped from reduced circuits."""
 _KEEP_ZERO = frozenset({"measure", "reset"})
 """Instructions that leave a qubit in |0> in |0>."""
+_TIMING = frozenset({"delay", "id"})
+"""Kept on active qubits when simulating noise: they idle the qubit, which then relaxes."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +53,9 @@ class ReducedCircuit:
     columns: IntArray
     """For each parameter of ``circuit`` (in its order), the original parameter's index."""
     num_original_qubits: int
+    idle_measurements: tuple[tuple[int, int], ...] = ()
+    """``(classical bit, original qubit)`` of each left-out measurement of a dropped qubit (the
+    bit reads 0; with noise, a readout error may flip it)."""
 
     @property
     def is_identity(self) -> bool:
@@ -53,11 +63,13 @@ class ReducedCircuit:
         return self.qubits == tuple(range(self.num_original_qubits))
 
 
-def reduce_circuit(circuit: Any) -> ReducedCircuit:
+def reduce_circuit(circuit: Any, *, noisy: bool = False) -> ReducedCircuit:
     """Drop the qubits that stay in |0> (see the module docstring); keep at least one qubit.
 
-    Measurements of dropped qubits are removed (their classical bit stays 0), except when another
-    instruction also writes that bit: those are redirected to one spare qubit left in |0>.
+    Measurements of dropped qubits are removed (their classical bit stays 0, and they are listed
+    in ``idle_measurements``), except when another instruction also writes that bit: those are
+    redirected to one spare qubit left in |0>. ``noisy`` keeps delays and identities on the
+    active qubits.
     """
     from qiskit.circuit import QuantumCircuit, Qubit
 
@@ -81,6 +93,7 @@ def reduce_circuit(circuit: Any) -> ReducedCircuit:
         columns = np.arange(len(all_parameters), dtype=np.intp)
         return ReducedCircuit(circuit, tuple(range(n)), columns, n)
 
+    timing = _TIMING if noisy else frozenset()
     kept = [q for q, on in zip(circuit.qubits, active, strict=True) if on]
     qubits = [qindex[q] for q in kept]
     spare: Any = None
@@ -100,18 +113,21 @@ def reduce_circuit(circuit: Any) -> ReducedCircuit:
         global_phase=circuit.global_phase,
         metadata=circuit.metadata,
     )
+    idle: list[tuple[int, int]] = []
     for inst in circuit.data:
         name = inst.operation.name
-        if name in _NO_EFFECT:
+        if name in _NO_EFFECT and name not in timing:
             continue
         if all(active[qindex[q]] for q in inst.qubits):
             reduced.append(inst, copy=False)
         elif name == "measure" and writes[inst.clbits[0]] > 1:
             reduced.append(inst.replace(qubits=(spare,)), copy=False)
-        # else: a reset, or a measurement whose bit stays 0, of a dropped qubit
+        elif name == "measure":
+            idle.append((circuit.find_bit(inst.clbits[0]).index, qindex[inst.qubits[0]]))
+        # else: a reset, delay or identity, or a measurement whose bit stays 0, of a dropped qubit
     position = {p: i for i, p in enumerate(all_parameters)}
     columns = np.array([position[p] for p in reduced.parameters], dtype=np.intp)
-    return ReducedCircuit(reduced, tuple(qubits), columns, n)
+    return ReducedCircuit(reduced, tuple(qubits), columns, n, tuple(idle))
 
 
 def reduce_observable(observable: Mapping[str, float], reduced: ReducedCircuit) -> dict[str, float]:

@@ -3,14 +3,20 @@
 ```
 qiskit-runtime-emulator serve [--host 127.0.0.1] [--port 8000] [--config FILE] [--workers N]
                               [--seed N] [--rate-limit N] [--test-knobs] [--strict]
+                              [--fake-backend FakeSherbrooke] [--noiseless NAME] [--no-noise]
+                              [--log-level info]
 python -m qiskit_runtime_emulator serve ...
 ```
+
+At ``--log-level info`` (the default) the server logs one line per request and one per job
+transition on stderr; ``debug`` adds the emulator's own diagnostics, ``warning`` only problems.
 """
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import logging
 import signal
 import sys
 import threading
@@ -22,7 +28,7 @@ import attrs
 from .config import CONFIG_ENV_VAR, load_config
 from .server import EmulatorServer
 
-__all__ = ["banner", "build_parser", "main"]
+__all__ = ["banner", "build_parser", "configure_logging", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +60,42 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer 500 when a response would violate the spec (default: log it)",
     )
+    serve.add_argument(
+        "--fake-backend",
+        action="append",
+        default=None,
+        metavar="CLASS[=NAME]",
+        help="also serve a device of qiskit-ibm-runtime's fake provider, e.g. FakeSherbrooke "
+        "(served as ibm_sherbrooke); repeatable; needs the qiskit extra",
+    )
+    serve.add_argument(
+        "--noiseless",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="simulate this device backend without noise; repeatable",
+    )
+    serve.add_argument(
+        "--no-noise", action="store_true", help="simulate every device backend without noise"
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="server log verbosity on stderr (default info: one line per request and per job "
+        "transition)",
+    )
     return parser
+
+
+def configure_logging(level: str) -> None:
+    """Send the emulator's log records at ``level`` and above to stderr, one line each."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    logger = logging.getLogger("qiskit_runtime_emulator")
+    logger.setLevel(level.upper())
+    logger.addHandler(handler)
+    logger.propagate = False
 
 
 def banner(server: EmulatorServer) -> str:
@@ -68,6 +109,7 @@ def banner(server: EmulatorServer) -> str:
   API key:                    {server.api_key}
   instance CRN:               {server.crn}
   legacy token:               {server.legacy_token}   (instance {inst.legacy_instance})
+  backends:                   {_backends(server)}
 
 qiskit-ibm-runtime (official client):
 
@@ -92,6 +134,14 @@ curl:
 Press Ctrl+C to stop."""
 
 
+def _backends(server: EmulatorServer) -> str:
+    names = []
+    for name, backend in server.state.backends.items():
+        note = "simulator" if backend.simulator else "noisy" if backend.noisy else "noiseless"
+        names.append(f"{name} ({note})")
+    return ", ".join(names)
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -113,14 +163,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         changes["rate_limit_per_minute"] = args.rate_limit
     if args.test_knobs:
         changes["test_knobs"] = True
+    if args.fake_backend:
+        changes["fake_backends"] = (*config.fake_backends, *args.fake_backend)
+    if args.noiseless:
+        changes["noiseless_backends"] = (*config.noiseless_backends, *args.noiseless)
+    if args.no_noise:
+        changes["noise"] = False
     config = attrs.evolve(config, **changes)
+    configure_logging(args.log_level)
     if not _is_loopback(args.host):
         print(
             f"warning: serving on {args.host}, not loopback: anyone who can reach it can use "
             "the well-known demo credentials",
             file=sys.stderr,
         )
-    server = EmulatorServer(config, host=args.host, port=args.port)
+    try:
+        server = EmulatorServer(config, host=args.host, port=args.port)
+    except ValueError as exc:  # an unknown fake backend or noiseless name
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     stop = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:

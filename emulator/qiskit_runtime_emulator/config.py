@@ -125,15 +125,23 @@ class EmulatorConfig:
     Execution: ``workers`` worker processes run jobs, each with at most ``worker_memory_mb`` MiB
     of address space (None: no cap).
 
+    Backends: ``fake_backends`` adds devices of qiskit-ibm-runtime's fake provider (the
+    ``qiskit`` extra), each named by its class, ``FakeSherbrooke`` (served under the snapshot's
+    name, ``ibm_sherbrooke``) or ``FakeSherbrooke=my_name``. Device backends simulate the noise
+    of their calibration unless ``noise`` is false (all of them) or they are listed in
+    ``noiseless_backends``.
+
     Admission limits, checked before any work (the emulator guide, ``docs/guides/emulator.md``,
     lists each with its message):
     ``max_request_bytes`` (413), ``max_json_depth``, ``max_json_containers`` (arrays and
-    objects in a body), ``max_circuit_bytes`` (OpenQASM 2 text or decompressed QPY, per
-    circuit), ``max_qasm3_bytes`` (OpenQASM 3 text, per job: its parser
-    is slow), ``max_classical_bits`` (per circuit; qubits are limited by the backend),
-    ``max_bindings`` (parameter bindings per job), ``max_executions`` (Sampler shots x bindings
-    per job), ``max_loop_iterations`` (``for`` loop iterations per circuit, nested loops
-    multiplied) and ``max_result_bytes`` (the estimated size of the result).
+    objects in a body), ``max_circuit_qubits`` (qubits a program may declare or address, before
+    it is parsed; a circuit wider than its backend but within this limit makes a job that fails
+    with code 1517, like any non-ISA circuit), ``max_circuit_bytes`` (OpenQASM 2 text or
+    decompressed QPY, per circuit), ``max_qasm3_bytes`` (OpenQASM 3 text, per job: its parser
+    is slow), ``max_classical_bits`` (per circuit), ``max_bindings`` (parameter bindings per
+    job), ``max_executions`` (Sampler shots x bindings per job), ``max_loop_iterations``
+    (``for`` loop iterations per circuit, nested loops multiplied) and ``max_result_bytes``
+    (the estimated size of the result).
 
     Connections: ``header_timeout`` (to send a request's head), ``body_timeout`` (to send its
     body), ``keep_alive_timeout`` (idle between requests) and ``max_connections`` (open at once;
@@ -158,9 +166,13 @@ class EmulatorConfig:
     api_version: str = "2026-04-15"
     test_knobs: bool = False
     worker_memory_mb: int | None = 8192
+    fake_backends: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    noise: bool = True
+    noiseless_backends: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     max_request_bytes: int = 16 * MIB
     max_json_depth: int = 64
     max_json_containers: int = 500_000
+    max_circuit_qubits: int = 2048
     max_circuit_bytes: int = 4 * MIB
     max_qasm3_bytes: int = 256 * 1024
     max_classical_bits: int = 1024

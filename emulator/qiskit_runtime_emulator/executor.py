@@ -5,15 +5,27 @@ Two stages, matching the service's life cycle:
 * :func:`validate_params` runs while ``POST /jobs`` is handled. It parses every PUB (OpenQASM 3/2
   text or a QPY circuit, parameter values, observables, shots/precision), checks shapes against
   the circuit and the backend, and raises :class:`InvalidParams` (HTTP 400) naming the bad part.
-* :func:`run_prepared` runs in a worker process (:mod:`.worker`). It simulates the circuits
-  noiselessly with qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` /
-  ``StatevectorEstimator`` when Aer is not installed) and returns the result in the wire form
-  the job asked for (``support_qiskit``: qiskit-typed, else plain JSON); a failure at this
-  stage raises :class:`ExecutionError`, which the service reports as a failed job with a
-  reason code.
+  It then runs the ISA check of device backends (:mod:`.isa`): a violation does not make the
+  request fail; the job is created and fails at once with reason code 1517, as on IBM Quantum
+  (``PreparedJob.violation``).
+* :func:`run_prepared` runs in a worker process (:mod:`.worker`). It simulates the circuits with
+  qiskit-aer's V2 primitives (qiskit's ``StatevectorSampler`` / ``StatevectorEstimator`` when
+  Aer is not installed), with the noise of the device's calibration unless the backend is
+  noiseless (:mod:`.noise`), and returns the result in the wire form the job asked for
+  (``support_qiskit``: qiskit-typed, else plain JSON); a failure at this stage raises
+  :class:`ExecutionError`, which the service reports as a failed job with a reason code.
 
 Circuits submitted by qiskit-ibm-runtime are laid out on every qubit of the device (27, 127...),
-so qubits that no gate touches are dropped before simulation (:mod:`.circuits`).
+so qubits that no gate touches are dropped before simulation (:mod:`.circuits`), with or without
+noise: the noise model is built for the active qubits only. Circuits with more than
+:data:`FULL_NOISE_QUBITS` active qubits simulate the Pauli-twirled approximation of that model,
+which qiskit-aer's stabilizer method runs at any width for Clifford circuits.
+
+What the noise changes: Sampler counts carry gate, relaxation and readout errors; Estimator
+values carry gate and relaxation errors but no readout error (as after the measurement-error
+mitigation of the service's default resilience level 1). Error-mitigation and suppression
+options (``resilience``, ``resilience_level``, ``twirling``, ``dynamical_decoupling``) are
+accepted, kept in the job's params and noted in its log, and change nothing.
 
 How the service's options map onto the primitives:
 
@@ -40,8 +52,9 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -56,14 +69,23 @@ from qiskit_runtime_rest.results import (
     SamplerPubResult,
 )
 
-from qiskit_runtime_emulator.backends import FakeBackend
+from qiskit_runtime_emulator.backends import Backend
 from qiskit_runtime_emulator.circuits import ReducedCircuit, reduce_circuit, reduce_observable
 from qiskit_runtime_emulator.errors import json_kind
+from qiskit_runtime_emulator.isa import (
+    REASON_NON_ISA,
+    circuit_violation,
+    non_isa_reason,
+    observable_violation,
+)
+from qiskit_runtime_emulator.noise import Calibration, idle_readout_flips, noise_model
+from qiskit_runtime_emulator.qasm_errors import describe_parse_error
 
 __all__ = [
     "AER_AVAILABLE",
     "DEFAULT_PRECISION",
     "DEFAULT_SHOTS",
+    "FULL_NOISE_QUBITS",
     "MAX_STATEVECTOR_QUBITS",
     "REASON_INTERNAL",
     "REASON_TRANSPILATION",
@@ -73,6 +95,7 @@ __all__ = [
     "PreparedJob",
     "SamplerPubSpec",
     "run_prepared",
+    "sample_reduced",
     "validate_params",
     "warm_up",
 ]
@@ -86,6 +109,10 @@ DEFAULT_PRECISION = 0.015625  # 1 / sqrt(4096)
 MAX_STATEVECTOR_QUBITS = 28
 """Most active qubits of a non-Clifford circuit (a state vector of 2**28 amplitudes takes 4 GiB).
 With Aer, Clifford circuits run on the stabilizer method at any width."""
+FULL_NOISE_QUBITS = 10
+"""Most active qubits simulated with the full noise model (density matrices up to this width);
+wider circuits simulate its Pauli-twirled approximation (the stabilizer method for Clifford
+circuits, state-vector trajectories otherwise)."""
 _AER_MAX_MEMORY_MB = (16 << MAX_STATEVECTOR_QUBITS) >> 20
 _AER_PARALLEL_QUBITS = 14
 """Aer parallelizes state-vector updates from this width on (its statevector_parallel_threshold)."""
@@ -105,6 +132,12 @@ _SAMPLER_OPTIONS = frozenset(
 )
 _ESTIMATOR_OPTIONS = _SAMPLER_OPTIONS | {"default_precision", "seed_estimator", "resilience"}
 _SIMULATOR_OPTIONS = frozenset({"noise_model", "seed_simulator", "coupling_map", "basis_gates"})
+_NO_EFFECT_SECTIONS = {
+    "dynamical_decoupling": "the emulator inserts no dynamical decoupling",
+    "twirling": "the emulator does not twirl gates or measurements",
+    "resilience": "the emulator applies no error mitigation",
+    "execution": "the emulator always returns classified measurements",
+}
 _COMMON_PARAMS = frozenset({"pubs", "version", "support_qiskit", "options"})
 _SAMPLER_PARAMS = _COMMON_PARAMS | {"shots"}
 _ESTIMATOR_PARAMS = _COMMON_PARAMS | {"precision", "resilience_level"}
@@ -174,6 +207,10 @@ class PreparedJob:
     resilience_level: int | None = None
     warnings: list[str] = field(default_factory=list)
     """Accepted-but-ignored inputs (unknown option keys, noise-related options), for the log."""
+    noise: Calibration | None = None
+    """The calibration whose noise the simulation applies (None: noiseless)."""
+    violation: str | None = None
+    """Why the job is not made of ISA circuits (the failure reason, code 1517), else None."""
 
 
 # ------------------------------------------------------------------------------ small checks
@@ -305,6 +342,11 @@ def warm_up() -> None:
         "c = measure q;\n"
     )
     _run_sampler([SamplerPubSpec(bell, np.zeros(0), 8)], seed=0)
+    if _use_aer():  # noise models: qiskit-aer's noise package and qiskit's channel classes
+        from qiskit_runtime_emulator.backends import DEVICES
+
+        noise = DEVICES["ibm_emulator_5q"].calibration
+        _run_sampler([SamplerPubSpec(bell, np.zeros(0), 8)], seed=0, noise=noise)
     state = QuantumCircuit(1)
     state.ry(0.5, 0)
     observables = np.empty((), dtype=object)
@@ -312,14 +354,14 @@ def warm_up() -> None:
     _run_estimator([EstimatorPubSpec(state, observables, np.zeros(0), 0.1, ())], seed=0)
 
 
-def _parse_circuit(value: Any, backend: FakeBackend, path: str) -> Any:
+def _parse_circuit(value: Any, path: str) -> Any:
     from qiskit.circuit import QuantumCircuit
 
     if isinstance(value, str):
         try:
             circuit = _load_qasm(value)
         except Exception as exc:  # the parsers raise assorted error types
-            message = str(exc).strip() or type(exc).__name__
+            message = describe_parse_error(exc, value)
             raise InvalidParams(path, f"the OpenQASM program does not parse: {message}") from None
     elif isinstance(value, Mapping) and value.get("__type__") == "QuantumCircuit":
         payload = value.get("__value__")
@@ -339,12 +381,6 @@ def _parse_circuit(value: Any, backend: FakeBackend, path: str) -> Any:
         )
     if not isinstance(circuit, QuantumCircuit):
         raise InvalidParams(path, f"expected a quantum circuit, got {type(circuit).__name__}")
-    if circuit.num_qubits > backend.num_qubits:
-        raise InvalidParams(
-            path,
-            f"the circuit has {circuit.num_qubits} qubits but backend {backend.name} has "
-            f"{backend.num_qubits}",
-        )
     return circuit
 
 
@@ -430,7 +466,7 @@ def _values_by_name(value: Mapping[str, Any], params: list[Any], path: str) -> F
 # ------------------------------------------------------------------------------ observables
 
 
-def _pauli_dict(value: Mapping[str, Any], num_qubits: int, path: str) -> dict[str, float]:
+def _pauli_dict(value: Mapping[str, Any], num_qubits: int | None, path: str) -> dict[str, float]:
     if not value:
         raise InvalidParams(path, "an observable needs at least one Pauli term")
     out: dict[str, float] = {}
@@ -444,7 +480,8 @@ def _pauli_dict(value: Mapping[str, Any], num_qubits: int, path: str) -> dict[st
     return out
 
 
-def _check_pauli(label: Any, num_qubits: int, path: str) -> None:
+def _check_pauli(label: Any, num_qubits: int | None, path: str) -> None:
+    """A Pauli string; of ``num_qubits`` characters unless None (devices: the ISA check)."""
     if not isinstance(label, str):
         raise InvalidParams(path, f"a Pauli string must be a string, got {json_kind(label)}")
     bad = set(label) - _PAULI_CHARS
@@ -453,7 +490,7 @@ def _check_pauli(label: Any, num_qubits: int, path: str) -> None:
         raise InvalidParams(
             path, f"Pauli string {label!r} contains {chars}; only I, X, Y and Z are allowed"
         )
-    if len(label) != num_qubits:
+    if num_qubits is not None and len(label) != num_qubits:
         raise InvalidParams(
             path,
             f"Pauli string {label!r} has length {len(label)} but the circuit has {num_qubits} "
@@ -462,7 +499,7 @@ def _check_pauli(label: Any, num_qubits: int, path: str) -> None:
 
 
 def _walk_observables(
-    value: Any, num_qubits: int, path: str, leaves: list[dict[str, float]]
+    value: Any, num_qubits: int | None, path: str, leaves: list[dict[str, float]]
 ) -> tuple[int, ...]:
     if isinstance(value, str):
         _check_pauli(value, num_qubits, path)
@@ -497,7 +534,7 @@ def _walk_observables(
     )
 
 
-def _observables(value: Any, num_qubits: int, path: str) -> ObjectArray:
+def _observables(value: Any, num_qubits: int | None, path: str) -> ObjectArray:
     leaves: list[dict[str, float]] = []
     shape = _walk_observables(value, num_qubits, path, leaves)
     array = np.empty(len(leaves), dtype=object)
@@ -535,17 +572,18 @@ def _options(
         for key in ("noise_model", "coupling_map", "basis_gates"):
             if simulator.get(key) is not None:
                 warnings.append(
-                    f"options.simulator.{key} has no effect: the emulator simulates noiselessly"
+                    f"options.simulator.{key} has no effect: device backends simulate the noise "
+                    "of their own calibration on their own target, the simulator backend none"
                 )
     if program_id == "estimator":
         estimator_seed = _seed(options.get("seed_estimator"), "options.seed_estimator")
         seed = estimator_seed if estimator_seed is not None else seed
-    for key in ("dynamical_decoupling", "twirling", "resilience", "execution"):
+    for key, why in _NO_EFFECT_SECTIONS.items():
         section = options.get(key)
         if section is not None and not isinstance(section, Mapping):
             raise InvalidParams(f"options.{key}", f"must be an object, got {json_kind(section)}")
         if section:
-            warnings.append(f"options.{key} has no effect: the emulator simulates noiselessly")
+            warnings.append(f"options.{key} is recorded but has no effect: {why}")
     return shots, precision, seed
 
 
@@ -567,10 +605,10 @@ def _pub_items(pub: Any, path: str, minimum: int, maximum: int, allow_bare: bool
     return pub
 
 
-def _sampler_pub(pub: Any, backend: FakeBackend, path: str, default_shots: int) -> SamplerPubSpec:
+def _sampler_pub(pub: Any, backend: Backend, path: str, default_shots: int) -> SamplerPubSpec:
     items = _pub_items(pub, path, 1, 3, allow_bare=True)
     circuit_path = f"{path}[0]" if isinstance(pub, list) else path
-    circuit = _parse_circuit(items[0], backend, circuit_path)
+    circuit = _parse_circuit(items[0], circuit_path)
     if not circuit.cregs:
         raise InvalidParams(
             circuit_path, "a Sampler circuit needs a classical register to hold measurements"
@@ -585,11 +623,14 @@ def _sampler_pub(pub: Any, backend: FakeBackend, path: str, default_shots: int) 
 
 
 def _estimator_pub(
-    pub: Any, backend: FakeBackend, path: str, default_precision: float
+    pub: Any, backend: Backend, path: str, default_precision: float
 ) -> EstimatorPubSpec:
     items = _pub_items(pub, path, 2, 4, allow_bare=False)
-    circuit = _parse_circuit(items[0], backend, f"{path}[0]")
-    observables = _observables(items[1], circuit.num_qubits, f"{path}[1]")
+    circuit = _parse_circuit(items[0], f"{path}[0]")
+    # On devices, observables of another width than the circuit's are not ISA observables: the
+    # job fails (code 1517) rather than the request; the simulator has no ISA.
+    width = circuit.num_qubits if backend.simulator else None
+    observables = _observables(items[1], width, f"{path}[1]")
     values = _parameter_values(items[2] if len(items) > 2 else None, circuit, f"{path}[2]")
     precision = default_precision
     if len(items) > 3 and items[3] is not None:
@@ -621,8 +662,37 @@ def _check_bindings(shape: tuple[int, ...], path: str) -> None:
         )
 
 
-def validate_params(program_id: str, params: Any, backend: FakeBackend) -> PreparedJob:
-    """Check a job's ``params`` against the program and backend; raise :class:`InvalidParams`."""
+def _violation(
+    pubs: list[Any], specs: list[SamplerPubSpec | EstimatorPubSpec], backend: Backend
+) -> str | None:
+    """The ISA check (:mod:`.isa`): why the job's circuits or observables do not fit the
+    backend's target, naming the PUB and field; None if they do. The simulator checks widths
+    only."""
+    for i, (pub, spec) in enumerate(zip(pubs, specs, strict=True)):
+        where = f"pubs[{i}][0]" if isinstance(pub, list) else f"pubs[{i}]"
+        if backend.simulator:
+            if spec.circuit.num_qubits > backend.num_qubits:
+                return (
+                    f"{where}: the circuit has {spec.circuit.num_qubits} qubits but "
+                    f"{backend.name} has {backend.num_qubits}"
+                )
+            continue
+        found = circuit_violation(spec.circuit, backend.target(), backend.name)
+        if found is not None:
+            return f"{where}: {found}"
+        if isinstance(spec, EstimatorPubSpec):
+            found = observable_violation(spec.observables, spec.circuit.num_qubits)
+            if found is not None:
+                return f"pubs[{i}][1]{found if found.startswith('[') else ': ' + found}"
+    return None
+
+
+def validate_params(program_id: str, params: Any, backend: Backend) -> PreparedJob:
+    """Check a job's ``params`` against the program and backend; raise :class:`InvalidParams`.
+
+    A job that is valid but not made of ISA circuits comes back with ``violation`` set (the job
+    is to fail with reason code 1517); ``noise`` is the backend's calibration when it simulates
+    noise."""
     if program_id not in ("sampler", "estimator"):
         raise InvalidParams("program_id", f"must be 'sampler' or 'estimator', got {program_id!r}")
     if not isinstance(params, Mapping):
@@ -689,8 +759,8 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
             resilience_level = int(level)
             if resilience_level:
                 warnings.append(
-                    f"resilience_level {resilience_level} has no effect: the emulator simulates "
-                    "noiselessly"
+                    f"resilience_level {resilience_level} is recorded but has no effect: the "
+                    "emulator applies no error mitigation"
                 )
         total = 0
         for i, pub in enumerate(pubs):
@@ -704,6 +774,7 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
                 f"the job asks for {total} expectation values; the limit is "
                 f"{MAX_TOTAL_EVALUATIONS}",
             )
+    violation = _violation(pubs, specs, backend)
     return PreparedJob(
         program_id="sampler" if program_id == "sampler" else "estimator",
         backend_name=backend.name,
@@ -712,6 +783,8 @@ def validate_params(program_id: str, params: Any, backend: FakeBackend) -> Prepa
         seed=seed,
         resilience_level=resilience_level,
         warnings=warnings,
+        noise=backend.calibration if backend.noisy else None,
+        violation=None if violation is None else non_isa_reason(violation),
     )
 
 
@@ -770,6 +843,69 @@ def _failure(exc: Exception, reduced: list[ReducedCircuit], first: int = 0) -> E
     )
 
 
+def _located_failure(
+    exc: Exception,
+    inputs: list[Any],
+    reduced: list[ReducedCircuit],
+    make_sampler: Callable[[], Any],
+) -> ExecutionError:
+    """The failure of a job whose PUBs ran together, naming the PUB: each runs alone, at the
+    cost of a failed job only, until one fails."""
+    from qiskit.exceptions import QiskitError
+
+    if len(inputs) > 1:
+        for i, single in enumerate(inputs):
+            try:
+                make_sampler().run([single]).result()
+            except QiskitError as alone:
+                return _failure(alone, [reduced[i]], i)
+    return _failure(exc, reduced)
+
+
+@cache
+def _aer_instructions() -> tuple[frozenset[str], tuple[str, ...]]:
+    """What qiskit-aer simulates as it is, and the basis to translate other gates to (its
+    standard gates, non-unitary instructions and control flow)."""
+    from qiskit.circuit.library import get_standard_gate_name_mapping
+    from qiskit_aer import AerSimulator
+
+    known = frozenset(AerSimulator().configuration().basis_gates) | {"measure", "barrier"}
+    flow = {"if_else", "while_loop", "for_loop", "switch_case"}
+    basis = (known & set(get_standard_gate_name_mapping())) | {"reset", "delay"} | flow
+    return known, tuple(sorted(basis))
+
+
+def _names(circuit: Any) -> set[str]:
+    out: set[str] = set()
+    for inst in circuit.data:
+        out.add(inst.operation.name)
+        for block in getattr(inst.operation, "blocks", ()):
+            out |= _names(block)
+    return out
+
+
+def _for_aer(reduced: ReducedCircuit) -> ReducedCircuit:
+    """``reduced`` with the gates Aer does not know (user-defined gates of an OpenQASM program,
+    say) replaced by their definitions, in the gates it knows; as it is when there are none, or
+    when a gate has no definition (Aer then says which). Device circuits passed the ISA check
+    and never need this; the simulator backend's may."""
+    if not _use_aer():
+        return reduced  # qiskit's reference primitives use the definitions themselves
+    known, basis = _aer_instructions()
+    if _names(reduced.circuit) <= known:
+        return reduced
+    from qiskit import transpile
+    from qiskit.exceptions import QiskitError
+
+    try:
+        unrolled = transpile(reduced.circuit, basis_gates=list(basis), optimization_level=0)
+    except (QiskitError, ValueError):
+        return reduced
+    old = dict(zip(reduced.circuit.parameters, reduced.columns.tolist(), strict=True))
+    columns = np.array([old[p] for p in unrolled.parameters], dtype=np.intp)
+    return replace(reduced, circuit=unrolled, columns=columns)
+
+
 def _bindings(reduced: ReducedCircuit, values: FloatArray) -> tuple[Any, int]:
     """Parameter values for ``reduced.circuit``: ``(bindings, repeat)``.
 
@@ -794,36 +930,152 @@ def _circuit_metadata(circuit: Any) -> dict[str, Any]:
     return dict(metadata)
 
 
-def _run_sampler(pubs: list[SamplerPubSpec], seed: int | None) -> list[PubResult]:
-    reduced = [reduce_circuit(pub.circuit) for pub in pubs]
+def _noise_options(reduced: ReducedCircuit, noise: Calibration, *, seeded: bool) -> dict[str, Any]:
+    """Aer options that simulate the noise of ``noise`` on the reduced circuit's active qubits:
+    the full model up to :data:`FULL_NOISE_QUBITS` qubits, else its Pauli twirl."""
+    options = _aer_backend_options([reduced])
+    options["noise_model"] = noise_model(
+        noise, reduced.qubits, len(reduced.qubits) > FULL_NOISE_QUBITS
+    )
+    if not seeded:
+        # State-vector trajectories then share their work until the noise draws differ (ten
+        # times faster at 14 qubits). Aer's branching does not follow the seed: a seeded job,
+        # which must give the same counts every time, runs its trajectories one by one.
+        options["shot_branching_enable"] = True
+    return options
+
+
+def _with_idle_readout(
+    data: Any, reduced: ReducedCircuit, noise: Calibration, rng: np.random.Generator
+) -> Any:
+    """``data`` (qiskit's ``DataBin`` of BitArrays) with the readout errors of the measured
+    qubits that the reduction left out (their bits read 0 before)."""
+    from qiskit.primitives.containers import BitArray as QiskitBitArray
+    from qiskit.primitives.containers import DataBin as QiskitDataBin
+
+    circuit = reduced.circuit
+    registers = {creg.name: getattr(data, creg.name) for creg in circuit.cregs}
+    first = next(iter(registers.values()))
+    flips = idle_readout_flips(
+        noise, reduced.idle_measurements, (*first.shape, first.num_shots), rng
+    )
+    fields: dict[str, Any] = {}
+    for creg in circuit.cregs:
+        bits = registers[creg.name]
+        array = np.array(bits.array, dtype=np.uint8)
+        width = array.shape[-1]
+        for k, clbit in enumerate(creg):
+            flip = flips.get(circuit.find_bit(clbit).index)
+            if flip is not None:
+                # BitArray packs bit k of the register into byte -1 - k // 8, bit k % 8.
+                array[..., width - 1 - k // 8] |= flip.astype(np.uint8) << (k % 8)
+        fields[creg.name] = QiskitBitArray(array, bits.num_bits)
+    return QiskitDataBin(**fields, shape=data.shape)
+
+
+def sample_reduced(
+    reduced: ReducedCircuit,
+    bindings: Any,
+    shots: int,
+    *,
+    seed: int | None,
+    noise: Calibration | None,
+) -> Any:
+    """Sample ``reduced.circuit`` (``shots`` shots per binding) with Aer, with the noise of
+    ``noise`` on its active qubits and the readout errors of its left-out measured qubits
+    (:func:`.noise.idle_readout_flips`); qiskit's reference sampler when Aer is missing (no
+    noise then). Returns qiskit's ``DataBin`` (one ``BitArray`` per register); raises
+    ``QiskitError`` when the simulator refuses the circuit, :class:`ExecutionError` for noise
+    without Aer."""
+    sampler: Any
+    if _use_aer():
+        from qiskit_aer.primitives import SamplerV2
+
+        options = (
+            _aer_backend_options([reduced])
+            if noise is None
+            else _noise_options(reduced, noise, seeded=seed is not None)
+        )
+        sampler = SamplerV2(seed=seed, options={"backend_options": options})
+    else:
+        from qiskit.primitives import StatevectorSampler
+
+        if noise is not None:
+            raise ExecutionError(
+                f"simulating the noise of {noise.backend} needs qiskit-aer, which is not installed"
+            )
+        sampler = StatevectorSampler(seed=np.random.default_rng(seed))
+    data = sampler.run([(reduced.circuit, bindings, shots)]).result()[0].data
+    if noise is not None and reduced.idle_measurements:
+        rng = np.random.default_rng(None if seed is None else [seed, REASON_NON_ISA])
+        data = _with_idle_readout(data, reduced, noise, rng)
+    return data
+
+
+def _run_sampler(
+    pubs: list[SamplerPubSpec], seed: int | None, noise: Calibration | None = None
+) -> list[PubResult]:
+    from qiskit.exceptions import QiskitError
+
+    datas: list[Any] = []
+    if noise is not None:
+        # One simulation per PUB: each has its own active qubits, hence its own noise model.
+        for i, pub in enumerate(pubs):
+            reduced_pub = _for_aer(reduce_circuit(pub.circuit, noisy=True))
+            bindings, repeat = _bindings(reduced_pub, pub.parameter_values)
+            try:
+                datas.append(
+                    sample_reduced(
+                        reduced_pub,
+                        bindings,
+                        pub.shots * repeat,
+                        seed=None if seed is None else seed + i,  # as Aer seeds PUBs
+                        noise=noise,
+                    )
+                )
+            except QiskitError as exc:
+                raise _failure(exc, [reduced_pub], i) from exc
+            except (ExecutionError, MemoryError):
+                raise
+            except Exception as exc:
+                raise ExecutionError(
+                    f"pubs[{i}]: the simulation failed: {type(exc).__name__}: {exc}"
+                ) from exc
+        return _sampler_results(pubs, datas)
+    reduced = [_for_aer(reduce_circuit(pub.circuit)) for pub in pubs]
     inputs = []
     for pub, circuit in zip(pubs, reduced, strict=True):
         bindings, repeat = _bindings(circuit, pub.parameter_values)
         inputs.append((circuit.circuit, bindings, pub.shots * repeat))
-    if _use_aer():
-        from qiskit_aer.primitives import SamplerV2
+    aer = _use_aer()
+    if not aer:
+        _check_width(reduced)
 
-        # Aer seeds the PUBs' simulations with seed, seed + 1, ...
-        options = {"backend_options": _aer_backend_options(reduced)}
-        sampler: Any = SamplerV2(seed=seed, options=options)
-    else:
+    def make_sampler() -> Any:
+        if aer:
+            from qiskit_aer.primitives import SamplerV2
+
+            # Aer seeds the PUBs' simulations with seed, seed + 1, ...
+            return SamplerV2(seed=seed, options={"backend_options": _aer_backend_options(reduced)})
         from qiskit.primitives import StatevectorSampler
 
-        _check_width(reduced)
         # A shared generator: an integer seed would give every PUB the same random stream.
-        sampler = StatevectorSampler(seed=np.random.default_rng(seed))
-    from qiskit.exceptions import QiskitError
+        return StatevectorSampler(seed=np.random.default_rng(seed))
 
     try:
-        results = sampler.run(inputs).result()
+        results = make_sampler().run(inputs).result()
     except QiskitError as exc:  # AerError is one
-        raise _failure(exc, reduced) from exc
+        raise _located_failure(exc, inputs, reduced, make_sampler) from exc
+    return _sampler_results(pubs, [result.data for result in results])
+
+
+def _sampler_results(pubs: list[SamplerPubSpec], datas: list[Any]) -> list[PubResult]:
     out: list[PubResult] = []
-    for pub, result in zip(pubs, results, strict=True):
+    for pub, data in zip(pubs, datas, strict=True):
         fields: dict[str, BitArray] = {}
         for creg in pub.circuit.cregs:
             # One field per classical register, named after it (the primitives do the same).
-            array = np.asarray(getattr(result.data, creg.name).array, dtype=np.uint8)
+            array = np.asarray(getattr(data, creg.name).array, dtype=np.uint8)
             shape = (*pub.shape, pub.shots, array.shape[-1])
             fields[creg.name] = BitArray(array.reshape(shape), creg.size)
         metadata = {"circuit_metadata": _circuit_metadata(pub.circuit)}
@@ -838,12 +1090,18 @@ def _pub_seeds(seed: int | None, count: int) -> list[int | None]:
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
 
 
-def _run_estimator(pubs: list[EstimatorPubSpec], seed: int | None) -> list[PubResult]:
+def _run_estimator(
+    pubs: list[EstimatorPubSpec], seed: int | None, noise: Calibration | None = None
+) -> list[PubResult]:
     aer = _use_aer()
+    if noise is not None and not aer:
+        raise ExecutionError(
+            f"simulating the noise of {noise.backend} needs qiskit-aer, which is not installed"
+        )
     rng = np.random.default_rng(seed)  # the reference estimator's noise, shared by the PUBs
     out: list[PubResult] = []
     for i, (pub, pub_seed) in enumerate(zip(pubs, _pub_seeds(seed, len(pubs)), strict=True)):
-        reduced = reduce_circuit(pub.circuit)
+        reduced = _for_aer(reduce_circuit(pub.circuit, noisy=noise is not None))
         observables = np.empty(pub.observables.shape, dtype=object)
         # qiskit rejects observables that are 0 (all terms vanish on idle qubits, or zero
         # coefficients): estimate the identity for those, and subtract that exact 1 afterwards.
@@ -865,10 +1123,15 @@ def _run_estimator(pubs: list[EstimatorPubSpec], seed: int | None) -> list[PubRe
             # default_rng(run_options["seed_simulator"]), which it restarts for every PUB: hence
             # one estimator and one derived seed per PUB.
             run_options = {} if pub_seed is None else {"seed_simulator": pub_seed}
+            backend_options = (
+                _aer_backend_options([reduced])
+                if noise is None
+                else _noise_options(reduced, noise, seeded=pub_seed is not None)
+            )
             estimator = EstimatorV2(
                 options={
                     "default_precision": pub.precision,
-                    "backend_options": _aer_backend_options([reduced]),
+                    "backend_options": backend_options,
                     "run_options": run_options,
                 }
             )
@@ -883,6 +1146,12 @@ def _run_estimator(pubs: list[EstimatorPubSpec], seed: int | None) -> list[PubRe
             result = estimator.run([(reduced.circuit, observables, bindings)]).result()[0]
         except QiskitError as exc:
             raise _failure(exc, [reduced], i) from exc
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise ExecutionError(
+                f"pubs[{i}]: the simulation failed: {type(exc).__name__}: {exc}"
+            ) from exc
         evs = np.asarray(np.reshape(result.data.evs, pub.shape) - offsets, dtype=np.float64)
         # The service reports the standard error of each estimate, about the target precision.
         # Aer reports the precision; the reference estimator reports 0 (exact values before
@@ -902,7 +1171,7 @@ def _run_estimator(pubs: list[EstimatorPubSpec], seed: int | None) -> list[PubRe
 
 
 def _estimator_job_metadata() -> dict[str, Any]:
-    # What was actually applied: nothing, since the simulation is noiseless.
+    # What was actually applied: nothing (no suppression or mitigation is emulated).
     return {
         "dynamical_decoupling": {"enable": False},
         "twirling": {"enable_gates": False, "enable_measure": False},
@@ -920,18 +1189,21 @@ def run_prepared(prepared: PreparedJob, *, typed: bool | None = None) -> dict[st
 
     The document is the qiskit-typed form when ``typed`` is true and the plain-JSON form when it
     is false; by default (None) the form the job asked for (``prepared.support_qiskit``).
-    Raises :class:`ExecutionError` when the job cannot be executed.
+    Raises :class:`ExecutionError` when the job cannot be executed (reason code 1517 for a
+    job that is not made of ISA circuits).
     """
     if typed is None:
         typed = prepared.support_qiskit
+    if prepared.violation is not None:
+        raise ExecutionError(prepared.violation, REASON_NON_ISA)
     start = datetime.now(UTC)
     try:
         if prepared.program_id == "sampler":
             sampler_pubs = [p for p in prepared.pubs if isinstance(p, SamplerPubSpec)]
-            pub_results = _run_sampler(sampler_pubs, prepared.seed)
+            pub_results = _run_sampler(sampler_pubs, prepared.seed, prepared.noise)
         else:
             estimator_pubs = [p for p in prepared.pubs if isinstance(p, EstimatorPubSpec)]
-            pub_results = _run_estimator(estimator_pubs, prepared.seed)
+            pub_results = _run_estimator(estimator_pubs, prepared.seed, prepared.noise)
     except ExecutionError:
         raise
     except MemoryError:

@@ -15,8 +15,11 @@ Sampler and Estimator jobs:
   :class:`~.executor.ExecutionError`.
 
 Both are pure functions of picklable values (a :class:`PreparedProgram` pickles, samplexes
-included), so they can run in worker processes. ``run_program`` takes the simulation seed and an
-optional Aer noise model from its caller.
+included), so they can run in worker processes. ``run_program`` takes the simulation seed and,
+optionally, the device calibration whose noise to simulate (:class:`~.noise.Calibration`): like
+Sampler jobs, circuits then run on their active qubits with the noise model of those qubits
+(:func:`~.executor.sample_reduced`). The ISA check of :mod:`.isa` applies to program circuits
+as it does to PUBs.
 
 How items run:
 
@@ -39,6 +42,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import dataclasses
 import io
 import math
 import re
@@ -54,8 +58,8 @@ import numpy.typing as npt
 from qiskit_runtime_rest.codec import decode_tensor, encode_tensor
 from qiskit_runtime_rest.errors import ResultDecodeError
 
-from qiskit_runtime_emulator.backends import FakeBackend
-from qiskit_runtime_emulator.circuits import ReducedCircuit, reduce_circuit
+from qiskit_runtime_emulator.backends import Backend
+from qiskit_runtime_emulator.circuits import reduce_circuit
 from qiskit_runtime_emulator.errors import json_kind
 from qiskit_runtime_emulator.executor import (
     MAX_TOTAL_SHOTS,
@@ -63,12 +67,14 @@ from qiskit_runtime_emulator.executor import (
     REASON_TRANSPILATION,
     ExecutionError,
     InvalidParams,
-    _aer_backend_options,
     _bindings,
+    _for_aer,
     _parse_circuit,
     _positive_int,
-    _use_aer,
+    sample_reduced,
 )
+from qiskit_runtime_emulator.isa import circuit_violation, non_isa_reason
+from qiskit_runtime_emulator.noise import Calibration
 
 __all__ = [
     "MAX_QPY_BYTES",
@@ -144,6 +150,11 @@ class PreparedProgram:
     seed: int | None = None
     """Seeds the run (samplex draws and shot sampling); executor params carry no seed, so the
     server sets it (its configured seed, or the job's ``experimental.emulator.seed``)."""
+    noise: Calibration | None = None
+    """The calibration whose noise the simulation applies (None: noiseless)."""
+    violation: str | None = None
+    """Why the circuits are not ISA circuits for the backend (the job is to fail with reason
+    code 1517); None when they are."""
 
     @property
     def circuits(self) -> list[Any]:
@@ -267,7 +278,7 @@ def _inflate_qpy(text: Any, path: str) -> bytes:
     return data
 
 
-def _qpy_circuits(node: Mapping[str, Any], backend: FakeBackend, path: str) -> list[Any]:
+def _qpy_circuits(node: Mapping[str, Any], backend: Backend, path: str) -> list[Any]:
     from qiskit import __version__ as qiskit_version
     from qiskit import qpy
     from qiskit.circuit import QuantumCircuit
@@ -306,16 +317,30 @@ def _qpy_circuits(node: Mapping[str, Any], backend: FakeBackend, path: str) -> l
         where = f"{path}.b64_data (circuit {i})"
         if not isinstance(circuit, QuantumCircuit):
             raise InvalidParams(where, f"expected a quantum circuit, got {type(circuit).__name__}")
-        if circuit.num_qubits > backend.num_qubits:
-            raise InvalidParams(
-                where,
-                f"the circuit has {circuit.num_qubits} qubits but backend {backend.name} has "
-                f"{backend.num_qubits}",
-            )
     return circuits
 
 
-def _circuits(node: Any, backend: FakeBackend) -> list[Any]:
+def _violation(items: tuple[ItemSpec, ...], backend: Backend) -> str | None:
+    """The ISA check (:mod:`.isa`), as for Sampler and Estimator jobs: why an item's circuit
+    does not fit the backend's target, naming the item; None if every one does. The simulator
+    backend checks widths only."""
+    for i, item in enumerate(items):
+        where = f"quantum_program.items[{i}]"
+        circuit = item.circuit
+        if backend.simulator:
+            if circuit.num_qubits > backend.num_qubits:
+                return (
+                    f"{where}: the circuit has {circuit.num_qubits} qubits but "
+                    f"{backend.name} has {backend.num_qubits}"
+                )
+            continue
+        found = circuit_violation(circuit, backend.target(), backend.name)
+        if found is not None:
+            return f"{where}: {found}"
+    return None
+
+
+def _circuits(node: Any, backend: Backend) -> list[Any]:
     path = "quantum_program.circuits"
     node = _mapping(node, path)
     if "b64_data" in node:
@@ -329,7 +354,7 @@ def _circuits(node: Any, backend: FakeBackend) -> list[Any]:
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise InvalidParams(f"{path}.data[{i}]", f"must be a string, got {json_kind(text)}")
-        out.append(_parse_circuit(text, backend, f"{path}.data[{i}]"))
+        out.append(_parse_circuit(text, f"{path}.data[{i}]"))
     return out
 
 
@@ -465,9 +490,7 @@ def _chunk_sizes(items: list[Any], in_session: bool) -> None:
 # ------------------------------------------------------------------------------ validation
 
 
-def validate_program(
-    params: Any, backend: FakeBackend, *, in_session: bool = False
-) -> PreparedProgram:
+def validate_program(params: Any, backend: Backend, *, in_session: bool = False) -> PreparedProgram:
     """Check an executor job's ``params`` (schema version ``v2.0``) for ``backend``.
 
     ``in_session`` tells whether the job runs in a dedicated session (integer ``chunk_size``
@@ -538,6 +561,7 @@ def validate_program(
         semantic_role=role,
         passthrough_data=copy.deepcopy(program.get("passthrough_data")),
         warnings=warnings,
+        noise=backend.calibration if backend.noisy else None,
     )
     if prepared.total_shots > MAX_TOTAL_SHOTS:
         raise InvalidParams(
@@ -545,7 +569,10 @@ def validate_program(
             f"the program asks for {prepared.total_shots} shots in all (shots x the elements "
             f"of every item); the limit is {MAX_TOTAL_SHOTS}",
         )
-    return prepared
+    violation = _violation(prepared.items, backend)
+    if violation is None:
+        return prepared
+    return dataclasses.replace(prepared, violation=non_isa_reason(violation))
 
 
 # ------------------------------------------------------------------------------ execution
@@ -571,12 +598,6 @@ def _item_failure(exc: Exception, width: int, index: int) -> ExecutionError:
     )
 
 
-def _unreduced(circuit: Any) -> ReducedCircuit:
-    count = circuit.num_qubits
-    columns = np.arange(circuit.num_parameters, dtype=np.intp)
-    return ReducedCircuit(circuit, tuple(range(count)), columns, count)
-
-
 def _sample_registers(
     circuit: Any,
     values: FloatArray,
@@ -584,38 +605,24 @@ def _sample_registers(
     *,
     index: int,
     seed: int,
-    noise_model: Any | None,
+    noise: Calibration | None,
 ) -> dict[str, BoolArray]:
     """Sample ``circuit`` bound to ``values`` (``(*shape, num_parameters)``): one bool array
     ``(*shape, shots, size)`` per classical register."""
     from qiskit.exceptions import QiskitError
 
     shape = tuple(values.shape[:-1])
-    # Idle qubits are dropped before a noiseless simulation; a noise model names physical
-    # qubits, so with one the circuit keeps all of them.
-    reduced = reduce_circuit(circuit) if noise_model is None else _unreduced(circuit)
+    # Idle qubits are dropped, with or without noise: the noise model is built for the
+    # remaining (active) qubits.
+    reduced = _for_aer(reduce_circuit(circuit, noisy=noise is not None))
     bindings, repeat = _bindings(reduced, values)
-    sampler: Any
-    if _use_aer():
-        from qiskit_aer.primitives import SamplerV2
-
-        backend_options = _aer_backend_options([reduced])
-        if noise_model is not None:
-            backend_options["noise_model"] = noise_model
-        sampler = SamplerV2(seed=seed, options={"backend_options": backend_options})
-    else:
-        from qiskit.primitives import StatevectorSampler
-
-        if noise_model is not None:
-            raise ExecutionError("a noise model needs qiskit-aer, which is not installed")
-        sampler = StatevectorSampler(seed=np.random.default_rng(seed))
     try:
-        result = sampler.run([(reduced.circuit, bindings, shots * repeat)]).result()[0]
+        data = sample_reduced(reduced, bindings, shots * repeat, seed=seed, noise=noise)
     except QiskitError as exc:  # AerError is one
         raise _item_failure(exc, len(reduced.qubits), index) from exc
     out: dict[str, BoolArray] = {}
     for register in circuit.cregs:
-        bits = getattr(result.data, register.name).to_bool_array(order="little")
+        bits = getattr(data, register.name).to_bool_array(order="little")
         out[register.name] = np.ascontiguousarray(bits).reshape(*shape, shots, register.size)
     return out
 
@@ -647,7 +654,11 @@ def _draw(samplex: Any, arguments: Any, shape: tuple[int, ...], rng: Any) -> dic
 
 
 def _run_item(
-    item: ItemSpec, shots: int, index: int, seed: np.random.SeedSequence, noise_model: Any
+    item: ItemSpec,
+    shots: int,
+    index: int,
+    seed: np.random.SeedSequence,
+    noise: Calibration | None,
 ) -> dict[str, npt.NDArray[Any]]:
     sim_seed = int(seed.generate_state(1)[0])
     if isinstance(item, CircuitItemSpec):
@@ -660,7 +671,7 @@ def _run_item(
                 shots,
                 index=index,
                 seed=sim_seed,
-                noise_model=noise_model,
+                noise=noise,
             )
         )
     outputs = _draw(item.samplex, item.arguments, item.shape, np.random.default_rng(seed))
@@ -671,7 +682,7 @@ def _run_item(
         shots,
         index=index,
         seed=sim_seed,
-        noise_model=noise_model,
+        noise=noise,
     )
     return {**outputs, **registers}
 
@@ -681,14 +692,14 @@ def _timestamp(moment: datetime) -> str:
 
 
 def run_program(
-    prepared: PreparedProgram, *, seed: int | None = None, noise_model: Any | None = None
+    prepared: PreparedProgram, *, seed: int | None = None, noise: Calibration | None = None
 ) -> dict[str, Any]:
     """Run a validated program; return its ``QuantumProgramResult`` document (JSON-ready).
 
-    ``seed`` makes the run reproducible (samplex draws and shot sampling); ``noise_model``, an
-    Aer ``NoiseModel``, simulates noise (default: none). Each item is one chunk of
-    ``metadata.chunk_timing``. Raises :class:`~.executor.ExecutionError` when an item cannot be
-    simulated.
+    ``seed`` makes the run reproducible (samplex draws and shot sampling); ``noise``, a device's
+    calibration, simulates its noise on the qubits each circuit uses (default: none). Each item
+    is one chunk of ``metadata.chunk_timing``. Raises :class:`~.executor.ExecutionError` when an
+    item cannot be simulated.
     """
     seeds = np.random.SeedSequence(seed).spawn(len(prepared.items))
     data: list[dict[str, Any]] = []
@@ -696,7 +707,7 @@ def run_program(
     for index, (item, item_seed) in enumerate(zip(prepared.items, seeds, strict=True)):
         start = datetime.now(UTC)
         try:
-            outputs = _run_item(item, prepared.shots, index, item_seed, noise_model)
+            outputs = _run_item(item, prepared.shots, index, item_seed, noise)
         except ExecutionError:
             raise
         except MemoryError:

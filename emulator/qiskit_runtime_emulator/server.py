@@ -43,6 +43,7 @@ def _warm_validation() -> None:
     from .backends import BACKENDS
     from .executor import validate_params
 
+    # The device's check builds its qiskit Target (kept for later jobs).
     validate_params("sampler", {"pubs": [[_BELL]]}, BACKENDS["ibm_emulator_5q"])
 
 

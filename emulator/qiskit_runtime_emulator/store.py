@@ -10,10 +10,14 @@ session state machines live in one place:
 * session: ``open`` (no job yet) ``-> active`` (a job started) ``-> inactive`` (idle longer than
   ``interactive_ttl``) ``-> closed`` (``max_ttl`` reached, or not accepting jobs and nothing left
   to run, or cancelled).
+
+Every job transition is logged at INFO on ``qiskit_runtime_emulator.jobs`` (one line: job,
+status, program, backend, instance, and the reason of a failure or cancellation).
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 import threading
@@ -47,6 +51,23 @@ PENDING_STATUSES = frozenset({QUEUED, RUNNING})
 FINAL_STATUSES = frozenset({COMPLETED, FAILED, CANCELLED})
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+_DEFAULT_SOLUTION = "Check the job's inputs and logs, then submit it again."
+
+job_log = logging.getLogger("qiskit_runtime_emulator.jobs")
+
+
+def _transition(job: JobRecord, detail: str = "") -> None:
+    """One server-log line for a job's new status (INFO)."""
+    if job_log.isEnabledFor(logging.INFO):
+        job_log.info(
+            "job %s %s: %s on %s, instance=%s%s",
+            job.id,
+            job.top_status,
+            job.program_id,
+            job.backend,
+            job.instance_crn,
+            f": {log_text(detail)}" if detail else "",
+        )
 
 
 def isoformat(ts: float | None) -> str | None:
@@ -193,6 +214,7 @@ class Store:
                     session.backend_name = job.backend  # a session runs on its first job's
                 session.job_ids.append(job.id)
             self.jobs[job.id] = job
+            _transition(job)
             return True
 
     def get_job(self, crn: str, job_id: str) -> JobRecord | None:
@@ -232,6 +254,7 @@ class Store:
             if job.cost > 0:
                 job.deadline = mono + job.cost
             job.log("INFO", f"Job started on {job.backend}", now)
+            _transition(job)
             session = self.sessions.get(job.session_id) if job.session_id else None
             if session is not None:
                 session.last_job_started = now
@@ -284,20 +307,25 @@ class Store:
             job.execution_ns = execution_ns
             self._finish(job, COMPLETED)
             job.log("INFO", "Job completed", job.finished_at)
+            _transition(job, f"{job.usage_seconds:.3f} s")
             return True
 
-    def fail_job(self, job: JobRecord, reason: str, reason_code: int | None) -> bool:
+    def fail_job(
+        self,
+        job: JobRecord,
+        reason: str,
+        reason_code: int | None,
+        solution: str = _DEFAULT_SOLUTION,
+    ) -> bool:
+        """Queued or Running -> Failed with ``reason``, its code and the ``solution`` to show."""
         with self.lock:
             if job.final:
                 return False
-            self._finish(
-                job,
-                FAILED,
-                reason=reason,
-                reason_code=reason_code,
-                solution="Check the job's inputs and logs, then submit it again.",
-            )
+            self._finish(job, FAILED, reason=reason, reason_code=reason_code, solution=solution)
             job.log("ERROR", f"Job failed (code {reason_code}): {reason}", job.finished_at)
+            if solution != _DEFAULT_SOLUTION:
+                job.log("INFO", f"Solution: {solution}", job.finished_at)
+            _transition(job, f"code {reason_code}: {reason}")
             return True
 
     def cancel_job(self, job: JobRecord, reason: str = "Cancelled by the user") -> bool:
@@ -307,6 +335,7 @@ class Store:
                 return False
             self._finish(job, CANCELLED, reason=reason)
             job.log("INFO", f"Job cancelled: {reason}", job.finished_at)
+            _transition(job, reason)
             return True
 
     def time_out_job(self, job: JobRecord) -> bool:
@@ -323,6 +352,7 @@ class Store:
                 solution="Raise the job's maximum execution time (cost) or split the work.",
             )
             job.log("ERROR", f"Job cancelled: ran longer than {job.cost} s", job.finished_at)
+            _transition(job, f"ran longer than {job.cost} s (code {REASON_RAN_TOO_LONG})")
             return True
 
     def overdue_jobs(self, now_mono: float) -> list[JobRecord]:
@@ -379,6 +409,7 @@ class Store:
                     reason="The session reached its maximum time to live before the job ran.",
                 )
                 job.log("INFO", "Job cancelled: the session's maximum TTL was reached", now)
+                _transition(job, "the session's maximum TTL was reached")
             self._set_state(
                 session, "closed", "The maximum time to live (max_ttl) was reached", now
             )
@@ -428,6 +459,7 @@ class Store:
             for job in self._session_jobs(session, [QUEUED]):
                 self._finish(job, CANCELLED, reason="The session was cancelled")
                 job.log("INFO", "Job cancelled: the session was cancelled", now)
+                _transition(job, "the session was cancelled")
                 cancelled.append(job)
             if session.state != "closed" and not self._session_jobs(session, [RUNNING]):
                 self._set_state(session, "closed", "Cancelled by the user", now)

@@ -57,7 +57,9 @@ def simulate(prepared: Any) -> tuple[dict[str, Any], str]:
     from .quantum_programs import PreparedProgram, run_program
 
     if isinstance(prepared, PreparedProgram):
-        return run_program(prepared, seed=prepared.seed), "QuantumProgramResult"
+        return run_program(
+            prepared, seed=prepared.seed, noise=prepared.noise
+        ), "QuantumProgramResult"
     from .executor import run_prepared
 
     return run_prepared(prepared), "JobResult"

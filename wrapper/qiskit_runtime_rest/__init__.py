@@ -3,7 +3,7 @@
     from qiskit_runtime_rest import Runtime, SamplerPub
 
     with Runtime.local() as rt:                       # or Runtime.from_env(), Runtime(token=...)
-        job = rt.sampler("ibm_emulator_5q").run([SamplerPub(bell_qasm, shots=1000)])
+        job = rt.sampler("ibm_emulator_simulator").run([SamplerPub(bell_qasm, shots=1000)])
         print(job.result()[0].data.meas.get_counts())
 
 Importing the package is cheap: only the error classes load eagerly; every other name (and with

@@ -16,7 +16,8 @@ class JobState:
     Attributes:
         status (str): Queued, Running, Completed, Cancelled or Failed (an open set).
         reason (None | str | Unset): Why the job is in this state (failures, cancellations).
-        reason_code (int | None | Unset): Registry code of the reason, e.g. 1305 for a job that ran too long.
+        reason_code (int | None | Unset): Registry code of the reason, e.g. 1305 for a job that ran too long, 1517 for
+            circuits that do not match the backend's target (non-ISA circuits).
         reason_solution (None | str | Unset): What the user can do about it.
     """
 
