@@ -46,7 +46,7 @@ from qiskit_runtime_rest.results import (
 try:  # 4-5x faster than the standard library; installed with qiskit-ibm-runtime
     from pybase64 import b64decode as _b64decode
 except ImportError:  # pragma: no cover - the standard library decodes the same bytes
-    from base64 import b64decode as _b64decode
+    from base64 import b64decode as _b64decode  # type: ignore[assignment]
 
 __all__ = [
     "MAX_ARRAY_BYTES",
