@@ -485,11 +485,13 @@ def _non_negative(_: object, attribute: attrs.Attribute[Any], value: int | None)
 
 @attrs.frozen
 class Cursor:
-    """Where the next page of a listing starts, and what was handed out already."""
+    """Where the next page of a listing starts, and where the jobs handed out so far end: the
+    creation time of the last one (``boundary``) and the ids of those created at that time."""
 
     offset: int = 0
     remaining: int | None = None
-    seen: frozenset[str] = frozenset()
+    boundary: datetime | None = None
+    at_boundary: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -524,7 +526,13 @@ class JobQuery:
 
     def page(self, cursor: Cursor) -> Flow[JobPage]:
         """Fetch the page at ``cursor``. Pages by ``offset``; a job seen on an earlier page (the
-        list moved while paging) is not handed out twice."""
+        list moved while paging) is not handed out twice.
+
+        Jobs created while paging enter at the head of a newest-first listing and push the jobs
+        of the last page into the next one: those are recognised by their creation time (after
+        the boundary, or at it with an id seen there), so the memory of a listing stays flat
+        however many jobs it goes through.
+        """
         from qiskit_runtime_api.types import UNSET
 
         remaining = cursor.remaining
@@ -542,18 +550,29 @@ class JobQuery:
             sort="DESC" if self.descending else "ASC",
             exclude_params=True,
         )
-        seen = set(cursor.seen)
+        edge, at_edge = cursor.boundary, cursor.at_boundary
+        boundary, at_boundary = edge, set(at_edge)
         fresh: list[JobModel] = []
         for model in page.jobs:
-            if model.id not in seen and (remaining is None or len(fresh) < remaining):
-                seen.add(model.id)
-                fresh.append(model)
+            if remaining is not None and len(fresh) >= remaining:
+                break
+            created = model.created
+            if edge is not None and (
+                (created > edge if self.descending else created < edge)
+                or (created == edge and model.id in at_edge)
+            ):
+                continue  # handed out on an earlier page
+            if boundary is None or (created < boundary if self.descending else created > boundary):
+                boundary, at_boundary = created, set()
+            if created == boundary:
+                at_boundary.add(model.id)
+            fresh.append(model)
         remaining = None if remaining is None else remaining - len(fresh)
         offset = cursor.offset + len(page.jobs)
         count = page.count if isinstance(page.count, int) else None
         if remaining == 0 or len(page.jobs) < size or (count is not None and offset >= count):
             return JobPage(fresh, None)
-        return JobPage(fresh, Cursor(offset, remaining, frozenset(seen)))
+        return JobPage(fresh, Cursor(offset, remaining, boundary, frozenset(at_boundary)))
 
 
 def iter_jobs(engine: Engine, query: JobQuery) -> Iterator[Job]:
