@@ -21,7 +21,6 @@ functions of the :class:`~qiskit_runtime_rest.retry.RetryPolicy`, shared by both
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import time
@@ -33,10 +32,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, cast
 
 import attrs
-import httpx
 from qiskit_runtime_api import models as _models
 
-from qiskit_runtime_rest import transport
 from qiskit_runtime_rest.errors import (
     APIConnectionError,
     APIError,
@@ -48,10 +45,12 @@ from qiskit_runtime_rest.errors import (
 from qiskit_runtime_rest.polling import DEFAULT_POLL, PollSchedule
 
 if TYPE_CHECKING:
+    import httpx
     from qiskit_runtime_api.client import Client
 
     from qiskit_runtime_rest.auth import RuntimeAuth
     from qiskit_runtime_rest.retry import RetryPolicy
+    from qiskit_runtime_rest.transport import Timeouts
 
 __all__ = [
     "AsyncEngine",
@@ -74,7 +73,7 @@ logger = logging.getLogger("qiskit_runtime_rest")
 T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
-Parser: TypeAlias = Callable[[httpx.Response, "Client"], T]
+Parser: TypeAlias = Callable[["httpx.Response", "Client"], T]
 
 
 # -- operations, calls, effects ---------------------------------------------------------------
@@ -197,7 +196,7 @@ class Operation(Generic[P, T]):
             problem = f"unexpected HTTP {status} (redirects are not followed)"
         except _Unreadable as exc:
             problem = str(exc)
-        except _PARSE_ERRORS as exc:
+        except _parse_errors() as exc:
             problem = (
                 "the response does not match the documented shape "
                 f"({type(exc).__name__}: {str(exc)[:200]})"
@@ -248,17 +247,26 @@ def describe(exc: BaseException) -> str:
 
 # -- reading answers --------------------------------------------------------------------------
 
-# What generated parsers raise on a body they cannot read (httpx.DecodingError for a broken
-# Content-Encoding, RecursionError for absurdly nested JSON, the rest from ``from_dict``).
-_PARSE_ERRORS = (
-    httpx.HTTPError,
-    LookupError,
-    TypeError,
-    ValueError,
-    AttributeError,
-    ArithmeticError,
-    RecursionError,
-)
+
+@cache
+def _parse_errors() -> tuple[type[Exception], ...]:
+    """What generated parsers raise on a body they cannot read (httpx.DecodingError for a broken
+    Content-Encoding, RecursionError for absurdly nested JSON, the rest from ``from_dict``).
+
+    A function, so that httpx is imported with the first client, not with this module: an
+    ``except`` clause evaluates it only once something was raised.
+    """
+    import httpx
+
+    return (
+        httpx.HTTPError,
+        LookupError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ArithmeticError,
+        RecursionError,
+    )
 
 
 class _Unreadable(ValueError):
@@ -410,7 +418,7 @@ class _EngineBase:
         api: Client,
         auth: RuntimeAuth,
         retry: RetryPolicy,
-        timeouts: transport.Timeouts,
+        timeouts: Timeouts,
         legacy_instance: tuple[str, str, str] | None,
         clock: Callable[[], float],
         poll: PollSchedule = DEFAULT_POLL,
@@ -438,6 +446,8 @@ class _EngineBase:
         """The keyword arguments of ``httpx.Client.request`` for ``call``, and the seconds its
         next attempt may take: its own bound (``Timeouts.total`` or ``submit``), within
         ``deadline``."""
+        from qiskit_runtime_rest import transport
+
         operation = call.operation
         timeouts = self.timeouts
         # One absolute URL with its query: httpx parses it once, where a relative URL is parsed,
@@ -447,6 +457,8 @@ class _EngineBase:
         url = self._root + kwargs["url"].lstrip("/")
         params = kwargs.pop("params", None)
         if params:
+            import httpx
+
             url = f"{url}?{httpx.QueryParams(params)}"
         kwargs["url"] = url
         if operation.long:
@@ -540,6 +552,10 @@ class Engine(_EngineBase):
                 self.sleep(delay)
 
     def _attempt(self, call: Call[T], deadline: float | None) -> T:
+        import httpx
+
+        from qiskit_runtime_rest import transport
+
         kwargs, budget = self._prepare(call, deadline)
         scope = transport.NETWORK_DEADLINE.set(
             None if budget is None else time.monotonic() + budget
@@ -550,7 +566,7 @@ class Engine(_EngineBase):
             raise transport.map_transport_error(exc) from exc
         except RuntimeRestError:
             raise
-        except _PARSE_ERRORS as exc:  # a body httpx cannot decode (DecodingError), and the like
+        except _parse_errors() as exc:  # a body httpx cannot decode (DecodingError), and the like
             raise _unreadable(call, exc) from exc
         finally:
             transport.NETWORK_DEADLINE.reset(scope)
@@ -588,14 +604,16 @@ class AsyncEngine(_EngineBase):
         self,
         http: httpx.AsyncClient,
         *,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        max_concurrency: int = transport.MAX_CONCURRENT_REQUESTS,
+        max_concurrency: int,
         **kwargs: Any,
     ) -> None:
+        import asyncio  # here, not with the module: a synchronous client never needs it
+
         super().__init__(clock=clock, **kwargs)
         self.http = http
-        self.sleep = sleep
+        self.sleep = sleep or asyncio.sleep
         self._root = str(http.base_url)
         # Bounds requests in flight, not flows: a thousand gathered submissions wait here
         # (backoff sleeps do not hold a slot).
@@ -622,6 +640,12 @@ class AsyncEngine(_EngineBase):
                 await self.sleep(delay)
 
     async def _attempt(self, call: Call[T], deadline: float | None) -> T:
+        import asyncio
+
+        import httpx
+
+        from qiskit_runtime_rest import transport
+
         kwargs, budget = self._prepare(call, deadline)
         try:
             async with asyncio.timeout(budget), self._slots:
@@ -630,7 +654,7 @@ class AsyncEngine(_EngineBase):
             raise transport.map_transport_error(exc) from exc
         except RuntimeRestError:
             raise
-        except _PARSE_ERRORS as exc:
+        except _parse_errors() as exc:
             raise _unreadable(call, exc) from exc
         except TimeoutError as exc:  # asyncio.timeout: the answer did not end in time
             where = (

@@ -35,12 +35,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-import httpx
-
 from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest._core import AsyncEngine, Engine
 from qiskit_runtime_rest.accounts import Account, resolve_account, save_account
-from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth, RuntimeAuth
 from qiskit_runtime_rest.backends import (
     AsyncBackend,
     Backend,
@@ -76,13 +73,6 @@ from qiskit_runtime_rest.primitives import (
     Sampler,
 )
 from qiskit_runtime_rest.retry import RetryPolicy
-from qiskit_runtime_rest.transport import (
-    DEFAULT_API_VERSION,
-    MAX_CONCURRENT_REQUESTS,
-    Timeouts,
-    build_async_http_client,
-    build_http_client,
-)
 from qiskit_runtime_rest.views import (
     ApiVersion,
     BackendConfiguration,
@@ -94,18 +84,28 @@ from qiskit_runtime_rest.views import (
 )
 
 if TYPE_CHECKING:
+    import httpx
     from qiskit_runtime_api.models import Job as JobModel
 
+    from qiskit_runtime_rest.auth import RuntimeAuth
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
     from qiskit_runtime_rest.programs import ExecutorOptions
     from qiskit_runtime_rest.progress import JobTally
+    from qiskit_runtime_rest.transport import Timeouts
 
     AnyJob = TypeVar("AnyJob", bound=Job | ExecutorJob)
     AnyAsyncJob = TypeVar("AnyAsyncJob", bound=AsyncJob | AsyncExecutorJob)
 
-__all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
+__all__ = ["DEFAULT_API_VERSION", "MAX_CONCURRENT_REQUESTS", "AsyncRuntime", "Runtime"]
 
 logger = logging.getLogger("qiskit_runtime_rest")
+
+DEFAULT_API_VERSION = "2026-04-15"
+"""The ``IBM-API-Version`` header every request carries unless ``api_version=`` says otherwise."""
+MAX_CONCURRENT_REQUESTS = 16
+"""Requests an AsyncRuntime keeps in flight at once. httpcore's bookkeeping per request grows
+with the number of pooled connections and queued requests, so an unbounded ``gather`` of a
+thousand submissions is slower than a bounded one (see scripts/bench_concurrency.py)."""
 
 _VERSION = "0.1.0"
 DEFAULT_JOBS_LIMIT = 10
@@ -113,6 +113,8 @@ DEFAULT_JOBS_LIMIT = 10
 
 
 def _user_agent() -> str:
+    import httpx
+
     return (
         f"qiskit-runtime-rest/{_VERSION} httpx/{httpx.__version__} "
         f"python/{platform.python_version()}"
@@ -218,6 +220,11 @@ class _RuntimeBase:
             use_saved=use_saved,
         )
         self._account = account
+        # httpx, and the modules built on it, are imported here, with the first client: not
+        # with ``from qiskit_runtime_rest import Runtime``.
+        from qiskit_runtime_rest.auth import RuntimeAuth
+        from qiskit_runtime_rest.transport import Timeouts
+
         self._timeouts = Timeouts.coerce(timeout)
         self._retry = retry or RetryPolicy()
         if auth is not None and not isinstance(auth, RuntimeAuth):
@@ -258,6 +265,8 @@ class _RuntimeBase:
 
     @staticmethod
     def _make_auth(account: Account, access_token: bool) -> RuntimeAuth:
+        from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth
+
         if account.is_legacy:
             return LegacyTokenAuth(account.token)
         if access_token:
@@ -507,6 +516,10 @@ class Runtime(_RuntimeBase):
         clock: Callable[[], float] | None,
         sleep: Callable[[float], object] | None,
     ) -> None:
+        import httpx
+
+        from qiskit_runtime_rest.transport import build_http_client
+
         if transport is not None and not isinstance(transport, httpx.BaseTransport):
             raise TypeError("Runtime takes an httpx.BaseTransport")
         http = build_http_client(**self._http_kwargs(), transport=transport)
@@ -894,6 +907,10 @@ class AsyncRuntime(_RuntimeBase):
         clock: Callable[[], float] | None,
         sleep: Callable[[float], Awaitable[object]] | None,
     ) -> None:
+        import httpx
+
+        from qiskit_runtime_rest.transport import build_async_http_client
+
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
             raise TypeError("AsyncRuntime takes an httpx.AsyncBaseTransport")
         http = build_async_http_client(
