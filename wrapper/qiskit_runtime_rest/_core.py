@@ -646,9 +646,19 @@ class AsyncEngine(_EngineBase):
 
         from qiskit_runtime_rest import transport
 
-        kwargs, budget = self._prepare(call, deadline)
+        # Waiting for a turn is bounded by the call's deadline only: the request's own time
+        # budget starts once it holds a slot, so ten thousand gathered calls queue up without
+        # timing out (waits and results still end by their deadline).
         try:
-            async with asyncio.timeout(budget), self._slots:
+            async with asyncio.timeout(None if deadline is None else deadline - self.clock()):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise APITimeoutError(
+                f"{call.name}: the deadline passed before it was sent", sent=False
+            ) from None
+        try:
+            kwargs, budget = self._prepare(call, deadline)
+            async with asyncio.timeout(budget):
                 response = await self.http.request(**kwargs)
         except httpx.TransportError as exc:
             raise transport.map_transport_error(exc) from exc
@@ -657,10 +667,13 @@ class AsyncEngine(_EngineBase):
         except _parse_errors() as exc:
             raise _unreadable(call, exc) from exc
         except TimeoutError as exc:  # asyncio.timeout: the answer did not end in time
+            request = call.request
             where = (
-                f"{kwargs['method']} {kwargs['url']} to {transport.host_port(self.http.base_url)}"
+                f"{request['method']} {request['url']} to {transport.host_port(self.http.base_url)}"
             )
             raise APITimeoutError(f"{where} did not end within {budget:.3g} s") from exc
+        finally:
+            self._slots.release()
         return call.operation.read(response, self.api)
 
     async def run(self, flow: Flow[R], deadline: float | None = None) -> R:
