@@ -435,6 +435,12 @@ class _EngineBase:
         self._long = timeouts.long()
         self._root = ""
         """The base URL of the API, ending in ``/``."""
+        import httpx  # imported with the client already
+
+        # httpx leaves every response in a reference cycle with its stream, freed only by the
+        # cyclic collector: a read answer's stream is replaced by this empty one, so that the
+        # answer (a page of 200 jobs, a result) is freed as soon as it was read.
+        self._drained = httpx.ByteStream(b"")
 
     def deadline(self, seconds: float | None) -> float | None:
         """The ``clock()`` value ``seconds`` from now (None: no deadline)."""
@@ -562,6 +568,7 @@ class Engine(_EngineBase):
         )
         try:
             response = self.http.request(**kwargs)
+            response.stream = self._drained
         except httpx.TransportError as exc:
             raise transport.map_transport_error(exc) from exc
         except RuntimeRestError:
@@ -660,6 +667,7 @@ class AsyncEngine(_EngineBase):
             kwargs, budget = self._prepare(call, deadline)
             async with asyncio.timeout(budget):
                 response = await self.http.request(**kwargs)
+                response.stream = self._drained
         except httpx.TransportError as exc:
             raise transport.map_transport_error(exc) from exc
         except RuntimeRestError:
