@@ -3,7 +3,7 @@
 Async: inside ``async with rt.batch(backend)``, ``asyncio.gather`` of N ``sampler.run()`` calls,
 then ``asyncio.gather`` of ``job.wait()``. Sync: inside ``with rt.batch(backend)``, N
 ``sampler.run()`` calls one after another, then ``rt.wait_all(jobs)``. Both wait with the SDK's
-default schedule (0.05 s, x1.5 per poll, at most 5 s). The clock runs from opening the batch until
+default schedule (0.2 s, x1.5 per poll, at most 5 s). The clock runs from opening the batch until
 every job is final; the rate is jobs per second.
 
 The emulator runs in its own process with enough workers that executing the (trivial) jobs is
@@ -140,7 +140,7 @@ def run(quick: bool) -> Section:
         "sync_jobs": n_sync,
         "sync_jobs_with_latency": n_sync_latency,
         "injected_latency_s": LATENCY_S,
-        "wait": "SDK default schedule (0.05 s, x1.5, max 5 s); async: gather(job.wait()); "
+        "wait": "SDK default schedule (0.2 s, x1.5, max 5 s); async: gather(job.wait()); "
         "sync: rt.wait_all(jobs)",
         "http_pool": "SDK default (httpx: 100 connections), or `bound` where noted",
         "bound_loopback": BOUND_LOOPBACK,

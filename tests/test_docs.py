@@ -46,7 +46,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "failed: on purpose",
         "[10, 20, 30, 40]",
         "6 done, 1 failed",
-        "7 23\nCompleted\n",
+        "7 20\nCompleted\n",
     ),
     "guides/connecting.md": ("environment", "saved account 'emulator' True", "0o600", "42.0"),
     "guides/emulator.md": ("ibm_emulator_5q", "True"),

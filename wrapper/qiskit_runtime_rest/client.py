@@ -503,7 +503,7 @@ class Runtime(_RuntimeBase):
         max_concurrency: AsyncRuntime only: requests in flight at once (default 16); more
             concurrent calls wait their turn.
         poll: when waits check on jobs (:class:`~qiskit_runtime_rest.polling.PollSchedule`;
-            default: at once, then 0.05 s growing x1.5 up to 5 s).
+            default: at once, then 0.2 s growing x1.5 up to 5 s).
         clock: the monotonic clock that waits, polls, backoffs and deadlines read;
             replaceable in tests and simulations.
         sleep: the sleep of waits, polls and backoffs (a coroutine function for AsyncRuntime);

@@ -11,7 +11,7 @@ never crashes. A job cancelled for running too long (``Cancelled - Ran too long`
 1305, see https://quantum.cloud.ibm.com/docs/errors) counts as **failed**.
 
 **Waiting.** ``wait()`` checks at once, then on the client's poll schedule
-(:class:`~qiskit_runtime_rest.polling.PollSchedule`: 0.05 s, growing x1.5 per check, at most 5 s;
+(:class:`~qiskit_runtime_rest.polling.PollSchedule`: 0.2 s, growing x1.5 per check, at most 5 s;
 ``poll_interval`` and ``max_poll_interval`` override it for one wait), never sleeping past the
 deadline. The default timeout is
 :data:`DEFAULT_WAIT_TIMEOUT` (one hour); ``timeout=None`` waits forever. The timeout bounds the

@@ -1,17 +1,18 @@
 """When waits check on a job: the poll schedule, and what it costs.
 
 ``job.wait()``, ``job.result()``, ``wait_all()`` and ``as_completed()`` ask for the job's status
-at once, then after a short pause that grows geometrically up to a cap: small jobs are seen
-final a few milliseconds after they are, and long jobs cost few requests. Every client has a
+at once, then after a pause that grows geometrically up to a cap: small jobs are seen final
+soon after they are, and long jobs cost few requests. Every client has a
 :class:`PollSchedule` (``Runtime(poll=...)``); ``poll_interval`` / ``max_poll_interval`` of a
 single wait override it.
 
-Against IBM Quantum, the default (:data:`DEFAULT_POLL`: 0.05 s, x1.5, at most 5 s) asks 23 times
+Against IBM Quantum, the default (:data:`DEFAULT_POLL`: 0.2 s, x1.5, at most 5 s) asks 20 times
 about a job that takes one minute (:meth:`PollSchedule.checks`); with the submission and the
-result download, such a job costs 25 requests. (qiskit-ibm-runtime's ``job.result()`` asks every
-0.5 s, every 0.1 s in a session: 121 and 601 status requests for the same job.)
+result download, such a job costs 22 requests. (qiskit-ibm-runtime's ``job.result()`` asks every
+0.5 s, every 0.1 s in a session or batch: 121 and 601 status requests for the same job.)
 :meth:`Runtime.local() <qiskit_runtime_rest.Runtime.local>` polls its in-process emulator on
-:data:`LOCAL_POLL` (0.01 s, x1.5, at most 1 s).
+:data:`LOCAL_POLL` (0.01 s, x1.5, at most 1 s): a Bell job there is final a few milliseconds
+after it was submitted.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class PollSchedule:
             ``interval``, a ``growth`` outside [1, 10].
     """
 
-    interval: float = attrs.field(default=0.05, validator=_interval)
+    interval: float = attrs.field(default=0.2, validator=_interval)
     max_interval: float = attrs.field(default=5.0, validator=_interval)
     growth: float = attrs.field(default=1.5, validator=_growth)
 
@@ -84,7 +85,8 @@ class PollSchedule:
 
 
 DEFAULT_POLL = PollSchedule()
-"""The schedule of clients of a remote service (IBM Quantum): 0.05 s, x1.5, at most 5 s."""
+"""The schedule of clients of a remote service (IBM Quantum): 0.2 s, x1.5, at most 5 s (no IBM
+job is final within the first second: shorter first pauses would cost requests, not time)."""
 LOCAL_POLL = PollSchedule(interval=0.01, max_interval=1.0)
 """The schedule of :meth:`Runtime.local() <qiskit_runtime_rest.Runtime.local>`: the emulator
 runs in this process, so a status check costs a fraction of a millisecond."""
