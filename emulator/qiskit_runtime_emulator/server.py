@@ -224,7 +224,8 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and stop the workers (running jobs are abandoned)."""
+        """Stop serving and stop the workers (running jobs are abandoned; with a durable store,
+        they run again when a server next opens its data directory, which this one closes)."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -236,6 +237,7 @@ class EmulatorServer:
                 self._socket.close()
             self._socket = None
         self.state.scheduler.stop()
+        self.state.store.close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
