@@ -62,6 +62,8 @@ FINAL_STATUSES = frozenset({COMPLETED, FAILED, CANCELLED})
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 _DEFAULT_SOLUTION = "Check the job's inputs and logs, then submit it again."
+# Durable: larger results are written before the job's status, outside the store's lock.
+_INLINE_RESULT_BYTES = 65536
 
 job_log = logging.getLogger("qiskit_runtime_emulator.jobs")
 store_log = logging.getLogger("qiskit_runtime_emulator.store")
@@ -224,6 +226,7 @@ class Store:
         self._dirty_jobs: dict[str, tuple[JobRecord, bool]] = {}  # id -> (job, new)
         self._dirty_sessions: dict[str, SessionRecord] = {}
         self._dirty_usage: set[str] = set()
+        self._dirty_results: dict[int, bytes] = {}  # job seq -> a small result to write
         self.recovered: list[JobRecord] = []
         """Durable: the live jobs found when the store opened, in submission order, all Queued
         (a job that was Running when the server stopped runs again: see :meth:`_load`); the
@@ -311,11 +314,15 @@ class Store:
         db = self._db
         if db is None or not (self._dirty_jobs or self._dirty_sessions or self._dirty_usage):
             return
+        results, self._dirty_results = self._dirty_results, {}
         jobs, self._dirty_jobs = self._dirty_jobs, {}
         sessions, self._dirty_sessions = self._dirty_sessions, {}
         usage, self._dirty_usage = self._dirty_usage, set()
         wall, mono = time.time(), time.monotonic()
         with db.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO results (job_seq, data) VALUES (?, ?)", results.items()
+            )
             for job, new in jobs.values():
                 doc = _dumps(_job_doc(job))
                 if new:
@@ -602,6 +609,9 @@ class Store:
                 job.deadline = mono + job.cost
                 self._deadlines.schedule(job.id, job.deadline)
             job.log("INFO", f"Job started on {job.backend}", now)
+            # Durable: a job's start is written with the store's next change, not on its own (a
+            # job found Running after a crash runs again anyway), unless its session changes
+            # state: a session's activation time starts its max TTL clock.
             self._touch(job)
             session = self.sessions.get(job.session_id) if job.session_id else None
             if session is not None:
@@ -612,9 +622,9 @@ class Store:
                         session.activated_at = now
                         session.activated_mono = mono
                     self._set_state(session, "active", "A job started", now)
+                    self._flush()
                 self._touch_session(session)
                 self._schedule_session(session)
-            self._flush()
             _transition(job)
             return True
 
@@ -670,9 +680,11 @@ class Store:
 
     def complete_job(self, job: JobRecord, result: bytes, execution_ns: float | None) -> bool:
         db = self._db
-        if db is not None:
+        large = db is not None and len(result) > _INLINE_RESULT_BYTES
+        if large:
             # The result first, outside the store's lock (a large one takes a while to write);
             # the job is Completed only once it is on disk.
+            assert db is not None
             with db.transaction() as conn:
                 conn.execute(
                     "INSERT OR REPLACE INTO results (job_seq, data) VALUES (?, ?)",
@@ -680,12 +692,15 @@ class Store:
                 )
         with self.lock:
             if job.status != RUNNING:
-                if db is not None:
+                if large:
+                    assert db is not None
                     with db.transaction() as conn:
                         conn.execute("DELETE FROM results WHERE job_seq = ?", (job.seq,))
                 return False
             if db is None:
                 job.result = result
+            elif not large:  # written with the job's new status, in one transaction
+                self._dirty_results[job.seq] = result
             job.result_size = len(result)
             job.execution_ns = execution_ns
             self._finish(job, COMPLETED)
