@@ -334,7 +334,9 @@ def test_metrics_need_credentials_and_count_jobs_and_requests(
         'status="404"} 1.0' in text
     )
     assert 'route="/metrics",status="401"' in text
-    other = httpx.get(f"{servers[1].base_url}/metrics", headers=servers[1].headers()).text
+    # An API key alone will do (no Service-CRN): what a Prometheus scrape config can send.
+    apikey = {"Authorization": f"apikey {servers[1].api_key}"}
+    other = httpx.get(f"{servers[1].base_url}/metrics", headers=apikey).text
     assert 'qiskit_runtime_emulator_jobs{status="Completed"}' not in other
     # /metrics is the emulator's own page, not an operation of the API: not under its roots.
     with httpx.Client(base_url=server.url, headers=server.headers()) as client:

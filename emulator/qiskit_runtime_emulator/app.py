@@ -1196,7 +1196,7 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
         # the same credentials as the API, since its figures describe every tenant's work.
         started = time.perf_counter()
         try:
-            st.auth.authenticate(request.headers)
+            st.auth.authenticate_caller(request.headers)
         except ApiError as exc:
             status = exc.status
             response = Response(
