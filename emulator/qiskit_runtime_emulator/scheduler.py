@@ -6,7 +6,8 @@ instance served least recently, so one tenant's backlog delays another tenant's 
 most the job already running. A job is ``Running`` from the moment a worker takes it; the tick
 thread ends jobs that run past their ``cost`` (``Cancelled - Ran too long``, reason code 1305)
 by having the backend kill their worker, applies session TTLs (both from the store's timer
-heaps: a tick costs nothing per stored job), and, once a second, the store's retention policy.
+heaps: a tick costs nothing per stored job), and, once a second, the store's maintenance
+(retention policy, database checkpoint).
 """
 
 from __future__ import annotations
@@ -198,6 +199,6 @@ class Scheduler:
                 self.store.settle_sessions()
                 if now >= next_retention:
                     next_retention = now + _RETENTION_EVERY
-                    self.store.apply_retention()
+                    self.store.maintain()
             except Exception:
                 log.exception("scheduler tick failed")

@@ -960,6 +960,14 @@ class Store:
 
     # ------------------------------------------------------------------ retention
 
+    def maintain(self) -> None:
+        """Once a second (the scheduler's tick): the retention policy, and, durable, a
+        checkpoint of the database's write-ahead log (outside the lock: writers go on)."""
+        self.apply_retention()
+        db = self._db
+        if db is not None and not db.closed:
+            db.checkpoint()
+
     def apply_retention(self, now: float | None = None) -> list[str]:
         """Delete the oldest final jobs beyond ``max_jobs`` and those created more than
         ``max_age`` seconds ago; returns their ids (and logs what it deleted, at INFO)."""
