@@ -419,9 +419,9 @@ class Handlers:
         allowed = ctx.who.instance.backends
         return [n for n in self.state.backends if allowed is None or n in allowed]
 
-    def _job(self, ctx: Ctx) -> JobRecord:
+    def _job(self, ctx: Ctx, *, with_params: bool = False) -> JobRecord:
         job_id = ctx.params["job_id"]
-        job = self.store.get_job(ctx.who.crn, job_id)
+        job = self.store.get_job(ctx.who.crn, job_id, with_params=with_params)
         if job is None:
             raise ApiError(404, f"Job {job_id} not found")
         return job
@@ -678,11 +678,10 @@ class Handlers:
         return Reply(200, {"jobs": jobs, "count": count, "limit": limit, "offset": offset})
 
     async def get_job(self, ctx: Ctx) -> Reply:
-        job = self._job(ctx)
+        include = not ctx.params.get("exclude_params", False)
+        job = self._job(ctx, with_params=include)
         with self.store.lock:
-            return Reply(
-                200, job_json(job, include_params=not ctx.params.get("exclude_params", False))
-            )
+            return Reply(200, job_json(job, include_params=include))
 
     async def delete_job(self, ctx: Ctx) -> Reply:
         job = self._job(ctx)

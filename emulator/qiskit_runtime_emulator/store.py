@@ -404,12 +404,13 @@ class Store:
             _transition(job)
             return True
 
-    def get_job(self, crn: str, job_id: str) -> JobRecord | None:
-        """The job ``job_id`` of instance ``crn`` (None if there is none), with its params."""
+    def get_job(self, crn: str, job_id: str, *, with_params: bool = True) -> JobRecord | None:
+        """The job ``job_id`` of instance ``crn`` (None if there is none). Durable, a final job
+        is read from disk, with its params only if ``with_params`` (else ``params`` is empty)."""
         with self.lock:
             job = self.jobs.get(job_id)
             if job is None and self._db is not None:
-                job = self._select_job("id = ?", (job_id,))
+                job = self._select_job("id = ?", (job_id,), with_params)
             if job is None or job.instance_crn != crn:
                 return None
             return job
@@ -527,11 +528,12 @@ class Store:
             out = [self.jobs.get(row[1]) or _job_from_row(row) for row in rows]
         return out, count
 
-    def _select_job(self, clause: str, args: tuple[Any, ...]) -> JobRecord | None:
+    def _select_job(
+        self, clause: str, args: tuple[Any, ...], with_params: bool = True
+    ) -> JobRecord | None:
         assert self._db is not None
-        row = self._db.conn.execute(
-            f"SELECT {_JOB_COLUMNS} FROM jobs WHERE {clause}", args
-        ).fetchone()
+        columns = _JOB_COLUMNS if with_params else _JOB_COLUMNS_NO_PARAMS
+        row = self._db.conn.execute(f"SELECT {columns} FROM jobs WHERE {clause}", args).fetchone()
         return None if row is None else _job_from_row(row)
 
     def queued_jobs(self) -> int:
