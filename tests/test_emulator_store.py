@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import qiskit_runtime_emulator
 from qiskit_runtime_emulator.cli import build_parser, duration
 from qiskit_runtime_emulator.config import DEFAULT_CRN, EmulatorConfig, default_data_dir
 from qiskit_runtime_emulator.database import (
@@ -175,8 +176,8 @@ def test_migrations_apply_the_missing_steps_and_keep_the_data(tmp_path: Path) ->
 
 def test_one_server_per_data_directory(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    with pytest.raises(StoreError, match="in use by another emulator"):
-        Store(tmp_path)
+    with pytest.raises(qiskit_runtime_emulator.StoreError, match="in use by another emulator"):
+        EmulatorServer(data_dir=tmp_path)
     store.close()
     Store(tmp_path).close()  # free again once closed
 
@@ -262,7 +263,8 @@ def test_a_private_result_is_read_once_even_across_restarts(tmp_path: Path) -> N
     assert store.add_job(job) and store.start_job(job)
     assert store.complete_job(job, RESULT, None)
     got = store.get_job(DEFAULT_CRN, job.id)
-    assert got is not None and store.job_result(got) == RESULT
+    assert got is not None and store.job_result(got, consume=False) == RESULT  # a look
+    assert store.job_result(got) == RESULT
     assert store.job_result(got) is None
     store.close()
     again = Store(tmp_path)
@@ -272,7 +274,7 @@ def test_a_private_result_is_read_once_even_across_restarts(tmp_path: Path) -> N
 
 
 def test_the_server_resumes_queued_jobs_from_its_data_dir(tmp_path: Path) -> None:
-    config = EmulatorConfig(workers=1, data_dir=str(tmp_path), seed=3, strict_responses=True)
+    config = EmulatorConfig(workers=1, seed=3, strict_responses=True)
     store = Store(tmp_path)
     job = new_job(store)
     job.params = {
@@ -282,7 +284,7 @@ def test_the_server_resumes_queued_jobs_from_its_data_dir(tmp_path: Path) -> Non
     assert store.add_job(job)
     store.close()
     with (
-        EmulatorServer(config) as server,
+        EmulatorServer(config, data_dir=tmp_path) as server,
         httpx.Client(base_url=server.url, headers=server.headers()) as client,
     ):
         deadline = time.monotonic() + 60

@@ -551,16 +551,17 @@ class Store:
         with self.lock:
             return list(job.logs)
 
-    def job_result(self, job: JobRecord) -> bytes | None:
+    def job_result(self, job: JobRecord, *, consume: bool = True) -> bytes | None:
         """The result document (JSON bytes) of a completed job; None if it has none (yet).
 
-        A private job's result can be read once: it is deleted by the first read."""
+        A private job's result can be read once through the API: it is deleted by the first
+        read, unless ``consume`` is false (a look that is not the user's read)."""
         with self.lock:
             if job.result_read or job.status != COMPLETED:
                 return None
             if self._db is None:
                 result = job.result
-                if job.private:
+                if job.private and consume:
                     job.result_read = True
                     job.result = None
                 return result
@@ -570,7 +571,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        if job.private:
+        if job.private and consume:
             with self.lock:
                 if job.result_read:
                     return None
