@@ -249,10 +249,14 @@ class Store:
         return self._db.data_dir if self._db is not None else None
 
     def close(self) -> None:
-        """Close the database (durable); the store is not used afterwards."""
+        """Write what is still pending (a job's start) and close the database (durable); the
+        store is not used afterwards."""
         with self.lock:
-            if self._db is not None:
-                self._db.close()
+            if self._db is not None and not self._db.closed:
+                try:
+                    self._flush()
+                finally:
+                    self._db.close()
 
     # ------------------------------------------------------------------ identifiers
 
