@@ -13,8 +13,9 @@ session state machines live in one place:
   to run, or cancelled).
 
 Durable (a data directory), every change is committed to disk before the method that made it
-returns (:mod:`.database`); the timers (cost deadlines, session TTLs) live in heaps of the live
-jobs and sessions (:mod:`.timers`), in both modes.
+returns (:mod:`.database`; a job's start excepted, see :meth:`Store.start_job`); the timers
+(cost deadlines, session TTLs) live in heaps of the live jobs and sessions (:mod:`.timers`), in
+both modes.
 
 Every job transition is logged at INFO on ``qiskit_runtime_emulator.jobs`` (one line: job,
 status, program, backend, instance, and the reason of a failure or cancellation).
@@ -184,7 +185,8 @@ class Store:
 
     In memory (``data_dir`` None), :attr:`jobs` and :attr:`sessions` hold every job and session.
     Durable, every change is committed to the SQLite database of ``data_dir``
-    (:mod:`.database`) before the method that made it returns, and only the live records stay in
+    (:mod:`.database`) before the method that made it returns (but a job's start, written with
+    the next change: see :meth:`start_job`), and only the live records stay in
     memory: :attr:`jobs` holds the Queued and Running jobs, :attr:`sessions` the sessions not
     closed; the others (and every result) are read from disk when asked for. Either way, read
     through the query methods (:meth:`get_job`, :meth:`query_jobs`, :meth:`get_session`,
