@@ -169,6 +169,23 @@ class Authenticator:
             return self._with_crn(instances, headers.get("service-crn"), "apikey")
         raise ApiError(401, "Unsupported Authorization header: use 'Bearer <IAM token>'")
 
+    def authenticate_caller(self, headers: Mapping[str, str]) -> Principal:
+        """Like :meth:`authenticate`, for pages of the emulator itself (``/metrics``) that
+        belong to no instance: without ``Service-CRN``, the credential's first instance."""
+        if headers.get("service-crn") or headers.get("x-access-token"):
+            return self.authenticate(headers)
+        scheme, _, value = (headers.get("authorization") or "").strip().partition(" ")
+        value = value.strip()
+        instances: list[InstanceConfig] = []
+        if scheme.lower() == "apikey" and value:
+            instances = list(self._by_api_key.get(value) or ())
+        elif scheme.lower() == "bearer" and value and value not in self._by_legacy:
+            crns = self._claims(value).get("instances") or []
+            instances = [self._by_crn[c] for c in crns if c in self._by_crn]
+        if instances:
+            return self._with_crn(instances, instances[0].crn, scheme.lower())
+        return self.authenticate(headers)  # its error says what is wrong
+
     def _legacy(self, token: str) -> Principal:
         inst = self._by_legacy.get(token)
         if inst is None:
