@@ -1156,6 +1156,14 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
     for root in API_ROOTS:
         for template, ops in by_template.items():
             routes.append(Route(root + template, endpoint(ops, root, template), methods=methods))
+    if st.config.dashboard:
+        from .dashboard import dashboard_routes
+
+        def record(request: Request, template: str, status: int, started: float) -> None:
+            st.record_call(request.method, template, status)
+            st.log_request(request, status, started)
+
+        routes.extend(dashboard_routes(st, record))
     routes.append(Route("/{path:path}", not_found, methods=[*methods, "HEAD", "OPTIONS"]))
     app = Starlette(routes=routes)
     app.state.emulator = st

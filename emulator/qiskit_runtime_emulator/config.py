@@ -147,6 +147,10 @@ class EmulatorConfig:
     body), ``keep_alive_timeout`` (idle between requests) and ``max_connections`` (open at once;
     beyond it the oldest idle connection is closed; never more than the process's file
     descriptor limit allows).
+
+    ``dashboard`` serves the dashboard (``GET /ui``, behind the API's credentials).
+    ``dask_scheduler`` (``tcp://host:8786``) runs jobs on that Dask cluster instead of local
+    worker processes (the ``dask`` extra; see :mod:`.dask_backend`).
     """
 
     instances: tuple[InstanceConfig, ...] = attrs.field(
@@ -184,6 +188,8 @@ class EmulatorConfig:
     body_timeout: float = 60.0
     keep_alive_timeout: float = 30.0
     max_connections: int = 1000
+    dashboard: bool = True
+    dask_scheduler: str | None = None
 
     @property
     def default_instance(self) -> InstanceConfig:

@@ -378,6 +378,15 @@ class Store:
             self._settle_session(session, time.time(), time.monotonic())
             return session
 
+    def sessions_of(self, crn: str) -> list[SessionRecord]:
+        """The sessions and batches of an instance (TTLs applied), in no particular order."""
+        now, mono = time.time(), time.monotonic()
+        with self.lock:
+            out = [s for s in self.sessions.values() if s.instance_crn == crn]
+            for session in out:
+                self._settle_session(session, now, mono)
+            return out
+
     def _set_state(self, session: SessionRecord, state: str, reason: str, now: float) -> None:
         if session.state == state:
             return
