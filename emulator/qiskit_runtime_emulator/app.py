@@ -135,7 +135,8 @@ class RateLimiter:
 class EmulatorState:
     """Everything one emulator server owns: config, spec, store, scheduler, auth, faults.
 
-    Jobs run on ``backend`` (default: a :class:`~.pool.ProcessPool` of ``config.workers``
+    Jobs run on ``backend`` (default: a :class:`~.dask_backend.DaskBackend` when
+    ``config.dask_scheduler`` is set, else a :class:`~.pool.ProcessPool` of ``config.workers``
     local worker processes).
     """
 
@@ -157,6 +158,12 @@ class EmulatorState:
             if self.config.rate_limit_per_minute
             else None
         )
+        if backend is None and self.config.dask_scheduler:
+            from .dask_backend import DaskBackend
+
+            backend = DaskBackend(
+                self.config.dask_scheduler, memory_mb=self.config.worker_memory_mb
+            )
         self.backend: ExecutionBackend = backend or ProcessPool(
             self.config.workers, memory_mb=self.config.worker_memory_mb
         )
