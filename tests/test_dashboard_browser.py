@@ -143,13 +143,18 @@ def test_estimator_job_shows_expectation_values_with_error_bars(
     server: EmulatorServer, runtime: Runtime, page: Any
 ) -> None:
     pub = EstimatorPub(ANSATZ, [["ZZ"], ["XX"]], parameter_values=[[0.0], [0.8], [1.6]])
-    job = runtime.estimator("ibm_emulator_simulator").run([pub])
-    job.result()
+    with runtime.session("ibm_emulator_simulator") as session:
+        job = session.estimator().run([pub])
+        job.result()
     page.goto(f"{server.base_url}/ui/jobs/{job.job_id}")
     points = page.locator("figure.chart-evs svg g.ev")
     points.first.wait_for()
     assert points.count() == 6  # (2, 3) broadcast
+    assert session.session_id in page.inner_text("table.facts")
     _shot(page, "04-job-estimator")
+    page.click("text=all jobs")
+    page.wait_for_selector(f'table.sessions >> text="{session.session_id}"')
+    _shot(page, "05-overview-with-session")
 
 
 def test_a_running_job_turns_completed_on_its_page_and_sign_out(
@@ -163,4 +168,4 @@ def test_a_running_job_turns_completed_on_its_page_and_sign_out(
     page.wait_for_url("**/ui/login")
     page.goto(f"{server.base_url}/ui")
     page.wait_for_url("**/ui/login")
-    _shot(page, "05-signed-out")
+    _shot(page, "06-signed-out")

@@ -192,3 +192,19 @@ def test_failures_keep_their_reasons(dask_api: EmulatorClient) -> None:
     )
     stats = dask_api.ok("GET", "/jobs", params={"limit": 1})
     assert stats["count"] >= 1
+
+
+def test_the_config_file_key_and_the_option_select_the_cluster(cluster: Any, tmp_path: Any) -> None:
+    from qiskit_runtime_emulator.cli import build_parser
+    from qiskit_runtime_emulator.config import load_config
+
+    args = build_parser().parse_args(["serve", "--dask-scheduler", cluster.scheduler_address])
+    assert args.dask_scheduler == cluster.scheduler_address
+    path = tmp_path / "emulator.yaml"
+    path.write_text(f"dask_scheduler: {cluster.scheduler_address}\nseed: {SEED}\n")
+    with EmulatorServer(load_config(path)) as server:
+        backend = server.state.backend
+        assert isinstance(backend, DaskBackend)
+        assert backend.wait_ready(120)
+        status, results = _results(server, sampler_job(BELL, shots=50))
+        assert status == "Completed" and len(results[0]["data"]["c"]["samples"]) == 50

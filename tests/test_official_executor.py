@@ -66,7 +66,8 @@ FIGURES: dict[str, tuple[float, Counter[tuple[str, str]]]] = {}
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    config = EmulatorConfig(strict_responses=True, workers=2, test_knobs=True)
+    # Executor semantics, checked exactly: noiseless devices (their noise: tests/test_isa_noise.py).
+    config = EmulatorConfig(strict_responses=True, workers=2, test_knobs=True, noise=False)
     with EmulatorServer(config) as srv:
         yield srv
     assert srv.state.violation_count == 0, srv.state.response_violations

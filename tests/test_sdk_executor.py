@@ -60,7 +60,9 @@ SEEDED = ExecutorOptions(experimental={"emulator": {"seed": 5}})
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True, test_knobs=True)) as srv:
+    # Executor semantics, checked exactly: noiseless devices (their noise: tests/test_isa_noise.py).
+    config = EmulatorConfig(strict_responses=True, test_knobs=True, noise=False)
+    with EmulatorServer(config) as srv:
         yield srv
     assert srv.state.violation_count == 0, srv.state.response_violations
 
@@ -246,9 +248,11 @@ def test_bad_programs_fail_before_sending_or_name_the_field(rt: Runtime) -> None
         executor.with_options(seed=3)
     with pytest.raises(ValidationError, match="tags"):
         executor.run(sweep_program()[0], tags=["x"] * 8)
+    # Wider than the device: not an ISA circuit, so the job fails with code 1517, as on IBM.
     too_wide = QuantumProgram([CircuitItem(BELL.replace("$1", "$7"))], shots=10)
-    with pytest.raises(BadRequestError, match=r"circuits.data\[0\].*7|8 qubits"):
-        executor.run(too_wide)
+    with pytest.raises(JobFailedError) as failed:
+        executor.run(too_wide).result()
+    assert failed.value.reason_code == 1517
     # a Sampler job is not an executor job, and the other way round
     sampled = rt.sampler(BACKEND).run([SamplerPub(BELL, shots=10)])
     with pytest.raises(ValidationError, match="sampler program"):
