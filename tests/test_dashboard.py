@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from qiskit_runtime_emulator.config import EmulatorConfig
 from qiskit_runtime_emulator.server import EmulatorServer
 
 from tests.conftest import EmulatorClient, client_for, knobs, sampler_job, wait_until
@@ -201,3 +203,17 @@ def test_sessions_are_listed(emulator: EmulatorServer, browser: httpx.Client) ->
         assert "batch" in overview
     finally:
         api.close()
+
+
+def test_an_expired_token_ends_the_dashboard_session(
+    make_emulator: Callable[..., EmulatorServer],
+) -> None:
+    server = make_emulator(EmulatorConfig(strict_responses=True, token_lifetime=1))
+    client = sign_in(server, server.api_key)
+    try:
+        assert client.get("/ui").status_code == 200
+        time.sleep(2.2)  # the IAM token the sign-in got has expired
+        assert client.get("/ui").headers["location"] == "/ui/login"
+        assert client.get("/ui/api/jobs").status_code == 401
+    finally:
+        client.close()

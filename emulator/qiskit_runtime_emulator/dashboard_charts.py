@@ -54,6 +54,17 @@ def _y_axis(lo: float, hi: float, y: Callable[[float], float], fmt: str) -> list
     return out
 
 
+def _x_label(cx: float, text: str, rotate: bool) -> str:
+    """A label under the plot at ``cx`` (turned by 45 degrees when labels are many or long)."""
+    ly = _HEIGHT - _BOTTOM + 14
+    transform = f' transform="rotate(-45 {cx:.1f} {ly:.1f})"' if rotate else ""
+    anchor = "end" if rotate else "middle"
+    return (
+        f'<text x="{cx:.1f}" y="{ly:.1f}" text-anchor="{anchor}"{transform} '
+        f'font-family="monospace">{escape(text)}</text>'
+    )
+
+
 def counts_histogram(counts: Mapping[str, int], label: str) -> str:
     """A bar per outcome (the ``MAX_BARS`` most frequent, in bitstring order; the rest summed
     as "other"), heights in shots."""
@@ -89,13 +100,7 @@ def counts_histogram(counts: Mapping[str, int], label: str) -> str:
             body.append(
                 f'<text x="{cx:.1f}" y="{top_y - 4:.1f}" text-anchor="middle">{value}</text>'
             )
-        ly = _TOP + plot_h + 14
-        transform = f' transform="rotate(-45 {cx:.1f} {ly:.1f})"' if rotate else ""
-        anchor = "end" if rotate else "middle"
-        body.append(
-            f'<text x="{cx:.1f}" y="{ly:.1f}" text-anchor="{anchor}"{transform} '
-            f'font-family="monospace">{escape(key)}</text>'
-        )
+        body.append(_x_label(cx, key, rotate))
     body.append(
         f'<line x1="{_LEFT}" x2="{_WIDTH - _RIGHT}" y1="{_TOP + plot_h}" y2="{_TOP + plot_h}" '
         f'stroke="{_AXIS}"/>'
@@ -127,13 +132,7 @@ def expectation_values(
     rotate = len(points) > 8 or max((len(t) for _, _, t in points), default=0) > 8
     for i, (value, error, text) in enumerate(points):
         cx = _LEFT + (i + 0.5) * slot
-        ly = _TOP + plot_h + 14
-        transform = f' transform="rotate(-45 {cx:.1f} {ly:.1f})"' if rotate else ""
-        anchor = "end" if rotate else "middle"
-        body.append(
-            f'<text x="{cx:.1f}" y="{ly:.1f}" text-anchor="{anchor}"{transform} '
-            f'font-family="monospace">{escape(text)}</text>'
-        )
+        body.append(_x_label(cx, text, rotate))
         if not (math.isfinite(value) and math.isfinite(error)):
             continue
         e = abs(error)
