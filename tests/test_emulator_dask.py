@@ -208,3 +208,18 @@ def test_the_config_file_key_and_the_option_select_the_cluster(cluster: Any, tmp
         assert backend.wait_ready(120)
         status, results = _results(server, sampler_job(BELL, shots=50))
         assert status == "Completed" and len(results[0]["data"]["c"]["samples"]) == 50
+
+
+def test_a_job_whose_dask_worker_dies_runs_again_elsewhere(
+    cluster: Any, dask_api: EmulatorClient
+) -> None:
+    """Dask reschedules the task of a lost worker: the job is not dropped, it runs again."""
+    job_id = dask_api.submit(sampler_job(BELL, shots=20, options=knobs(delay=6)))
+    dask_api.wait(job_id, timeout=120, statuses={"Running"})
+    wait_until(lambda: len(_simulating_children(cluster)) == 1, timeout=60, step=0.2)
+    (child,) = _simulating_children(cluster)
+    worker = child.parent().parent()  # the Dask worker process (its nanny restarts it)
+    worker.kill()
+    job = dask_api.wait(job_id, timeout=120)
+    assert job["status"] == "Completed", job
+    assert len(dask_api.result(job_id)["results"][0]["data"]["c"]["samples"]) == 20
