@@ -38,6 +38,7 @@ log = logging.getLogger("qiskit_runtime_emulator.dask")
 _REASON_INTERNAL = 1000
 _POLL_SECONDS = 0.1
 _CAPACITY_REFRESH_SECONDS = 1.0
+_RECONNECT_SECONDS = 5
 
 
 def _event_name(job_id: str) -> str:
@@ -134,12 +135,23 @@ class DaskBackend:
     def _connect(self) -> None:
         from distributed import Client
 
-        try:
-            client = Client(self.address, timeout="60s", set_as_default=False)
-        except Exception as exc:  # no scheduler there: jobs wait, the log says why
-            self._connect_error = f"{type(exc).__name__}: {exc}"
-            log.error("cannot reach the Dask scheduler at %s: %s", self.address, exc)
-            return
+        while True:
+            try:
+                client = Client(self.address, timeout="30s", set_as_default=False)
+                break
+            except Exception as exc:  # no scheduler there (yet): jobs wait, the log says why
+                if self._stopping:
+                    return
+                if self._connect_error is None:
+                    log.error(
+                        "cannot reach the Dask scheduler at %s (%s); jobs stay queued, "
+                        "trying again every %d s",
+                        self.address,
+                        exc,
+                        _RECONNECT_SECONDS,
+                    )
+                self._connect_error = f"{type(exc).__name__}: {exc}"
+                time.sleep(_RECONNECT_SECONDS)
         if self._stopping:
             client.close()
             return
