@@ -2,8 +2,8 @@
 
 The same jobs give the same results as on the local pool (same server seed); cancelling a
 running job and the cost limit really stop the simulation (the child process that runs it on
-the Dask worker is killed: none is left, and both workers take new jobs at once); failures keep
-the pool's reasons.
+the Dask worker is killed, and both workers take new jobs at once); failures keep the pool's
+reasons; a job whose Dask worker dies runs again on another.
 """
 
 from __future__ import annotations
@@ -78,17 +78,37 @@ def dask_api(on_dask: EmulatorServer) -> Iterator[EmulatorClient]:
     client.close()
 
 
-def _simulating_children(cluster: Any) -> list[psutil.Process]:
-    """The job processes on the cluster's workers: children of each worker's zygote."""
+def _job_process(cluster: Any, job_id: str) -> psutil.Process:
+    """The process simulating ``job_id``: the child of the zygote of the Dask worker whose task
+    it is (each worker has one thread, so one child)."""
     from distributed import Client
 
     with Client(cluster.scheduler_address, set_as_default=False) as client:
-        pids = list(client.run(os.getpid).values())
-    out = []
-    for pid in pids:
+        deadline = time.monotonic() + 60
+        while True:
+            found = [
+                a for a, keys in client.processing().items() if any(job_id in str(k) for k in keys)
+            ]
+            if found or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert found, f"no Dask worker runs job {job_id}"
+        pid = client.run(os.getpid, workers=found)[found[0]]
+    children = []
+    deadline = time.monotonic() + 60
+    while not children and time.monotonic() < deadline:
         for zygote in psutil.Process(pid).children():
-            out.extend(p for p in zygote.children() if p.status() != psutil.STATUS_ZOMBIE)
-    return out
+            children.extend(p for p in zygote.children() if p.status() != psutil.STATUS_ZOMBIE)
+        time.sleep(0.05)
+    assert len(children) == 1, children
+    return children[0]
+
+
+def _gone(process: psutil.Process) -> bool:
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
 
 
 def _results(server: EmulatorServer, job: dict[str, Any]) -> tuple[str, Any]:
@@ -136,7 +156,8 @@ def test_cancel_stops_running_jobs(
     long_jobs = [dask_api.submit(sampler_job(LONG, shots=10)) for _ in range(2)]
     for job_id in long_jobs:  # both workers are busy
         dask_api.wait(job_id, timeout=120, statuses={"Running"})
-    wait_until(lambda: len(_simulating_children(cluster)) == 2, timeout=60, step=0.2)
+    simulations = [_job_process(cluster, job_id) for job_id in long_jobs]
+    assert len({p.pid for p in simulations}) == 2
     time.sleep(1.0)
     for job_id in long_jobs:
         dask_api.ok("POST", f"/jobs/{job_id}/cancel", 204)
@@ -146,7 +167,7 @@ def test_cancel_stops_running_jobs(
         assert job["state"]["reason"] == "Cancelled by the user"
         assert dask_api.get(f"/jobs/{job_id}/results").status_code == 204
     # The simulations are gone, not left running on the workers ...
-    wait_until(lambda: not _simulating_children(cluster), timeout=30, step=0.2)
+    wait_until(lambda: all(_gone(p) for p in simulations), timeout=30, step=0.2)
     # ... and both workers take new jobs (minutes before the long ones would have ended).
     quick = [dask_api.submit(sampler_job(BELL, shots=10)) for _ in range(2)]
     for job_id in quick:
@@ -173,11 +194,13 @@ def test_cost_limit_ends_the_job_as_the_pool_does(
     cluster: Any, on_dask: EmulatorServer, dask_api: EmulatorClient
 ) -> None:
     job_id = dask_api.submit(sampler_job(LONG, shots=10, cost=2))
+    dask_api.wait(job_id, timeout=120, statuses={"Running"})
+    simulation = _job_process(cluster, job_id)
     job = dask_api.wait(job_id, timeout=60)
     assert job["status"] == "Cancelled - Ran too long"
     assert job["state"]["reason_code"] == 1305
     assert job["state"]["reason"] == ("The job ran longer than its maximum execution time (2 s).")
-    wait_until(lambda: not _simulating_children(cluster), timeout=30, step=0.2)
+    wait_until(lambda: _gone(simulation), timeout=30, step=0.2)
     quick = dask_api.submit(sampler_job(BELL, shots=10))
     assert dask_api.wait(quick, timeout=60)["status"] == "Completed"
 
@@ -216,9 +239,8 @@ def test_a_job_whose_dask_worker_dies_runs_again_elsewhere(
     """Dask reschedules the task of a lost worker: the job is not dropped, it runs again."""
     job_id = dask_api.submit(sampler_job(BELL, shots=20, options=knobs(delay=6)))
     dask_api.wait(job_id, timeout=120, statuses={"Running"})
-    wait_until(lambda: len(_simulating_children(cluster)) == 1, timeout=60, step=0.2)
-    (child,) = _simulating_children(cluster)
-    worker = child.parent().parent()  # the Dask worker process (its nanny restarts it)
+    worker = _job_process(cluster, job_id).parent().parent()  # the Dask worker (its nanny
+    # restarts it)
     worker.kill()
     job = dask_api.wait(job_id, timeout=120)
     assert job["status"] == "Completed", job

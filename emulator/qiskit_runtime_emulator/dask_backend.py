@@ -6,14 +6,15 @@ each job is one Dask task, :func:`execute`, which runs on a Dask worker that has
 and its ``local`` extra installed.
 
 A running Dask task cannot be interrupted (a simulation holds the interpreter lock in native
-code), so the task does not simulate in the worker's own process: it forks a warm child
-process from a zygote kept by that worker (the local pool's machinery, :mod:`.pool` and
-:mod:`.worker`), hands it the job and waits for its answer while it watches a Dask
-:class:`distributed.Event` named after the job. Cancelling a job, and the scheduler ending a job
-that ran past its ``cost``, set that event: the task kills the child (SIGKILL), so the
-simulation really stops and the Dask worker's thread is free at once; the job ends
-``Cancelled`` or ``Cancelled - Ran too long`` (code 1305), exactly as with the local pool. A
-child that dies otherwise (out of memory, a crash) fails its job with the pool's reasons.
+code), so the task does not simulate in the worker's own process: it hands the job to a warm
+child process (forked from a zygote kept by that worker, the local pool's machinery,
+:mod:`.pool` and :mod:`.worker`; one per worker thread, kept between jobs) and waits for its
+answer while it watches a Dask :class:`distributed.Event` named after the job. Cancelling a
+job, and the scheduler ending a job that ran past its ``cost``, set that event: the task kills
+the child (SIGKILL), so the simulation really stops and the Dask worker's thread is free at
+once; the job ends ``Cancelled`` or ``Cancelled - Ran too long`` (code 1305), exactly as with
+the local pool. A child that dies otherwise (out of memory, a crash) fails its job with the
+pool's reasons.
 
 The backend's capacity is the cluster's thread count (``nthreads`` summed over its workers, read
 again as workers come and go); a job is ``Running`` once it is handed to the cluster.
@@ -25,6 +26,7 @@ import contextlib
 import logging
 import threading
 import time
+from multiprocessing.connection import Connection
 from typing import Any
 
 import attrs
@@ -45,41 +47,75 @@ def _event_name(job_id: str) -> str:
     return f"qiskit-runtime-emulator-cancel-{job_id}"
 
 
+# Each Dask worker thread keeps its child process between jobs (a new one is warm, but its first
+# job runs ~50 ms slower than the next ones): (pid, connection, memory cap).
+_LOCAL = threading.local()
+
+
+def _child(memory_mb: int | None) -> tuple[int, Connection]:
+    """This thread's idle child process, or a new one forked from the worker's zygote."""
+    from .pool import _ZYGOTE
+
+    held = getattr(_LOCAL, "child", None)
+    if held is not None:
+        pid, conn, cap = held
+        if cap == memory_mb and not conn.poll(0):  # an idle child never writes: data is EOF
+            return pid, conn
+        _drop()
+    pid, conn = _ZYGOTE.fork(memory_mb)
+    _LOCAL.child = (pid, conn, memory_mb)
+    return pid, conn
+
+
+def _drop() -> int | None:
+    """Kill this thread's child process (if any) and reap it; its wait status."""
+    from .pool import _ZYGOTE, _kill
+
+    held = getattr(_LOCAL, "child", None)
+    _LOCAL.child = None
+    if held is None:
+        return None
+    pid, conn, _ = held
+    _kill(pid)
+    with contextlib.suppress(OSError):
+        conn.close()
+    return _ZYGOTE.reap(pid)
+
+
 def execute(task: Task, memory_mb: int | None) -> Outcome:
     """Run ``task`` in a child process of this Dask worker; stop it when the job's cancel event
     is set. Runs on a Dask worker (imported there by name)."""
     from distributed import Event
 
-    from .pool import _ZYGOTE, _describe_death, _kill
+    from .pool import _describe_death
 
     cancel = Event(_event_name(task.job_id))
     if cancel.is_set():
         return Outcome(task.job_id, stopped=True)
-    pid, conn = _ZYGOTE.fork(memory_mb)
+    _, conn = _child(memory_mb)
     reply: Any = None
     stopped = False
     try:
         conn.send(task)
         while True:
             if conn.poll(_POLL_SECONDS):
-                try:
+                with contextlib.suppress(EOFError, OSError):  # else the child died: None
                     reply = conn.recv()
-                except (EOFError, OSError):
-                    reply = None  # the child died
                 break
             if cancel.is_set():
                 stopped = True
                 break
-    finally:
-        _kill(pid)  # a child that answered exits on its own; this makes sure of it
-        with contextlib.suppress(OSError):
-            conn.close()
-        status = _ZYGOTE.reap(pid)
+    except (OSError, ValueError):  # the child died before it took the task
+        reply = None
     if stopped:
+        _drop()
         return Outcome(task.job_id, stopped=True)
     if reply is None:
+        status = _drop()
         return Outcome(task.job_id, reason=_describe_death(status, memory_mb), reason_code=1000)
     outcome: Outcome = reply[0]
+    if reply[1]:  # the child asks to be retired (after running out of memory, say)
+        _drop()
     reason = outcome.reason
     if reason is not None and "memory" in reason.lower() and memory_mb:
         outcome = attrs.evolve(
@@ -93,7 +129,7 @@ def _warm() -> bool:
     from .pool import _ZYGOTE
 
     pid, conn = _ZYGOTE.fork(None)
-    conn.close()
+    conn.close()  # the child exits when its connection closes
     _ZYGOTE.reap(pid)
     return True
 
