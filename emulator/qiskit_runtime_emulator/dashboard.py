@@ -19,7 +19,6 @@ from __future__ import annotations
 import hmac
 import itertools
 import json
-import math
 import secrets
 import threading
 import time
@@ -308,8 +307,6 @@ def _fmt_metrics(metrics: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value[:50]) + (" \u2026" if len(value) > 50 else "")
-        elif isinstance(value, float) and not math.isfinite(value):
-            value = str(value)
         out.append((label, str(value)))
     return out
 
