@@ -74,6 +74,7 @@ def limited() -> Iterator[EmulatorServer]:
         max_bindings=50,
         max_executions=5000,
         max_classical_bits=8,
+        max_circuit_qubits=8,
         max_qasm3_bytes=4096,
         max_circuit_bytes=2048,
         max_result_bytes=25,
@@ -152,9 +153,12 @@ def test_circuit_sizes_qubits_and_classical_bits_are_limited(
     assert "max_qasm3_bytes" in message and "quantum_program.circuits" in message
     # wider than the backend but within max_circuit_qubits: not an ISA circuit, so the job is
     # accepted and fails with code 1517, as on IBM Quantum
-    wide = limited_api.wait(limited_api.submit(program_body([BELL.replace("$1", "$9")])))
+    wide = limited_api.wait(limited_api.submit(program_body([BELL.replace("$1", "$7")])))
     assert wide["status"] == "Failed" and wide["state"]["reason_code"] == 1517, wide
     assert "non-ISA" in wide["state"]["reason"] and "items[0]" in wide["state"]["reason"], wide
+    # past max_circuit_qubits: refused before parsing
+    message = refused(limited_api, program_body([BELL.replace("$1", "$9")]))
+    assert "circuits.data[0]" in message and "the limit (max_circuit_qubits) is 8" in message
     many_bits = BELL.replace("bit[2] meas", "bit[16] meas")
     assert "max_classical_bits" in refused(limited_api, program_body([many_bits]))
 
@@ -269,7 +273,8 @@ def test_results_carry_numpy_shaped_registers(api: EmulatorClient) -> None:
         np.frombuffer(zlib.decompress(base64.b64decode(tensor["data"])), np.uint8),
         bitorder="little",
     )[: 2 * 3 * 30 * 2].reshape(2, 3, 30, 2)
-    assert np.all(bits[..., 0] == bits[..., 1])
+    # A Bell pair on a device with its calibration's noise: the bits agree but for a few shots.
+    assert np.mean(bits[..., 0] == bits[..., 1]) > 0.8
 
 
 def test_the_worker_checks_executor_results_against_their_schema() -> None:

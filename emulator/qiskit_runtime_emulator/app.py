@@ -140,7 +140,8 @@ class RateLimiter:
 class EmulatorState:
     """Everything one emulator server owns: config, spec, store, scheduler, auth, faults.
 
-    Jobs run on ``backend`` (default: a :class:`~.pool.ProcessPool` of ``config.workers``
+    Jobs run on ``backend`` (default: a :class:`~.dask_backend.DaskBackend` when
+    ``config.dask_scheduler`` is set, else a :class:`~.pool.ProcessPool` of ``config.workers``
     local worker processes). With ``config.data_dir``, the store is durable: the live jobs it
     finds there are prepared again and queued (:meth:`resume_jobs`).
     """
@@ -166,6 +167,12 @@ class EmulatorState:
             if self.config.rate_limit_per_minute
             else None
         )
+        if backend is None and self.config.dask_scheduler:
+            from .dask_backend import DaskBackend
+
+            backend = DaskBackend(
+                self.config.dask_scheduler, memory_mb=self.config.worker_memory_mb
+            )
         self.backend: ExecutionBackend = backend or ProcessPool(
             self.config.workers, memory_mb=self.config.worker_memory_mb
         )
@@ -1218,6 +1225,14 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
     for root in API_ROOTS:
         for template, ops in by_template.items():
             routes.append(Route(root + template, endpoint(ops, root, template), methods=methods))
+    if st.config.dashboard:
+        from .dashboard import dashboard_routes
+
+        def record(request: Request, template: str, status: int, started: float) -> None:
+            st.record_call(request.method, template, status)
+            st.log_request(request, status, started)
+
+        routes.extend(dashboard_routes(st, record))
     routes.append(Route("/{path:path}", not_found, methods=[*methods, "HEAD", "OPTIONS"]))
     app = Starlette(routes=routes)
     app.state.emulator = st

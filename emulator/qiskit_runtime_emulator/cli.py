@@ -5,6 +5,7 @@ qiskit-runtime-emulator serve [--host 127.0.0.1] [--port 8000] [--config FILE] [
                               [--seed N] [--rate-limit N] [--test-knobs] [--strict]
                               [--fake-backend FakeSherbrooke] [--noiseless NAME] [--no-noise]
                               [--data-dir PATH | --ephemeral] [--max-jobs N] [--max-age 30d]
+                              [--dask-scheduler tcp://host:8786] [--no-dashboard]
                               [--log-level info]
 python -m qiskit_runtime_emulator serve ...
 ```
@@ -114,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(90s, 30m, 12h, 30d; default: never)",
     )
     serve.add_argument(
+        "--dask-scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run jobs on the Dask cluster of this scheduler (tcp://host:8786) instead of local "
+        "worker processes; its workers need this package with the local extra (dask extra)",
+    )
+    serve.add_argument(
+        "--no-dashboard", action="store_true", help="do not serve the dashboard (GET /ui)"
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["debug", "info", "warning", "error"],
@@ -165,6 +176,8 @@ def banner(server: EmulatorServer) -> str:
   legacy token:               {server.legacy_token}   (instance {inst.legacy_instance})
   backends:                   {_backends(server)}
   store:                      {_store(server)}
+  dashboard:                  {_dashboard(server)}
+  execution:                  {_execution(server)}
 
 qiskit-ibm-runtime (official client):
 
@@ -204,6 +217,19 @@ def _store(server: EmulatorServer) -> str:
     return f"{store.data_dir} ({store.stats()['jobs']} jobs)"
 
 
+def _dashboard(server: EmulatorServer) -> str:
+    if not server.config.dashboard:
+        return "off"
+    return f"{server.base_url}/ui   (sign in with an API key or token)"
+
+
+def _execution(server: EmulatorServer) -> str:
+    address = server.config.dask_scheduler
+    if address:
+        return f"the Dask cluster at {address}"
+    return f"{server.config.workers} local worker processes"
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -241,6 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         changes["max_jobs"] = args.max_jobs
     if args.max_age is not None:
         changes["max_age"] = args.max_age
+    if args.dask_scheduler:
+        changes["dask_scheduler"] = args.dask_scheduler
+    if args.no_dashboard:
+        changes["dashboard"] = False
     config = attrs.evolve(config, **changes)
     configure_logging(args.log_level)
     if not _is_loopback(args.host):
@@ -253,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = EmulatorServer(config, host=args.host, port=args.port)
     except (ValueError, StoreError) as exc:  # an unknown backend name; a data dir in use
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # --dask-scheduler without the dask extra
+        print(f"error: {exc}; install the dask extra (pip install '.[dask]')", file=sys.stderr)
         return 2
     stop = threading.Event()
 

@@ -172,6 +172,10 @@ class EmulatorConfig:
     body), ``keep_alive_timeout`` (idle between requests) and ``max_connections`` (open at once;
     beyond it the oldest idle connection is closed; never more than the process's file
     descriptor limit allows).
+
+    ``dashboard`` serves the dashboard (``GET /ui``, behind the API's credentials).
+    ``dask_scheduler`` (``tcp://host:8786``) runs jobs on that Dask cluster instead of local
+    worker processes (the ``dask`` extra; see :mod:`.dask_backend`).
     """
 
     instances: tuple[InstanceConfig, ...] = attrs.field(
@@ -212,6 +216,8 @@ class EmulatorConfig:
     data_dir: str | None = attrs.field(default=None, converter=_optional_path)
     max_jobs: int | None = None
     max_age: float | None = None
+    dashboard: bool = True
+    dask_scheduler: str | None = None
 
     @property
     def default_instance(self) -> InstanceConfig:

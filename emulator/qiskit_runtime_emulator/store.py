@@ -74,6 +74,8 @@ def _random_id() -> str:
         n, digit = divmod(n, len(_ID_ALPHABET))
         chars.append(_ID_ALPHABET[digit])
     return string.ascii_lowercase[n] + "".join(chars)
+
+
 _DEFAULT_SOLUTION = "Check the job's inputs and logs, then submit it again."
 # Durable: larger results are written before the job's status, outside the store's lock.
 _INLINE_RESULT_BYTES = 65536
