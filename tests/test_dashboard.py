@@ -8,6 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -215,5 +216,33 @@ def test_an_expired_token_ends_the_dashboard_session(
         time.sleep(2.2)  # the IAM token the sign-in got has expired
         assert client.get("/ui").headers["location"] == "/ui/login"
         assert client.get("/ui/api/jobs").status_code == 401
+    finally:
+        client.close()
+
+
+def test_the_dashboard_reads_a_durable_store(
+    make_emulator: Callable[..., EmulatorServer], tmp_path: Path
+) -> None:
+    """With ``data_dir`` the final jobs, their logs and results are read from the database (not
+    kept in memory): the pages show them all the same, after a restart too."""
+    config = EmulatorConfig(strict_responses=True, data_dir=str(tmp_path))
+    server = make_emulator(config)
+    api = client_for(server)
+    try:
+        session = api.session(mode="batch", backend="ibm_emulator_simulator")
+        job_id = api.submit(sampler_job(BELL, shots=200))
+        assert _finished(api, job_id)["status"] == "Completed"
+    finally:
+        api.close()
+    server.stop()
+    restarted = make_emulator(config)
+    client = sign_in(restarted, restarted.api_key)
+    try:
+        overview = client.get("/ui").text
+        assert job_id in overview and session["id"] in overview
+        page = client.get(f"/ui/jobs/{job_id}").text
+        bars = dict(re.findall(r'data-outcome="([01]+)" data-count="(\d+)"', page))
+        assert set(bars) == {"00", "11"} and sum(int(v) for v in bars.values()) == 200
+        assert "Job started on ibm_emulator_simulator" in page  # its logs, from disk
     finally:
         client.close()
