@@ -1,7 +1,8 @@
 """An emulator served by its command line in a process of its own, to attack and to measure.
 
 ``ServedEmulator(config, tmp_path)`` starts ``python -m qiskit_runtime_emulator serve`` with
-``config`` (written to a JSON file), reads the URL from its banner, and gives the server's
+``config`` (written to a JSON file), with its store in memory (``--ephemeral``) unless
+``data_dir`` is given (``--data-dir``), reads the URL from its banner, and gives the server's
 resident memory (:meth:`rss`, the API process alone: workers are separate processes) and its
 worker processes (:meth:`workers`). Its output goes to files (:meth:`log`); ``log_level``
 (default ``warning``: only problems reach :meth:`errors`) is its ``--log-level``.
@@ -40,8 +41,10 @@ class ServedEmulator:
         *,
         nofile: int | None = None,
         log_level: str = "warning",
+        data_dir: Path | None = None,
     ) -> None:
         self.log_level = log_level
+        self.data_dir = data_dir
         self.config_path = tmp_path / "emulator.json"
         self.config_path.write_text(json.dumps(config))
         self.out_path = tmp_path / "emulator.out"
@@ -62,7 +65,10 @@ class ServedEmulator:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         command = [sys.executable, "-m", "qiskit_runtime_emulator", "serve", "--port", "0"]
         command += ["--log-level", self.log_level]
-        with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
+        command += ["--data-dir", str(self.data_dir)] if self.data_dir else ["--ephemeral"]
+        self.base_url = ""
+        skip = self.out_path.stat().st_size if self.out_path.exists() else 0
+        with self.out_path.open("ab") as out, self.err_path.open("ab") as err:
             self.proc = subprocess.Popen(
                 [*command, "--config", str(self.config_path)],
                 stdout=out,
@@ -72,10 +78,11 @@ class ServedEmulator:
             )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            for line in self.out_path.read_text().splitlines():
+            text = self.out_path.read_bytes()[skip:].decode()  # this run's banner, not the last
+            for line in text.splitlines():
                 if "base URL (current service):" in line:
                     self.base_url = line.split(": ", 1)[1].strip().removesuffix("/api/v1")
-            if self.base_url and "Ctrl+C" in self.out_path.read_text():
+            if self.base_url and "Ctrl+C" in text:
                 return self
             if self.proc.poll() is not None:
                 break
@@ -98,6 +105,13 @@ class ServedEmulator:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+    def kill(self) -> None:
+        """SIGKILL the server (its worker processes go with their zygote's control socket)."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait()
+        self._tokens.clear()
 
     # ------------------------------------------------------------------ access
 

@@ -74,6 +74,7 @@ def limited() -> Iterator[EmulatorServer]:
         max_bindings=50,
         max_executions=5000,
         max_classical_bits=8,
+        max_circuit_qubits=8,
         max_qasm3_bytes=4096,
         max_circuit_bytes=2048,
         max_result_bytes=25,
@@ -150,9 +151,14 @@ def test_circuit_sizes_qubits_and_classical_bits_are_limited(
     long_text = BELL + " // " + "x" * 5000
     message = refused(limited_api, program_body([long_text]))
     assert "max_qasm3_bytes" in message and "quantum_program.circuits" in message
-    wide = BELL.replace("$1", "$9")
-    message = refused(limited_api, program_body([wide]))
-    assert "circuits.data[0]" in message and "backend ibm_emulator_5q has 5" in message
+    # wider than the backend but within max_circuit_qubits: not an ISA circuit, so the job is
+    # accepted and fails with code 1517, as on IBM Quantum
+    wide = limited_api.wait(limited_api.submit(program_body([BELL.replace("$1", "$7")])))
+    assert wide["status"] == "Failed" and wide["state"]["reason_code"] == 1517, wide
+    assert "non-ISA" in wide["state"]["reason"] and "items[0]" in wide["state"]["reason"], wide
+    # past max_circuit_qubits: refused before parsing
+    message = refused(limited_api, program_body([BELL.replace("$1", "$9")]))
+    assert "circuits.data[0]" in message and "the limit (max_circuit_qubits) is 8" in message
     many_bits = BELL.replace("bit[2] meas", "bit[16] meas")
     assert "max_classical_bits" in refused(limited_api, program_body([many_bits]))
 
@@ -259,6 +265,7 @@ def test_a_job_that_cannot_be_simulated_fails_with_a_reason(api: EmulatorClient)
 
 def test_results_carry_numpy_shaped_registers(api: EmulatorClient) -> None:
     body = program_body([BELL], shots=30, shapes=[[2, 3]])
+    body["backend"] = "ibm_emulator_simulator"  # no noise: both bits of a Bell pair agree
     result = api.result(api.submit(body))
     tensor = result["data"][0]["results"]["meas"]
     assert tensor["shape"] == [2, 3, 30, 2] and tensor["dtype"] == "bool"
@@ -266,7 +273,8 @@ def test_results_carry_numpy_shaped_registers(api: EmulatorClient) -> None:
         np.frombuffer(zlib.decompress(base64.b64decode(tensor["data"])), np.uint8),
         bitorder="little",
     )[: 2 * 3 * 30 * 2].reshape(2, 3, 30, 2)
-    assert np.all(bits[..., 0] == bits[..., 1])
+    # A Bell pair on a device with its calibration's noise: the bits agree but for a few shots.
+    assert np.mean(bits[..., 0] == bits[..., 1]) > 0.8
 
 
 def test_the_worker_checks_executor_results_against_their_schema() -> None:

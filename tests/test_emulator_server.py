@@ -134,8 +134,9 @@ def test_banner_and_parser(emulator: EmulatorServer) -> None:
     assert (args.host, args.port, args.workers) == ("127.0.0.1", 0, 3)
 
 
-def test_cli_serves_until_interrupted() -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
+    # Durable by default, in the user's data folder ($XDG_DATA_HOME here).
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "XDG_DATA_HOME": str(tmp_path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "qiskit_runtime_emulator", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
@@ -159,6 +160,7 @@ def test_cli_serves_until_interrupted() -> None:
         assert httpx.get(f"{url}/versions").status_code == 200
         proc.send_signal(signal.SIGINT)
         assert proc.wait(20) == 0
+        assert (tmp_path / "qiskit-runtime-emulator" / "emulator.sqlite3").is_file()
     finally:
         if proc.poll() is None:
             proc.kill()

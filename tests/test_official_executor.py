@@ -66,7 +66,11 @@ FIGURES: dict[str, tuple[float, Counter[tuple[str, str]]]] = {}
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    config = EmulatorConfig(strict_responses=True, workers=2, test_knobs=True)
+    # noiseless: the flows are checked against exact distributions (device noise on executor
+    # jobs: tests/test_sdk_executor.py)
+    config = EmulatorConfig(
+        strict_responses=True, workers=2, test_knobs=True, noiseless_backends=(BACKEND,)
+    )
     with EmulatorServer(config) as srv:
         yield srv
     assert srv.state.violation_count == 0, srv.state.response_violations

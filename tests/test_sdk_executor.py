@@ -60,7 +60,9 @@ SEEDED = ExecutorOptions(experimental={"emulator": {"seed": 5}})
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(strict_responses=True, test_knobs=True)) as srv:
+    # noiseless: these tests compare distributions with their exact values (noise: below)
+    config = EmulatorConfig(strict_responses=True, test_knobs=True, noiseless_backends=(BACKEND,))
+    with EmulatorServer(config) as srv:
         yield srv
     assert srv.state.violation_count == 0, srv.state.response_violations
 
@@ -247,8 +249,9 @@ def test_bad_programs_fail_before_sending_or_name_the_field(rt: Runtime) -> None
     with pytest.raises(ValidationError, match="tags"):
         executor.run(sweep_program()[0], tags=["x"] * 8)
     too_wide = QuantumProgram([CircuitItem(BELL.replace("$1", "$7"))], shots=10)
-    with pytest.raises(BadRequestError, match=r"circuits.data\[0\].*7|8 qubits"):
-        executor.run(too_wide)
+    with pytest.raises(JobFailedError, match="non-ISA") as failed:  # as on IBM Quantum
+        executor.run(too_wide).result()
+    assert failed.value.reason_code == 1517
     # a Sampler job is not an executor job, and the other way round
     sampled = rt.sampler(BACKEND).run([SamplerPub(BELL, shots=10)])
     with pytest.raises(ValidationError, match="sampler program"):
@@ -297,3 +300,17 @@ def test_the_sdk_runs_executor_jobs_without_qiskit(server: EmulatorServer) -> No
     )
     report: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     assert report == {"means": [0.0, 1.0], "heavy": []}
+
+
+def test_device_noise_and_the_isa_check_apply_to_executor_jobs() -> None:
+    """Executor jobs on a device backend simulate its calibration's noise, and a circuit that is
+    not in the backend's instructions fails with code 1517, like a Sampler job."""
+    with Runtime.local(EmulatorConfig(seed=5)) as noisy:
+        program = QuantumProgram([CircuitItem(BELL)], shots=2000)
+        bits = noisy.executor(BACKEND).run(program).result()[0]["meas"]
+        disagree = float(np.mean(bits[..., 0] != bits[..., 1]))
+        assert 0.0 < disagree < 0.2  # readout and gate errors: some 01 and 10, mostly Bell pairs
+        logical = QuantumProgram([CircuitItem(BELL.replace("cz $0, $1;", "cx $0, $1;"))], shots=10)
+        with pytest.raises(JobFailedError, match="cx") as failed:
+            noisy.executor(BACKEND).run(logical).result()
+        assert failed.value.reason_code == 1517

@@ -13,15 +13,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .app import create_app
     from .config import EmulatorConfig, InstanceConfig
+    from .database import StoreError
     from .faults import FaultConfig
     from .server import EmulatorServer
 
-__all__ = ["EmulatorConfig", "EmulatorServer", "FaultConfig", "InstanceConfig", "create_app"]
+__all__ = [
+    "EmulatorConfig",
+    "EmulatorServer",
+    "FaultConfig",
+    "InstanceConfig",
+    "StoreError",
+    "create_app",
+]
 
 _LAZY = {
     "EmulatorConfig": ".config",
     "InstanceConfig": ".config",
     "FaultConfig": ".faults",
+    "StoreError": ".database",
     "EmulatorServer": ".server",
     "create_app": ".app",
 }

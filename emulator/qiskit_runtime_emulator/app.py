@@ -49,9 +49,11 @@ from .config import EmulatorConfig
 from .errors import ApiError, error_body
 from .execution import ExecutionBackend
 from .faults import FaultDecision, FaultInjector, FaultKind
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from .metrics import UNMATCHED_ROUTE, Metrics
 from .pool import ProcessPool
 from .scheduler import Scheduler
-from .store import FINAL_STATUSES, PENDING_STATUSES, JobRecord, SessionRecord, Store, isoformat
+from .store import JobRecord, SessionRecord, Store, isoformat
 from .text import dumps_json
 from .validation import REQUEST_VALIDATION_CODE, Operation, Spec, load_spec
 
@@ -67,6 +69,7 @@ access_log = logging.getLogger("qiskit_runtime_emulator.access")
 API_ROOTS = ("/api/v1", "/runtime", "/experimental/api/v1")
 """Current root, legacy root, and an alias whose name makes qiskit-ibm-runtime use it verbatim."""
 IAM_PATH = "/identity/token"
+METRICS_PATH = "/metrics"
 _DROP_FLAG = "qiskit_runtime_emulator.drop"
 _INSTANCE = "qiskit_runtime_emulator.instance"
 """Where a request's scope keeps the instance it was authenticated for (for the access log)."""
@@ -84,6 +87,8 @@ _PARSE_SLOTS = 2
 _LIST_SAMPLE = 5
 # Distinct (method, path, status) entries kept by the call recorder.
 _MAX_CALL_KEYS = 10000
+# Durable store: results larger than this are read from disk in a thread, off the event loop.
+_INLINE_RESULT_BYTES = 262144
 
 _VERSIONS = [
     {"version": "2026-04-15", "status": "live"},
@@ -135,8 +140,10 @@ class RateLimiter:
 class EmulatorState:
     """Everything one emulator server owns: config, spec, store, scheduler, auth, faults.
 
-    Jobs run on ``backend`` (default: a :class:`~.pool.ProcessPool` of ``config.workers``
-    local worker processes).
+    Jobs run on ``backend`` (default: a :class:`~.dask_backend.DaskBackend` when
+    ``config.dask_scheduler`` is set, else a :class:`~.pool.ProcessPool` of ``config.workers``
+    local worker processes). With ``config.data_dir``, the store is durable: the live jobs it
+    finds there are prepared again and queued (:meth:`resume_jobs`).
     """
 
     def __init__(
@@ -149,7 +156,10 @@ class EmulatorState:
             noiseless=self.config.noiseless_backends,
         )
         self.spec: Spec = load_spec()
-        self.store = Store()
+        self.store = Store(
+            self.config.data_dir, max_jobs=self.config.max_jobs, max_age=self.config.max_age
+        )
+        self.metrics = Metrics(self.store)
         self.auth = Authenticator(self.config)
         self.faults = FaultInjector()
         self.limiter = (
@@ -157,6 +167,12 @@ class EmulatorState:
             if self.config.rate_limit_per_minute
             else None
         )
+        if backend is None and self.config.dask_scheduler:
+            from .dask_backend import DaskBackend
+
+            backend = DaskBackend(
+                self.config.dask_scheduler, memory_mb=self.config.worker_memory_mb
+            )
         self.backend: ExecutionBackend = backend or ProcessPool(
             self.config.workers, memory_mb=self.config.worker_memory_mb
         )
@@ -177,6 +193,42 @@ class EmulatorState:
         self.calls: dict[tuple[str, str, int], int] = {}
         self._doc_cache: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
+        self.resume_jobs()
+
+    def resume_jobs(self) -> None:
+        """Queue again the live jobs a durable store found on disk (in submission order): each
+        is validated and prepared again from its stored params; one that no longer can be (its
+        backend is gone from the configuration, say) fails with the reason."""
+        recovered, self.store.recovered = self.store.recovered, []
+        for job in recovered:
+            if job.final:  # its session's max TTL ran out while the server was down
+                continue
+            try:
+                backend = self.backends.get(job.backend)
+                if backend is None:
+                    raise ValueError(f"backend {job.backend} is not served any more")
+                session = self.store.sessions.get(job.session_id) if job.session_id else None
+                in_session = session is not None and session.mode == "dedicated"
+                prepared, _ = _prepare(job.program_id, job.params, backend, self.config, in_session)
+                _, _, seed = _emulator_knobs(job.params, enabled=True)
+                if seed is not None and prepared.seed is None:
+                    prepared = replace(prepared, seed=seed)
+            except Exception as exc:
+                self.store.fail_job(
+                    job,
+                    f"The emulator restarted and could not prepare the job again: {exc}",
+                    1000,
+                )
+                continue
+            if prepared.violation is not None:
+                from .isa import NON_ISA_SOLUTION, REASON_NON_ISA
+
+                self.store.fail_job(job, prepared.violation, REASON_NON_ISA, NON_ISA_SOLUTION)
+                continue
+            job.prepared = prepared
+            self.scheduler.submit(job)
+        if recovered:
+            log.info("resumed %d job(s) from the store", len(recovered))
 
     # ------------------------------------------------------------------ statistics
 
@@ -203,13 +255,15 @@ class EmulatorState:
                 request.scope.get(_INSTANCE, "-"),
             )
 
-    def record_call(self, method: str, template: str, status: int) -> None:
+    def record_call(self, method: str, template: str, status: int, known: bool = True) -> None:
         """Count one answered request by method, path template (with root) and status.
 
         Status 0 stands for a connection dropped on purpose (fault injection). Paths without a
-        route are recorded verbatim, up to a bounded number of distinct entries.
+        route (``known`` false) are recorded verbatim, up to a bounded number of distinct
+        entries (and as ``<unmatched>`` in the metrics).
         """
         key = (method, template, status)
+        self.metrics.request(method, template if known else UNMATCHED_ROUTE, status)
         with self._lock:
             if key in self.calls:
                 self.calls[key] += 1
@@ -372,9 +426,9 @@ class Handlers:
         allowed = ctx.who.instance.backends
         return [n for n in self.state.backends if allowed is None or n in allowed]
 
-    def _job(self, ctx: Ctx) -> JobRecord:
+    def _job(self, ctx: Ctx, *, with_params: bool = False) -> JobRecord:
         job_id = ctx.params["job_id"]
-        job = self.store.get_job(ctx.who.crn, job_id)
+        job = self.store.get_job(ctx.who.crn, job_id, with_params=with_params)
         if job is None:
             raise ApiError(404, f"Job {job_id} not found")
         return job
@@ -584,7 +638,11 @@ class Handlers:
             job.log("WARNING", warning, now)
         # The session's state is checked again when the job is recorded, atomically: its TTL may
         # have run out (or it may have been closed) while this request was handled.
-        if not self.store.add_job(job):
+        if self.store.durable and ctx.body_size > _INLINE_VALIDATION_BYTES:
+            added = await run_in_threadpool(self.store.add_job, job)  # writes the params
+        else:
+            added = self.store.add_job(job)
+        if not added:
             assert session is not None
             raise ApiError(400, f"Session {session.id} is closed; it accepts no new jobs")
         if prepared.violation is not None:
@@ -601,44 +659,36 @@ class Handlers:
 
     async def list_jobs(self, ctx: Ctx) -> Reply:
         p = ctx.params
-        jobs = self.store.jobs_of(ctx.who.crn)
-        pending = p.get("pending")
-        if pending is not None:
-            wanted = PENDING_STATUSES if pending else FINAL_STATUSES
-            jobs = [j for j in jobs if j.status in wanted]
-        if "program" in p:
-            jobs = [j for j in jobs if j.program_id == p["program"]]
-        if "backend" in p:
-            jobs = [j for j in jobs if j.backend == p["backend"]]
-        if "session_id" in p:
-            jobs = [j for j in jobs if j.session_id == p["session_id"]]
-        if "created_after" in p:
-            after = p["created_after"].timestamp()
-            jobs = [j for j in jobs if j.created >= after]
-        if "created_before" in p:
-            before = p["created_before"].timestamp()
-            jobs = [j for j in jobs if j.created <= before]
-        tags = p.get("tags")
-        if tags:
-            wanted_tags = set(tags)
-            jobs = [j for j in jobs if wanted_tags.issubset(j.tags)]
-        jobs.sort(key=lambda j: j.seq, reverse=p.get("sort", "DESC") == "DESC")
         # Out-of-range paging values are not an error on the real service: it uses the defaults.
         limit = int(p.get("limit", 200))
         if not 1 <= limit <= 200:
             limit = 200
         offset = max(int(p.get("offset", 0)), 0)
         include = not p.get("exclude_params", True)
+        after, before = p.get("created_after"), p.get("created_before")
+        page, count = self.store.query_jobs(
+            ctx.who.crn,
+            pending=p.get("pending"),
+            program=p.get("program"),
+            backend=p.get("backend"),
+            session_id=p.get("session_id"),
+            created_after=after.timestamp() if after is not None else None,
+            created_before=before.timestamp() if before is not None else None,
+            tags=p.get("tags") or (),
+            descending=p.get("sort", "DESC") == "DESC",
+            limit=limit,
+            offset=offset,
+            with_params=include,
+        )
         with self.store.lock:
-            page = [job_json(j, include_params=include) for j in jobs[offset : offset + limit]]
-        return Reply(200, {"jobs": page, "count": len(jobs), "limit": limit, "offset": offset})
+            jobs = [job_json(j, include_params=include) for j in page]
+        return Reply(200, {"jobs": jobs, "count": count, "limit": limit, "offset": offset})
 
     async def get_job(self, ctx: Ctx) -> Reply:
-        job = self._job(ctx)
+        include = not ctx.params.get("exclude_params", False)
+        job = self._job(ctx, with_params=include)
         with self.store.lock:
-            return Reply(
-                200, job_json(job, include_params=not ctx.params.get("exclude_params", False))
-            )
+            return Reply(200, job_json(job, include_params=include))
 
     async def delete_job(self, ctx: Ctx) -> Reply:
         job = self._job(ctx)
@@ -658,19 +708,17 @@ class Handlers:
 
     async def get_job_results(self, ctx: Ctx) -> Reply:
         job = self._job(ctx)
-        with self.store.lock:
-            result = job.result
-            if result is None or job.result_read:
-                return _no_content()
-            if job.private:
-                job.result_read = True
-                job.result = None
+        if self.store.durable and (job.result_size or 0) > _INLINE_RESULT_BYTES:
+            result = await run_in_threadpool(self.store.job_result, job)
+        else:
+            result = self.store.job_result(job)
+        if result is None:
+            return _no_content()
         return Reply(200, result, prevalidated=True)
 
     async def get_job_logs(self, ctx: Ctx) -> Reply:
-        job = self._job(ctx)
-        with self.store.lock:
-            text = "\n".join(job.logs) + ("\n" if job.logs else "")
+        lines = self.store.job_logs(self._job(ctx))
+        text = "\n".join(lines) + ("\n" if lines else "")
         return Reply(200, text, "text/plain")
 
     async def get_job_metrics(self, ctx: Ctx) -> Reply:
@@ -698,9 +746,7 @@ class Handlers:
         return Reply(200, out)
 
     async def replace_job_tags(self, ctx: Ctx) -> Reply:
-        job = self._job(ctx)
-        with self.store.lock:
-            job.tags = list(ctx.body["tags"])
+        self.store.set_tags(self._job(ctx), ctx.body["tags"])
         return _no_content()
 
     # -------------------------------------------------------------- backends
@@ -1147,21 +1193,52 @@ def create_app(state: EmulatorState | EmulatorConfig | None = None) -> ASGIApp:
         started = time.perf_counter()
         trace = _trace()
         body = error_body(404, f"No such path: {request.method} {request.url.path}", trace)
-        st.record_call(request.method, request.url.path, 404)
+        st.record_call(request.method, request.url.path, 404, known=False)
         st.log_request(request, 404, started)
         return Response(dumps_json(body), 404, media_type=_JSON)
 
+    async def metrics(request: Request) -> Response:
+        # Not an operation of the IBM API (so not in the spec): the emulator's own page, behind
+        # the same credentials as the API, since its figures describe every tenant's work.
+        started = time.perf_counter()
+        try:
+            st.auth.authenticate_caller(request.headers)
+        except ApiError as exc:
+            status = exc.status
+            response = Response(
+                dumps_json(error_body(exc.status, exc.message, _trace(), exc.code)),
+                exc.status,
+                media_type=_JSON,
+            )
+        else:
+            status = 200
+            response = Response(st.metrics.render(), 200, media_type=METRICS_CONTENT_TYPE)
+        st.record_call(request.method, METRICS_PATH, status)
+        st.log_request(request, status, started)
+        return response
+
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-    routes: list[Route] = [Route(IAM_PATH, iam, methods=["POST"])]
+    routes: list[Route] = [
+        Route(IAM_PATH, iam, methods=["POST"]),
+        Route(METRICS_PATH, metrics, methods=["GET"]),
+    ]
     for root in API_ROOTS:
         for template, ops in by_template.items():
             routes.append(Route(root + template, endpoint(ops, root, template), methods=methods))
+    if st.config.dashboard:
+        from .dashboard import dashboard_routes
+
+        def record(request: Request, template: str, status: int, started: float) -> None:
+            st.record_call(request.method, template, status)
+            st.log_request(request, status, started)
+
+        routes.extend(dashboard_routes(st, record))
     routes.append(Route("/{path:path}", not_found, methods=[*methods, "HEAD", "OPTIONS"]))
     app = Starlette(routes=routes)
     app.state.emulator = st
 
     def refused(method: str, path: str, status: int) -> None:
-        st.record_call(method, path, status)
+        st.record_call(method, path, status, known=False)
         access_log.info("%s %s %d - ms instance=-", method, path, status)
 
     return BodyGuard(_ConnectionDropper(app), st.config, refused)

@@ -169,6 +169,50 @@ class Authenticator:
             return self._with_crn(instances, headers.get("service-crn"), "apikey")
         raise ApiError(401, "Unsupported Authorization header: use 'Bearer <IAM token>'")
 
+    def authenticate_caller(self, headers: Mapping[str, str]) -> Principal:
+        """Like :meth:`authenticate`, for pages of the emulator itself (``/metrics``) that
+        belong to no instance: without ``Service-CRN``, the credential's first instance."""
+        if headers.get("service-crn") or headers.get("x-access-token"):
+            return self.authenticate(headers)
+        scheme, _, value = (headers.get("authorization") or "").strip().partition(" ")
+        value = value.strip()
+        instances: list[InstanceConfig] = []
+        if scheme.lower() == "apikey" and value:
+            instances = list(self._by_api_key.get(value) or ())
+        elif scheme.lower() == "bearer" and value and value not in self._by_legacy:
+            crns = self._claims(value).get("instances") or []
+            instances = [self._by_crn[c] for c in crns if c in self._by_crn]
+        if instances:
+            return self._with_crn(instances, instances[0].crn, scheme.lower())
+        return self.authenticate(headers)  # its error says what is wrong
+
+    # ------------------------------------------------------------------ dashboard
+
+    def sign_in(self, credential: str) -> str:
+        """The token a dashboard login keeps for ``credential``: an API key is exchanged for an
+        IAM token exactly as ``POST /identity/token`` does; an IAM token or a legacy token is
+        kept as it is once checked. Raises ``ApiError`` (401) for anything else."""
+        credential = credential.strip()
+        if credential in self._by_api_key:
+            token = self.issue_token({"grant_type": APIKEY_GRANT, "apikey": credential})
+            return str(token["access_token"])
+        self.grants(credential)
+        return credential
+
+    def grants(self, token: str) -> tuple[str, list[InstanceConfig], float | None]:
+        """Who ``token`` (an IAM or legacy token) is, the instances it reaches, and when it
+        expires (Unix seconds; None: never). Raises ``ApiError`` (401)."""
+        legacy = self._by_legacy.get(token)
+        if legacy is not None:
+            return legacy.user_id, [legacy], None
+        if not token or token.count(".") != 2:
+            raise ApiError(401, "Invalid API key or token")
+        claims = self._claims(token)
+        instances = [self._by_crn[c] for c in claims.get("instances") or [] if c in self._by_crn]
+        if not instances:
+            raise ApiError(401, "The IAM access token grants no instance of this service")
+        return str(claims.get("user_id") or instances[0].user_id), instances, float(claims["exp"])
+
     def _legacy(self, token: str) -> Principal:
         inst = self._by_legacy.get(token)
         if inst is None:

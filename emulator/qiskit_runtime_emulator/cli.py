@@ -4,9 +4,16 @@
 qiskit-runtime-emulator serve [--host 127.0.0.1] [--port 8000] [--config FILE] [--workers N]
                               [--seed N] [--rate-limit N] [--test-knobs] [--strict]
                               [--fake-backend FakeSherbrooke] [--noiseless NAME] [--no-noise]
+                              [--data-dir PATH | --ephemeral] [--max-jobs N] [--max-age 30d]
+                              [--dask-scheduler tcp://host:8786] [--no-dashboard]
                               [--log-level info]
 python -m qiskit_runtime_emulator serve ...
 ```
+
+The store is durable by default: jobs, sessions, results and logs are kept in a SQLite database
+under ``--data-dir`` (default: the user's data folder, :func:`~.config.default_data_dir`, unless
+the configuration file sets ``data_dir``) and survive restarts and crashes; ``--ephemeral`` keeps
+them in memory instead.
 
 At ``--log-level info`` (the default) the server logs one line per request and one per job
 transition on stderr; ``debug`` adds the emulator's own diagnostics, ``warning`` only problems.
@@ -25,7 +32,8 @@ from typing import Any
 
 import attrs
 
-from .config import CONFIG_ENV_VAR, load_config
+from .config import CONFIG_ENV_VAR, default_data_dir, load_config
+from .database import StoreError
 from .server import EmulatorServer
 
 __all__ = ["banner", "build_parser", "configure_logging", "main"]
@@ -78,6 +86,44 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-noise", action="store_true", help="simulate every device backend without noise"
     )
+    store = serve.add_mutually_exclusive_group()
+    store.add_argument(
+        "--data-dir",
+        default=None,
+        metavar="PATH",
+        help="keep jobs, sessions, results and logs in a SQLite database in this directory "
+        f"(default: the configuration's data_dir, else {default_data_dir()})",
+    )
+    store.add_argument(
+        "--ephemeral",
+        action="store_true",
+        help="keep everything in memory (lost when the server stops; faster)",
+    )
+    serve.add_argument(
+        "--max-jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="keep at most N jobs: the oldest finished ones beyond are deleted (default: all)",
+    )
+    serve.add_argument(
+        "--max-age",
+        type=duration,
+        default=None,
+        metavar="AGE",
+        help="delete finished jobs created longer ago than AGE: seconds, or with a unit "
+        "(90s, 30m, 12h, 30d; default: never)",
+    )
+    serve.add_argument(
+        "--dask-scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run jobs on the Dask cluster of this scheduler (tcp://host:8786) instead of local "
+        "worker processes; its workers need this package with the local extra (dask extra)",
+    )
+    serve.add_argument(
+        "--no-dashboard", action="store_true", help="do not serve the dashboard (GET /ui)"
+    )
     serve.add_argument(
         "--log-level",
         default="info",
@@ -86,6 +132,25 @@ def build_parser() -> argparse.ArgumentParser:
         "transition)",
     )
     return parser
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def duration(text: str) -> float:
+    """``90``, ``90s``, ``30m``, ``12h``, ``30d`` or ``2w`` -> seconds."""
+    value = text.strip().lower()
+    unit = _UNITS.get(value[-1:])
+    number = value[:-1] if unit is not None else value
+    try:
+        seconds = float(number) * (unit or 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a duration: give seconds, or a number with s, m, h, d or w"
+        ) from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the duration must be positive")
+    return seconds
 
 
 def configure_logging(level: str) -> None:
@@ -110,6 +175,9 @@ def banner(server: EmulatorServer) -> str:
   instance CRN:               {server.crn}
   legacy token:               {server.legacy_token}   (instance {inst.legacy_instance})
   backends:                   {_backends(server)}
+  store:                      {_store(server)}
+  dashboard:                  {_dashboard(server)}
+  execution:                  {_execution(server)}
 
 qiskit-ibm-runtime (official client):
 
@@ -142,6 +210,26 @@ def _backends(server: EmulatorServer) -> str:
     return ", ".join(names)
 
 
+def _store(server: EmulatorServer) -> str:
+    store = server.store
+    if store.data_dir is None:
+        return "in memory (--ephemeral): lost when the server stops"
+    return f"{store.data_dir} ({store.stats()['jobs']} jobs)"
+
+
+def _dashboard(server: EmulatorServer) -> str:
+    if not server.config.dashboard:
+        return "off"
+    return f"{server.base_url}/ui   (sign in with an API key or token)"
+
+
+def _execution(server: EmulatorServer) -> str:
+    address = server.config.dask_scheduler
+    if address:
+        return f"the Dask cluster at {address}"
+    return f"{server.config.workers} local worker processes"
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -169,6 +257,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         changes["noiseless_backends"] = (*config.noiseless_backends, *args.noiseless)
     if args.no_noise:
         changes["noise"] = False
+    if args.ephemeral:
+        changes["data_dir"] = None
+    elif args.data_dir is not None:
+        changes["data_dir"] = args.data_dir
+    elif config.data_dir is None:
+        changes["data_dir"] = default_data_dir()
+    if args.max_jobs is not None:
+        changes["max_jobs"] = args.max_jobs
+    if args.max_age is not None:
+        changes["max_age"] = args.max_age
+    if args.dask_scheduler:
+        changes["dask_scheduler"] = args.dask_scheduler
+    if args.no_dashboard:
+        changes["dashboard"] = False
     config = attrs.evolve(config, **changes)
     configure_logging(args.log_level)
     if not _is_loopback(args.host):
@@ -179,8 +281,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     try:
         server = EmulatorServer(config, host=args.host, port=args.port)
-    except ValueError as exc:  # an unknown fake backend or noiseless name
+    except (ValueError, StoreError) as exc:  # an unknown backend name; a data dir in use
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # --dask-scheduler without the dask extra
+        print(f"error: {exc}; install the dask extra (pip install '.[dask]')", file=sys.stderr)
         return 2
     stop = threading.Event()
 

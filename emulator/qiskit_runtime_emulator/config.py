@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
     "MIB",
     "EmulatorConfig",
     "InstanceConfig",
+    "default_data_dir",
     "load_config",
 ]
 
@@ -31,6 +33,23 @@ CONFIG_ENV_VAR = "QISKIT_RUNTIME_EMULATOR_CONFIG"
 DEFAULT_API_KEY = "emulator-api-key"
 DEFAULT_CRN = "crn:v1:bluemix:public:quantum-computing:us-east:a/emulator:instance-1::"
 DEFAULT_LEGACY_TOKEN = "emulator-legacy-token"
+
+
+def default_data_dir() -> Path:
+    """Where ``qiskit-runtime-emulator serve`` keeps its store unless told otherwise: the user's
+    data folder (``$XDG_DATA_HOME``, else ``~/.local/share``; ``~/Library/Application Support``
+    on macOS, ``%LOCALAPPDATA%`` on Windows), subfolder ``qiskit-runtime-emulator``."""
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "qiskit-runtime-emulator"
+
+
+def _optional_path(value: Any) -> str | None:
+    return None if value is None else str(Path(os.fspath(value)).expanduser())
 
 
 def _tuple_of_str(value: Any) -> tuple[str, ...]:
@@ -143,10 +162,20 @@ class EmulatorConfig:
     (``for`` loop iterations per circuit, nested loops multiplied) and ``max_result_bytes``
     (the estimated size of the result).
 
+    Store: ``data_dir`` keeps jobs, sessions, results and logs in a SQLite database in that
+    directory, which survives restarts and crashes (None, the default of this class: in memory,
+    lost when the server stops; ``qiskit-runtime-emulator serve`` defaults to
+    :func:`default_data_dir`). ``max_jobs`` and ``max_age`` (seconds since creation) bound the
+    jobs kept: beyond them, the oldest final jobs are deleted (None: no bound).
+
     Connections: ``header_timeout`` (to send a request's head), ``body_timeout`` (to send its
     body), ``keep_alive_timeout`` (idle between requests) and ``max_connections`` (open at once;
     beyond it the oldest idle connection is closed; never more than the process's file
     descriptor limit allows).
+
+    ``dashboard`` serves the dashboard (``GET /ui``, behind the API's credentials).
+    ``dask_scheduler`` (``tcp://host:8786``) runs jobs on that Dask cluster instead of local
+    worker processes (the ``dask`` extra; see :mod:`.dask_backend`).
     """
 
     instances: tuple[InstanceConfig, ...] = attrs.field(
@@ -184,6 +213,11 @@ class EmulatorConfig:
     body_timeout: float = 60.0
     keep_alive_timeout: float = 30.0
     max_connections: int = 1000
+    data_dir: str | None = attrs.field(default=None, converter=_optional_path)
+    max_jobs: int | None = None
+    max_age: float | None = None
+    dashboard: bool = True
+    dask_scheduler: str | None = None
 
     @property
     def default_instance(self) -> InstanceConfig:

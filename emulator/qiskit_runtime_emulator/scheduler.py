@@ -5,7 +5,9 @@ local :class:`~.pool.ProcessPool` by default) has a free worker, the next job co
 instance served least recently, so one tenant's backlog delays another tenant's first job by at
 most the job already running. A job is ``Running`` from the moment a worker takes it; the tick
 thread ends jobs that run past their ``cost`` (``Cancelled - Ran too long``, reason code 1305)
-by having the backend kill their worker, and applies session TTLs.
+by having the backend kill their worker, applies session TTLs (both from the store's timer
+heaps: a tick costs nothing per stored job), and, once a second, the store's maintenance
+(retention policy, database checkpoint).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .store import JobRecord, Store
 __all__ = ["Scheduler"]
 
 log = logging.getLogger("qiskit_runtime_emulator.scheduler")
+_RETENTION_EVERY = 1.0  # seconds between two checks of the retention policy
 
 
 class Scheduler:
@@ -156,6 +159,9 @@ class Scheduler:
     def _done(self, job: JobRecord, outcome: Outcome) -> None:
         try:
             self._record(job, outcome)
+        except Exception:
+            if not self._stop.is_set():  # once stopped, the store may be closed: nothing to do
+                log.exception("job %s: its outcome could not be recorded", job.id)
         finally:
             with self._cond:
                 self._in_flight.pop(job.id, None)
@@ -183,11 +189,16 @@ class Scheduler:
     # ------------------------------------------------------------------ tick
 
     def _tick(self) -> None:
+        next_retention = time.monotonic()
         while not self._stop.wait(self.tick_seconds):
             try:
-                for job in self.store.overdue_jobs(time.monotonic()):
+                now = time.monotonic()
+                for job in self.store.overdue_jobs(now):
                     if self.store.time_out_job(job):
                         self.backend.cancel(job.id)
                 self.store.settle_sessions()
+                if now >= next_retention:
+                    next_retention = now + _RETENTION_EVERY
+                    self.store.maintain()
             except Exception:
                 log.exception("scheduler tick failed")

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import socket
 import threading
 import time
 from types import TracebackType
 from typing import Any
 
+import attrs
 import uvicorn
 
 from .app import EmulatorState, create_app
@@ -51,7 +53,11 @@ class EmulatorServer:
     """One emulator: its own store, scheduler, credentials and fault settings.
 
     Jobs run in ``config.workers`` local worker processes, or on ``backend`` when given (any
-    :class:`~.execution.ExecutionBackend`).
+    :class:`~.execution.ExecutionBackend`). The store is in memory unless ``data_dir`` (or
+    ``config.data_dir``) names a directory: then it is durable there, and the jobs, sessions and
+    results already in it are served (and its live jobs run); :meth:`stop` closes it. Raises
+    :class:`~.database.StoreError` if the directory is in use by another server or holds a
+    database of a newer schema.
     """
 
     def __init__(
@@ -61,8 +67,12 @@ class EmulatorServer:
         host: str = "127.0.0.1",
         port: int = 0,
         backend: ExecutionBackend | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
     ) -> None:
-        self.config: EmulatorConfig = config or EmulatorConfig()
+        config = config or EmulatorConfig()
+        if data_dir is not None:
+            config = attrs.evolve(config, data_dir=os.fspath(data_dir))
+        self.config: EmulatorConfig = config
         self.host = host
         self.port = port
         self.state = EmulatorState(self.config, backend=backend)
@@ -224,7 +234,8 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and stop the workers (running jobs are abandoned)."""
+        """Stop serving and stop the workers (running jobs are abandoned; with a durable store,
+        they run again when a server next opens its data directory, which this one closes)."""
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -236,6 +247,7 @@ class EmulatorServer:
                 self._socket.close()
             self._socket = None
         self.state.scheduler.stop()
+        self.state.store.close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
