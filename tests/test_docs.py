@@ -31,7 +31,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "best theta: (0.0,",
         "True False",
         "['Completed', 'Completed']",
-        "\n00\n11\n",
+        "\n11 200\n",
     ),
     "guides/pubs.md": ("() (2, 3) (3,)", "(2, 3) 100", "(2, 3) (2, 3)", "[1, -1]"),
     "guides/options.md": ("200 50", "True 50", "immutable: cannot set 'default_shots'"),
