@@ -52,7 +52,7 @@ def connect_runtime(emu: EmulatorProcess, *, asynchronous: bool = False, **kwarg
 
 def raw_headers(emu: Emulator, http: httpx.Client | None = None) -> dict[str, str]:
     """IAM token exchange by hand, then the headers every API call carries."""
-    from qiskit_runtime_rest.transport import DEFAULT_API_VERSION
+    from qiskit_runtime_rest.client import DEFAULT_API_VERSION
 
     client = http or httpx.Client(trust_env=False)
     try:

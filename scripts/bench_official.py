@@ -103,6 +103,7 @@ def _offline(section: Section, repeat: int) -> None:
     from qiskit_ibm_runtime.fake_provider import FakeManilaV2
     from qiskit_runtime_emulator.config import EmulatorConfig
     from qiskit_runtime_rest import Runtime, SamplerPub
+    from qiskit_runtime_rest.polling import LOCAL_POLL
 
     start = time.perf_counter()
     # The emulator serves the same calibration snapshot, with the same noise model.
@@ -133,7 +134,7 @@ def _offline(section: Section, repeat: int) -> None:
     finally:
         rt.close()
     # interleaved() ran one warm-up round first; a job that took 3 requests was final at the
-    # first poll (made at once), one that took more slept at least 0.2 s.
+    # first poll (made at once), one that took more slept on Runtime.local()'s schedule.
     at_once = sum(1 for r in requests[1:] if r <= MIN_REQUESTS)
     section.rows.append(
         Row(
@@ -145,7 +146,10 @@ def _offline(section: Section, repeat: int) -> None:
             baseline_name=f"{OFFICIAL} local testing mode: SamplerV2(mode=FakeManilaV2())",
             details={
                 "runtime_local_startup_s": startup,
-                "poll_schedule": "SDK default (first poll at once, then 0.2 s, x1.5, max 5 s)",
+                "poll_schedule": (
+                    f"Runtime.local(): at once, then {LOCAL_POLL.interval} s, "
+                    f"x{LOCAL_POLL.growth}, max {LOCAL_POLL.max_interval} s"
+                ),
                 "requests_per_job": requests[1:],
                 "jobs_final_at_first_poll": at_once,
                 "mean_s": sum(samples["ours"]) / len(samples["ours"]),
@@ -159,8 +163,8 @@ def _offline(section: Section, repeat: int) -> None:
     )
     section.notes.append(
         f"offline row: {at_once} of {len(requests) - 1} jobs were final at the SDK's first poll "
-        "(made at once: about 10 ms end to end); the others waited for the second poll, 0.2 s "
-        "later, so the median depends on that race"
+        f"(made at once); the others were checked again {LOCAL_POLL.interval * 1e3:.0f} ms later "
+        "and on (Runtime.local()'s poll schedule, LOCAL_POLL)"
     )
     section.notes.append(
         f"offline row: Runtime.local() started in {startup:.2f} s (not counted); both sides "

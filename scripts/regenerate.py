@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "qiskit-runtime.yaml"
 CONFIG = ROOT / "spec" / "openapi-python-client.yaml"
-# Template overrides: models/__init__.py imports the models lazily (import-time budget).
+# Template overrides: models/__init__.py and api/<tag>/__init__.py import their modules lazily
+# (import-time budget).
 TEMPLATES = ROOT / "spec" / "templates"
 PACKAGE = "qiskit_runtime_api"
 TARGET = ROOT / "generated" / PACKAGE

@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-from qiskit_runtime_rest import AsyncRuntime, ValidationError
+from qiskit_runtime_rest import AsyncRuntime, RetryPolicy, Timeouts, ValidationError
 
 from tests.fakes import API_KEY, BASE, CRN, FAST_RETRY, IAM, FakeService
 
@@ -47,6 +47,34 @@ def test_async_requests_in_flight_are_bounded(bound: int) -> None:
     # The IAM token request is not an API call: it may overlap the first slot's request.
     assert peak <= bound + 1
     assert len(service.api_requests("GET", "/versions")) == 20
+
+
+def test_waiting_for_a_turn_is_not_part_of_a_requests_timeout() -> None:
+    """40 calls through one slot queue for about 40 x 50 ms, twice the 1 s that each request
+    may take: the wait for a turn does not count against it, so none of them times out."""
+    service = FakeService().on("GET", "/versions", VERSIONS)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.05)
+        return service(request)
+
+    async def main() -> None:
+        rt = AsyncRuntime(
+            token=API_KEY,
+            instance=CRN,
+            url=BASE,
+            iam_url=IAM,
+            retry=RetryPolicy(max_attempts=1),
+            timeout=Timeouts(total=1.0),
+            transport=httpx.MockTransport(handler),
+            max_concurrency=1,
+        )
+        async with rt:
+            results = await asyncio.gather(*(rt.versions() for _ in range(40)))
+        assert len(results) == 40
+
+    asyncio.run(main())
+    assert len(service.api_requests("GET", "/versions")) == 40
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "8"])

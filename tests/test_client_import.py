@@ -61,6 +61,23 @@ def test_runtime_does_not_need_numpy_or_qiskit() -> None:
     assert _run(code) == "[]"
 
 
+def test_importing_runtime_leaves_httpx_to_the_first_client() -> None:
+    """``from qiskit_runtime_rest import Runtime, SamplerPub`` loads neither httpx (nor what its
+    own import pulls in: its command line's rich, click and pygments) nor asyncio; the first
+    client does (the start-up figure of scripts/bench_startup.py)."""
+    code = (
+        "import sys\n"
+        "from qiskit_runtime_rest import Runtime, SamplerPub\n"
+        "heavy = ('httpx', 'httpcore', 'asyncio', 'rich', 'pygments', 'qiskit_runtime_api.client',"
+        " 'qiskit_runtime_rest.transport', 'qiskit_runtime_rest.auth')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "Runtime(token='t', instance='crn:v1:x', url='https://runtime.test/api/v1', "
+        "access_token=None, iam_url='https://iam.test', trust_env=False).close()\n"
+        "print('httpx' in sys.modules)"
+    )
+    assert _run(code) == "[]\nTrue"
+
+
 def test_quantum_programs_need_neither_qiskit_nor_samplomatic() -> None:
     code = (
         "import sys\n"

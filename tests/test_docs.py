@@ -41,7 +41,13 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "Failed 1000 calibration drift",
         "Ran too long 1305",
     ),
-    "guides/many-jobs.md": ("6 1", "failed: on purpose", "[10, 20, 30, 40]", "6 done, 1 failed"),
+    "guides/many-jobs.md": (
+        "6 1",
+        "failed: on purpose",
+        "[10, 20, 30, 40]",
+        "6 done, 1 failed",
+        "7 20\nCompleted\n",
+    ),
     "guides/connecting.md": ("environment", "saved account 'emulator' True", "0o600", "42.0"),
     "guides/emulator.md": ("ibm_emulator_5q", "True"),
     "guides/executor.md": (

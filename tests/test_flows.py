@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Generator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,7 @@ def test_a_request_timing_out_at_the_deadline_is_the_waits_timeout() -> None:
 
 
 def test_result_downloads_after_the_job_completed_and_retries_a_204() -> None:
-    flow = result_flow("j1", Pacer(None, FakeTime().clock), 0.1)
+    flow = result_flow("j1", Pacer(None, FakeTime().clock, 0.1))
     next(flow)
     download = flow.send(job("Completed"))
     assert isinstance(download, Call) and download.name == "get_job_results"
@@ -286,12 +287,46 @@ def test_pages_follow_offsets_and_skip_jobs_seen_before() -> None:
     assert [m.id for m in last.jobs] == ["d"] and last.next is None
 
 
+def test_jobs_pushed_into_the_next_page_are_known_by_their_creation_time() -> None:
+    def at(job_id: str, minute: int) -> dict[str, Any]:
+        return job_json(job_id, created=f"2026-01-01T00:{minute:02d}:00Z")
+
+    query = JobQuery(page_size=3)
+    flow = query.page(query.first() or Cursor())
+    next(flow)
+    first = finish(flow, page(at("e", 9), at("d", 8), at("c", 7)))
+    assert first.next is not None
+    # Only the jobs at the boundary's creation time are remembered, not every job listed.
+    assert (first.next.boundary, first.next.at_boundary) == (
+        datetime(2026, 1, 1, 0, 7, tzinfo=UTC),
+        frozenset({"c"}),
+    )
+    flow = query.page(first.next)
+    next(flow)
+    # Two jobs were created meanwhile: d and c come again, b and a (one at c's time) are new.
+    second = finish(flow, page(at("d", 8), at("c", 7), at("b", 7)))
+    assert [m.id for m in second.jobs] == ["b"]
+    assert second.next is not None and second.next.at_boundary == frozenset({"c", "b"})
+    flow = query.page(second.next)
+    next(flow)
+    last = finish(flow, page(at("b", 7), at("a", 5)))
+    assert [m.id for m in last.jobs] == ["a"] and last.next is None
+
+    oldest_first = JobQuery(page_size=2, descending=False)
+    flow = oldest_first.page(
+        Cursor(2, None, datetime(2026, 1, 1, 0, 5, tzinfo=UTC), frozenset("a"))
+    )
+    next(flow)
+    assert [m.id for m in finish(flow, page(at("z", 4), at("a", 5), at("b", 7))).jobs] == ["b"]
+
+
 def test_a_limit_stops_paging_and_trims_the_page() -> None:
     query = JobQuery(limit=3, page_size=2)
     flow = query.page(query.first() or Cursor())
     next(flow)
     first = finish(flow, page(job_json("a"), job_json("b")))
-    assert first.next == Cursor(2, 1, frozenset({"a", "b"}))
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    assert first.next == Cursor(2, 1, created, frozenset({"a", "b"}))
     flow = query.page(first.next)
     assert request_of(next(flow))["params"]["limit"] == 1
     assert finish(flow, page(job_json("c"))).next is None

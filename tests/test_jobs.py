@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import itertools
 import json
 import logging
 from datetime import UTC
@@ -17,6 +19,7 @@ from qiskit_runtime_rest import (
     JobCancelledError,
     JobFailedError,
     JobTimeoutError,
+    PollSchedule,
     PrimitiveResult,
     Runtime,
     SamplerPubResult,
@@ -24,6 +27,7 @@ from qiskit_runtime_rest import (
 )
 from qiskit_runtime_rest.codec import encode_result
 from qiskit_runtime_rest.jobs import JobQuery, classify_status, new_idempotency_tag
+from qiskit_runtime_rest.polling import DEFAULT_POLL, LOCAL_POLL
 
 from tests.fakes import (
     FakeService,
@@ -117,6 +121,51 @@ def test_wait_timeout_none_waits_until_final() -> None:
         job = rt.job("job-1")
         assert job.wait(timeout=None) == "Completed"
     assert max(t.sleeps) == 5.0  # the default cap
+
+
+def test_waits_follow_the_clients_poll_schedule() -> None:
+    # rt.job() reads the job once, then the wait checks it 6 times.
+    replies = [job_json(status="Running")] * 6 + [job_json(status="Completed")]
+    service = FakeService().on("GET", "/jobs/job-1", *replies)
+    t = FakeTime()
+    schedule = PollSchedule(interval=0.1, max_interval=0.3, growth=2)
+    with make_runtime(service, clock=t.clock, sleep=t.sleep, poll=schedule) as rt:
+        assert rt.job("job-1").wait() == "Completed"
+    assert t.sleeps == [0.1, 0.2, 0.3, 0.3, 0.3]
+
+
+def test_the_default_schedule_costs_few_requests_per_minute() -> None:
+    replies = [job_json(status="Running")] * 4 + [job_json(status="Completed")]
+    service = FakeService().on("GET", "/jobs/job-1", *replies)
+    t = FakeTime()
+    with make_runtime(service, clock=t.clock, sleep=t.sleep) as rt:
+        assert rt.job("job-1").wait() == "Completed"
+    assert t.sleeps == pytest.approx([0.2, 0.3, 0.45])
+    # The figure the docs give: 20 status checks for a job that takes one minute.
+    assert DEFAULT_POLL.checks(60) == 20
+    assert DEFAULT_POLL.checks(0) == 1
+    assert list(itertools.islice(LOCAL_POLL.pauses(), 3)) == pytest.approx([0.01, 0.015, 0.0225])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"interval": 0.001},
+        {"interval": float("inf")},
+        {"interval": True},
+        {"interval": 2.0, "max_interval": 1.0},
+        {"growth": 0.5},
+        {"growth": "2"},
+    ],
+)
+def test_a_bad_poll_schedule_is_refused(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        PollSchedule(**kwargs)
+
+
+def test_poll_must_be_a_schedule() -> None:
+    with pytest.raises(ValidationError, match="PollSchedule"):
+        make_runtime(FakeService(), poll=0.1)
 
 
 def test_failed_job_raises_with_reason() -> None:
@@ -292,6 +341,25 @@ def test_jobs_auto_paginate_lazily() -> None:
     assert rest == [f"j{i}" for i in range(1, 450)]
     offsets = [r.url.params["offset"] for r in service.api_requests()]
     assert offsets == ["0", "200", "400"]
+
+
+def test_a_read_answer_is_freed_at_once_not_by_the_cyclic_collector() -> None:
+    """httpx leaves each response in a reference cycle with its stream; the SDK breaks it, so
+    that paging through 10,000 jobs holds one page at a time (scripts/bench_growth.py)."""
+    with make_runtime(FakeService().on("GET", "/jobs", _pages(450))) as rt:
+        next(iter(rt.jobs(limit=1)))
+        gc.collect()
+        gc.disable()
+        try:
+            # (responses that other tests keep alive are not this listing's)
+            before = {id(o) for o in gc.get_objects() if isinstance(o, httpx.Response)}
+            assert sum(1 for _ in rt.jobs(limit=None)) == 450
+            left = [
+                o for o in gc.get_objects() if isinstance(o, httpx.Response) and id(o) not in before
+            ]
+        finally:
+            gc.enable()
+    assert left == []
 
 
 def test_jobs_limit_and_filters() -> None:

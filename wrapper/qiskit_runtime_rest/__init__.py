@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         TwirlingOptions,
         ZneOptions,
     )
+    from qiskit_runtime_rest.polling import PollSchedule
     from qiskit_runtime_rest.primitives import (
         AsyncEstimator,
         AsyncExecutor,
@@ -176,6 +177,7 @@ _LAZY: dict[str, str] = {
     "Nduv": "views",
     "QubitProperties": "views",
     "SessionDetails": "views",
+    "PollSchedule": "polling",
     "RetryPolicy": "retry",
     "Timeouts": "transport",
 }
@@ -242,6 +244,7 @@ __all__ = [
     "NotFoundError",
     "PecOptions",
     "PermissionDeniedError",
+    "PollSchedule",
     "PrimitiveResult",
     "PubResult",
     "QuantumProgram",

@@ -7,8 +7,9 @@ functions of the :class:`~qiskit_runtime_rest.retry.RetryPolicy`, shared by both
 
 * An :class:`Operation` is one endpoint of the API spec (``spec/qiskit-runtime.yaml``) as the
   generated client compiles it: its request builder, how to read its answer, and the facts that
-  govern sending it (safe to repeat, timeout class, size limit of the answer). The operations
-  the SDK uses are listed in :mod:`qiskit_runtime_rest._operations`.
+  govern sending it (safe to repeat, timeout class, size limit of the answer). The generated
+  endpoint module is imported on the operation's first call. The operations the SDK uses are
+  listed in :mod:`qiskit_runtime_rest._operations`.
 * A :class:`Call` is an operation with its arguments.
 * A *flow* is a generator that yields :class:`Call` and :class:`Sleep` effects and returns a
   result; ``result = yield from call`` gives it the call's typed result (or raises the call's
@@ -20,7 +21,6 @@ functions of the :class:`~qiskit_runtime_rest.retry.RetryPolicy`, shared by both
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import time
@@ -29,13 +29,11 @@ import typing
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from contextlib import closing
 from functools import cache
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, cast
 
 import attrs
-import httpx
 from qiskit_runtime_api import models as _models
 
-from qiskit_runtime_rest import transport
 from qiskit_runtime_rest.errors import (
     APIConnectionError,
     APIError,
@@ -44,24 +42,28 @@ from qiskit_runtime_rest.errors import (
     MalformedResponseError,
     RuntimeRestError,
 )
+from qiskit_runtime_rest.polling import DEFAULT_POLL, PollSchedule
 
 if TYPE_CHECKING:
+    import httpx
     from qiskit_runtime_api.client import Client
 
     from qiskit_runtime_rest.auth import RuntimeAuth
     from qiskit_runtime_rest.retry import RetryPolicy
+    from qiskit_runtime_rest.transport import Timeouts
 
 __all__ = [
     "AsyncEngine",
     "Call",
     "Effect",
+    "Endpoint",
     "Engine",
     "Flow",
     "Operation",
+    "Returns",
     "Sleep",
     "describe",
     "json_or_none",
-    "model",
     "nothing",
     "text",
 ]
@@ -71,20 +73,40 @@ logger = logging.getLogger("qiskit_runtime_rest")
 T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
-Parser: TypeAlias = Callable[[httpx.Response, "Client"], T]
+Parser: TypeAlias = Callable[["httpx.Response", "Client"], T]
 
 
 # -- operations, calls, effects ---------------------------------------------------------------
 
 
+class Endpoint(Protocol[P]):
+    """A generated endpoint module (``qiskit_runtime_api.api.<tag>.<operation>``): its request
+    builder and its answer parser."""
+
+    def _get_kwargs(self, *args: P.args, **kwargs: P.kwargs) -> dict[str, Any]: ...
+
+    def _parse_response(self, *, client: Client, response: httpx.Response) -> object: ...
+
+
 @attrs.frozen
+class Returns(Generic[T]):
+    """What a success answer holds: the generated model that ``model()`` returns (a function,
+    so that the model is imported on first use). The answer is read with the endpoint's
+    generated parser, then checked against the types the model declares."""
+
+    model: Callable[[], type[T]]
+
+
 class Operation(Generic[P, T]):
     """One endpoint of the spec and the facts that govern sending it.
 
+    Calling the operation with the arguments of its generated request builder
+    (``<endpoint>._get_kwargs``) makes a :class:`Call`. The endpoint module (and the models it
+    uses) is imported on the operation's first call: ``endpoint`` returns it.
+
     Attributes:
-        build: the generated endpoint's request builder (``<endpoint>._get_kwargs``); calling
-            the operation with the builder's arguments makes a :class:`Call`.
-        parse: reads a success answer (status 2xx) into the operation's result.
+        answer: how to read a success answer (status 2xx): a :class:`Returns` model, or a parser
+            of its own (``nothing``, ``text``, ``json_or_none``).
         idempotent: safe to repeat after an ambiguous failure (a 5xx, a dropped connection).
         long: a large request or answer (job submission, result download): the ``submit``
             timeouts of :class:`~qiskit_runtime_rest.transport.Timeouts` apply.
@@ -92,35 +114,98 @@ class Operation(Generic[P, T]):
             ``MAX_RESULT_BYTES`` applies.
     """
 
-    build: Callable[P, dict[str, Any]]
-    parse: Parser[T]
-    idempotent: bool = True
-    long: bool = False
-    large_answer: bool = False
-    name: str = attrs.field(init=False)
+    __slots__ = (
+        "_build",
+        "_endpoint",
+        "_model",
+        "_name",
+        "_parse",
+        "answer",
+        "idempotent",
+        "large_answer",
+        "long",
+    )
 
-    @name.default
-    def _name(self) -> str:
-        return self.build.__module__.rpartition(".")[2]
+    def __init__(
+        self,
+        endpoint: Callable[[], Endpoint[P]],
+        answer: Returns[T] | Parser[T],
+        *,
+        idempotent: bool = True,
+        long: bool = False,
+        large_answer: bool = False,
+    ) -> None:
+        self._endpoint = endpoint
+        self.answer = answer
+        self.idempotent = idempotent
+        self.long = long
+        self.large_answer = large_answer
+        # Set by _load() on the first call.
+        self._build: Callable[P, dict[str, Any]] | None = None
+        self._parse: Callable[..., object] = _not_loaded
+        self._model: type[Any] | None = None
+        self._name = ""
+
+    def _load(self) -> Callable[P, dict[str, Any]]:
+        """Import the endpoint module (and the answer's model): the request builder."""
+        module = self._endpoint()
+        if isinstance(self.answer, Returns):
+            self._model = self.answer.model()
+            self._parse = module._parse_response
+        else:
+            self._parse = self.answer
+        self._name = module.__name__.rpartition(".")[2]  # type: ignore[attr-defined]
+        self._build = build = module._get_kwargs
+        return build
+
+    @property
+    def name(self) -> str:
+        """The endpoint's name (``get_job``)."""
+        if self._build is None:
+            self._load()
+        return self._name
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Call[T]:
-        return Call(self, self.build(*args, **kwargs))
+        build = self._build
+        if build is None:
+            build = self._load()
+        return Call(self, build(*args, **kwargs))
+
+    def __repr__(self) -> str:
+        return f"Operation({self.name})"
 
     def read(self, response: httpx.Response, client: Client) -> T:
         """The result in a success answer; MalformedResponseError for anything else."""
         status = response.status_code
         try:
             if 200 <= status < 300:
-                return self.parse(response, client)
+                model = self._model
+                if model is None:
+                    return cast(T, self._parse(response, client))
+                parsed = self._parse(client=client, response=response)
+                if not isinstance(parsed, model):
+                    raise _Unreadable(f"expected a {model.__name__} body, got HTTP {status}")
+                mismatch = _mismatch(parsed, ("model", model))
+                if mismatch is None:
+                    return cast(T, parsed)
+                where, bad = mismatch
+                raise _Unreadable(
+                    f"the {model.__name__} body does not match the documented shape "
+                    f"({where.lstrip('.')}: unexpected {type(bad).__name__} {bad!r:.60})"
+                )
             problem = f"unexpected HTTP {status} (redirects are not followed)"
         except _Unreadable as exc:
             problem = str(exc)
-        except _PARSE_ERRORS as exc:
+        except _parse_errors() as exc:
             problem = (
                 "the response does not match the documented shape "
                 f"({type(exc).__name__}: {str(exc)[:200]})"
             )
         raise MalformedResponseError(f"{self.name}: {problem}", status_code=status)
+
+
+def _not_loaded(*args: object, **kwargs: object) -> object:
+    raise RuntimeError("the operation is read before it was called")  # pragma: no cover
 
 
 @attrs.frozen
@@ -162,17 +247,26 @@ def describe(exc: BaseException) -> str:
 
 # -- reading answers --------------------------------------------------------------------------
 
-# What generated parsers raise on a body they cannot read (httpx.DecodingError for a broken
-# Content-Encoding, RecursionError for absurdly nested JSON, the rest from ``from_dict``).
-_PARSE_ERRORS = (
-    httpx.HTTPError,
-    LookupError,
-    TypeError,
-    ValueError,
-    AttributeError,
-    ArithmeticError,
-    RecursionError,
-)
+
+@cache
+def _parse_errors() -> tuple[type[Exception], ...]:
+    """What generated parsers raise on a body they cannot read (httpx.DecodingError for a broken
+    Content-Encoding, RecursionError for absurdly nested JSON, the rest from ``from_dict``).
+
+    A function, so that httpx is imported with the first client, not with this module: an
+    ``except`` clause evaluates it only once something was raised.
+    """
+    import httpx
+
+    return (
+        httpx.HTTPError,
+        LookupError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ArithmeticError,
+        RecursionError,
+    )
 
 
 class _Unreadable(ValueError):
@@ -183,26 +277,6 @@ def _unreadable(call: Call[Any], exc: Exception) -> MalformedResponseError:
     return MalformedResponseError(
         f"{call.name}: the response could not be read ({type(exc).__name__}: {str(exc)[:200]})"
     )
-
-
-def model(cls: type[T], generated: Callable[..., object]) -> Parser[T]:
-    """A parser that reads an answer with the ``generated`` endpoint parser (``_parse_response``)
-    and checks the result against the types the generated model ``cls`` declares."""
-
-    def parse(response: httpx.Response, client: Client) -> T:
-        parsed = generated(client=client, response=response)
-        if not isinstance(parsed, cls):
-            raise _Unreadable(f"expected a {cls.__name__} body, got HTTP {response.status_code}")
-        problem = _mismatch(parsed, ("model", cls))
-        if problem is not None:
-            where, bad = problem
-            raise _Unreadable(
-                f"the {cls.__name__} body does not match the documented shape "
-                f"({where.lstrip('.')}: unexpected {type(bad).__name__} {bad!r:.60})"
-            )
-        return parsed
-
-    return parse
 
 
 def nothing(response: httpx.Response, client: Client) -> None:
@@ -344,18 +418,29 @@ class _EngineBase:
         api: Client,
         auth: RuntimeAuth,
         retry: RetryPolicy,
-        timeouts: transport.Timeouts,
+        timeouts: Timeouts,
         legacy_instance: tuple[str, str, str] | None,
         clock: Callable[[], float],
+        poll: PollSchedule = DEFAULT_POLL,
     ) -> None:
         self.api = api
         self.auth = auth
         self.retry = retry
         self.timeouts = timeouts
+        self.poll = poll
+        """The schedule of waits' status checks."""
         self.legacy_instance = legacy_instance
         """``(hub, group, project)`` on the legacy channel: sent in job and session bodies."""
         self.clock = clock
         self._long = timeouts.long()
+        self._root = ""
+        """The base URL of the API, ending in ``/``."""
+        import httpx  # imported with the client already
+
+        # httpx leaves every response in a reference cycle with its stream, freed only by the
+        # cyclic collector: a read answer's stream is replaced by this empty one, so that the
+        # answer (a page of 200 jobs, a result) is freed as soon as it was read.
+        self._drained = httpx.ByteStream(b"")
 
     def deadline(self, seconds: float | None) -> float | None:
         """The ``clock()`` value ``seconds`` from now (None: no deadline)."""
@@ -367,12 +452,24 @@ class _EngineBase:
         """The keyword arguments of ``httpx.Client.request`` for ``call``, and the seconds its
         next attempt may take: its own bound (``Timeouts.total`` or ``submit``), within
         ``deadline``."""
+        from qiskit_runtime_rest import transport
+
         operation = call.operation
         timeouts = self.timeouts
-        kwargs = call.request
+        # One absolute URL with its query: httpx parses it once, where a relative URL is parsed,
+        # merged with the base URL and parsed again, and parsed once more to add the query (a
+        # quarter of httpx's own work on a small job).
+        kwargs = dict(call.request)
+        url = self._root + kwargs["url"].lstrip("/")
+        params = kwargs.pop("params", None)
+        if params:
+            import httpx
+
+            url = f"{url}?{httpx.QueryParams(params)}"
+        kwargs["url"] = url
         if operation.long:
             budget = timeouts.submit
-            kwargs = {**kwargs, "timeout": self._long}
+            kwargs["timeout"] = self._long
             if operation.large_answer:
                 kwargs["extensions"] = {transport.LIMIT_EXTENSION: transport.MAX_RESULT_BYTES}
         else:
@@ -437,6 +534,7 @@ class Engine(_EngineBase):
         super().__init__(clock=clock, **kwargs)
         self.http = http
         self.sleep = sleep
+        self._root = str(http.base_url)
 
     def send(self, call: Call[T], deadline: float | None = None) -> T:
         """Send ``call``: repeat it per the retry policy, once more after a 401 with a new
@@ -460,17 +558,22 @@ class Engine(_EngineBase):
                 self.sleep(delay)
 
     def _attempt(self, call: Call[T], deadline: float | None) -> T:
+        import httpx
+
+        from qiskit_runtime_rest import transport
+
         kwargs, budget = self._prepare(call, deadline)
         scope = transport.NETWORK_DEADLINE.set(
             None if budget is None else time.monotonic() + budget
         )
         try:
             response = self.http.request(**kwargs)
+            response.stream = self._drained
         except httpx.TransportError as exc:
             raise transport.map_transport_error(exc) from exc
         except RuntimeRestError:
             raise
-        except _PARSE_ERRORS as exc:  # a body httpx cannot decode (DecodingError), and the like
+        except _parse_errors() as exc:  # a body httpx cannot decode (DecodingError), and the like
             raise _unreadable(call, exc) from exc
         finally:
             transport.NETWORK_DEADLINE.reset(scope)
@@ -508,14 +611,17 @@ class AsyncEngine(_EngineBase):
         self,
         http: httpx.AsyncClient,
         *,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        max_concurrency: int = transport.MAX_CONCURRENT_REQUESTS,
+        max_concurrency: int,
         **kwargs: Any,
     ) -> None:
+        import asyncio  # here, not with the module: a synchronous client never needs it
+
         super().__init__(clock=clock, **kwargs)
         self.http = http
-        self.sleep = sleep
+        self.sleep = sleep or asyncio.sleep
+        self._root = str(http.base_url)
         # Bounds requests in flight, not flows: a thousand gathered submissions wait here
         # (backoff sleeps do not hold a slot).
         self._slots = asyncio.Semaphore(max_concurrency)
@@ -541,21 +647,41 @@ class AsyncEngine(_EngineBase):
                 await self.sleep(delay)
 
     async def _attempt(self, call: Call[T], deadline: float | None) -> T:
-        kwargs, budget = self._prepare(call, deadline)
+        import asyncio
+
+        import httpx
+
+        from qiskit_runtime_rest import transport
+
+        # Waiting for a turn is bounded by the call's deadline only: the request's own time
+        # budget starts once it holds a slot, so ten thousand gathered calls queue up without
+        # timing out (waits and results still end by their deadline).
         try:
-            async with asyncio.timeout(budget), self._slots:
+            async with asyncio.timeout(None if deadline is None else deadline - self.clock()):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise APITimeoutError(
+                f"{call.name}: the deadline passed before it was sent", sent=False
+            ) from None
+        try:
+            kwargs, budget = self._prepare(call, deadline)
+            async with asyncio.timeout(budget):
                 response = await self.http.request(**kwargs)
+                response.stream = self._drained
         except httpx.TransportError as exc:
             raise transport.map_transport_error(exc) from exc
         except RuntimeRestError:
             raise
-        except _PARSE_ERRORS as exc:
+        except _parse_errors() as exc:
             raise _unreadable(call, exc) from exc
         except TimeoutError as exc:  # asyncio.timeout: the answer did not end in time
+            request = call.request
             where = (
-                f"{kwargs['method']} {kwargs['url']} to {transport.host_port(self.http.base_url)}"
+                f"{request['method']} {request['url']} to {transport.host_port(self.http.base_url)}"
             )
             raise APITimeoutError(f"{where} did not end within {budget:.3g} s") from exc
+        finally:
+            self._slots.release()
         return call.operation.read(response, self.api)
 
     async def run(self, flow: Flow[R], deadline: float | None = None) -> R:

@@ -3,7 +3,8 @@
 Calling an operation with the arguments of its generated endpoint makes a
 :class:`~qiskit_runtime_rest._core.Call` (``get_job("job-1", exclude_params=True)``); mypy checks
 those arguments against the generated signature. Error statuses never reach the parsers: the
-transport raises typed errors first.
+transport raises typed errors first. Each generated endpoint module (and the models it uses) is
+imported on the operation's first call, not with this module: the ``lambda`` in each line.
 
 Facts (see the API reference, https://quantum.cloud.ibm.com/docs/en/api/qiskit-runtime-rest):
 ``POST /jobs`` and ``POST /sessions`` are not idempotent (the first has its own
@@ -13,91 +14,49 @@ reconciliation, see :mod:`qiskit_runtime_rest.primitives`), nor is ``POST /jobs/
 
 from __future__ import annotations
 
-from qiskit_runtime_api.api.backends import (
-    get_backend_configuration as _get_backend_configuration,
-)
-from qiskit_runtime_api.api.backends import get_backend_properties as _get_backend_properties
-from qiskit_runtime_api.api.backends import get_backend_status as _get_backend_status
-from qiskit_runtime_api.api.backends import list_backends as _list_backends
-from qiskit_runtime_api.api.instances import get_instance_usage as _get_instance_usage
-from qiskit_runtime_api.api.jobs import cancel_job as _cancel_job
-from qiskit_runtime_api.api.jobs import create_job as _create_job
-from qiskit_runtime_api.api.jobs import delete_job as _delete_job
-from qiskit_runtime_api.api.jobs import get_job as _get_job
-from qiskit_runtime_api.api.jobs import get_job_logs as _get_job_logs
-from qiskit_runtime_api.api.jobs import get_job_metrics as _get_job_metrics
-from qiskit_runtime_api.api.jobs import get_job_results as _get_job_results
-from qiskit_runtime_api.api.jobs import list_jobs as _list_jobs
-from qiskit_runtime_api.api.jobs import replace_job_tags as _replace_job_tags
-from qiskit_runtime_api.api.sessions import cancel_session as _cancel_session
-from qiskit_runtime_api.api.sessions import create_session as _create_session
-from qiskit_runtime_api.api.sessions import get_session as _get_session
-from qiskit_runtime_api.api.sessions import update_session as _update_session
-from qiskit_runtime_api.api.versions import list_versions as _list_versions
-from qiskit_runtime_api.models import (
-    BackendConfiguration,
-    BackendList,
-    BackendProperties,
-    BackendStatus,
-    InstanceUsage,
-    Job,
-    JobCreateResponse,
-    JobList,
-    JobMetrics,
-    Session,
-    VersionList,
-)
+from qiskit_runtime_api import models
+from qiskit_runtime_api.api import backends, instances, jobs, sessions, versions
 
-from qiskit_runtime_rest._core import Operation, json_or_none, model, nothing, text
+from qiskit_runtime_rest._core import Operation, Returns, json_or_none, nothing, text
 
 # sessions
 create_session = Operation(
-    _create_session._get_kwargs,
-    model(Session, _create_session._parse_response),
-    idempotent=False,
+    lambda: sessions.create_session, Returns(lambda: models.Session), idempotent=False
 )
-get_session = Operation(_get_session._get_kwargs, model(Session, _get_session._parse_response))
-update_session = Operation(_update_session._get_kwargs, nothing)
-cancel_session = Operation(_cancel_session._get_kwargs, nothing)
+get_session = Operation(lambda: sessions.get_session, Returns(lambda: models.Session))
+update_session = Operation(lambda: sessions.update_session, nothing)
+cancel_session = Operation(lambda: sessions.cancel_session, nothing)
 
 # jobs
 create_job = Operation(
-    _create_job._get_kwargs,
-    model(JobCreateResponse, _create_job._parse_response),
+    lambda: jobs.create_job,
+    Returns(lambda: models.JobCreateResponse),
     idempotent=False,
     long=True,
 )
-get_job = Operation(_get_job._get_kwargs, model(Job, _get_job._parse_response))
-list_jobs = Operation(_list_jobs._get_kwargs, model(JobList, _list_jobs._parse_response))
-cancel_job = Operation(_cancel_job._get_kwargs, nothing, idempotent=False)
-delete_job = Operation(_delete_job._get_kwargs, nothing)
+get_job = Operation(lambda: jobs.get_job, Returns(lambda: models.Job))
+list_jobs = Operation(lambda: jobs.list_jobs, Returns(lambda: models.JobList))
+cancel_job = Operation(lambda: jobs.cancel_job, nothing, idempotent=False)
+delete_job = Operation(lambda: jobs.delete_job, nothing)
 get_job_results = Operation(
-    _get_job_results._get_kwargs, json_or_none, long=True, large_answer=True
+    lambda: jobs.get_job_results, json_or_none, long=True, large_answer=True
 )
-get_job_logs = Operation(_get_job_logs._get_kwargs, text)
-get_job_metrics = Operation(
-    _get_job_metrics._get_kwargs, model(JobMetrics, _get_job_metrics._parse_response)
-)
-replace_job_tags = Operation(_replace_job_tags._get_kwargs, nothing)
+get_job_logs = Operation(lambda: jobs.get_job_logs, text)
+get_job_metrics = Operation(lambda: jobs.get_job_metrics, Returns(lambda: models.JobMetrics))
+replace_job_tags = Operation(lambda: jobs.replace_job_tags, nothing)
 
 # backends, instance, versions
-list_backends = Operation(
-    _list_backends._get_kwargs, model(BackendList, _list_backends._parse_response)
-)
+list_backends = Operation(lambda: backends.list_backends, Returns(lambda: models.BackendList))
 get_backend_status = Operation(
-    _get_backend_status._get_kwargs, model(BackendStatus, _get_backend_status._parse_response)
+    lambda: backends.get_backend_status, Returns(lambda: models.BackendStatus)
 )
 get_backend_configuration = Operation(
-    _get_backend_configuration._get_kwargs,
-    model(BackendConfiguration, _get_backend_configuration._parse_response),
+    lambda: backends.get_backend_configuration, Returns(lambda: models.BackendConfiguration)
 )
 get_backend_properties = Operation(
-    _get_backend_properties._get_kwargs,
-    model(BackendProperties, _get_backend_properties._parse_response),
+    lambda: backends.get_backend_properties, Returns(lambda: models.BackendProperties)
 )
 get_instance_usage = Operation(
-    _get_instance_usage._get_kwargs, model(InstanceUsage, _get_instance_usage._parse_response)
+    lambda: instances.get_instance_usage, Returns(lambda: models.InstanceUsage)
 )
-list_versions = Operation(
-    _list_versions._get_kwargs, model(VersionList, _list_versions._parse_response)
-)
+list_versions = Operation(lambda: versions.list_versions, Returns(lambda: models.VersionList))

@@ -35,12 +35,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-import httpx
-
 from qiskit_runtime_rest import _operations as ops
 from qiskit_runtime_rest._core import AsyncEngine, Engine
 from qiskit_runtime_rest.accounts import Account, resolve_account, save_account
-from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth, RuntimeAuth
 from qiskit_runtime_rest.backends import (
     AsyncBackend,
     Backend,
@@ -66,6 +63,7 @@ from qiskit_runtime_rest.jobs import (
 )
 from qiskit_runtime_rest.jobs import wait_all_flow as _wait_all_flow
 from qiskit_runtime_rest.modes import AsyncBatch, AsyncSession, Batch, Opening, Session
+from qiskit_runtime_rest.polling import DEFAULT_POLL, LOCAL_POLL, PollSchedule
 from qiskit_runtime_rest.primitives import (
     AsyncEstimator,
     AsyncExecutor,
@@ -75,13 +73,6 @@ from qiskit_runtime_rest.primitives import (
     Sampler,
 )
 from qiskit_runtime_rest.retry import RetryPolicy
-from qiskit_runtime_rest.transport import (
-    DEFAULT_API_VERSION,
-    MAX_CONCURRENT_REQUESTS,
-    Timeouts,
-    build_async_http_client,
-    build_http_client,
-)
 from qiskit_runtime_rest.views import (
     ApiVersion,
     BackendConfiguration,
@@ -93,18 +84,28 @@ from qiskit_runtime_rest.views import (
 )
 
 if TYPE_CHECKING:
+    import httpx
     from qiskit_runtime_api.models import Job as JobModel
 
+    from qiskit_runtime_rest.auth import RuntimeAuth
     from qiskit_runtime_rest.options import EstimatorOptions, SamplerOptions
     from qiskit_runtime_rest.programs import ExecutorOptions
     from qiskit_runtime_rest.progress import JobTally
+    from qiskit_runtime_rest.transport import Timeouts
 
     AnyJob = TypeVar("AnyJob", bound=Job | ExecutorJob)
     AnyAsyncJob = TypeVar("AnyAsyncJob", bound=AsyncJob | AsyncExecutorJob)
 
-__all__ = ["DEFAULT_API_VERSION", "AsyncRuntime", "Runtime"]
+__all__ = ["DEFAULT_API_VERSION", "MAX_CONCURRENT_REQUESTS", "AsyncRuntime", "Runtime"]
 
 logger = logging.getLogger("qiskit_runtime_rest")
+
+DEFAULT_API_VERSION = "2026-04-15"
+"""The ``IBM-API-Version`` header every request carries unless ``api_version=`` says otherwise."""
+MAX_CONCURRENT_REQUESTS = 16
+"""Requests an AsyncRuntime keeps in flight at once. httpcore's bookkeeping per request grows
+with the number of pooled connections and queued requests, so an unbounded ``gather`` of a
+thousand submissions is slower than a bounded one (see scripts/bench_concurrency.py)."""
 
 _VERSION = "0.1.0"
 DEFAULT_JOBS_LIMIT = 10
@@ -112,6 +113,8 @@ DEFAULT_JOBS_LIMIT = 10
 
 
 def _user_agent() -> str:
+    import httpx
+
     return (
         f"qiskit-runtime-rest/{_VERSION} httpx/{httpx.__version__} "
         f"python/{platform.python_version()}"
@@ -193,6 +196,7 @@ class _RuntimeBase:
         trust_env: bool = True,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
         max_concurrency: int = MAX_CONCURRENT_REQUESTS,
+        poll: PollSchedule | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Any] | None = None,
     ) -> None:
@@ -216,6 +220,11 @@ class _RuntimeBase:
             use_saved=use_saved,
         )
         self._account = account
+        # httpx, and the modules built on it, are imported here, with the first client: not
+        # with ``from qiskit_runtime_rest import Runtime``.
+        from qiskit_runtime_rest.auth import RuntimeAuth
+        from qiskit_runtime_rest.transport import Timeouts
+
         self._timeouts = Timeouts.coerce(timeout)
         self._retry = retry or RetryPolicy()
         if auth is not None and not isinstance(auth, RuntimeAuth):
@@ -228,6 +237,9 @@ class _RuntimeBase:
         if max_concurrency < 1:
             raise ValidationError("max_concurrency must be a positive integer")
         self._max_concurrency = max_concurrency
+        if poll is not None and not isinstance(poll, PollSchedule):
+            raise ValidationError("poll must be a qiskit_runtime_rest.PollSchedule")
+        self._poll = poll or DEFAULT_POLL
         self._owned_server: Any = None
         self._connect(transport, clock, sleep)
 
@@ -243,6 +255,7 @@ class _RuntimeBase:
             "retry": self._retry,
             "timeouts": self._timeouts,
             "legacy_instance": self._account.legacy_instance,
+            "poll": self._poll,
         }
         if clock is not None:
             kwargs["clock"] = clock
@@ -252,6 +265,8 @@ class _RuntimeBase:
 
     @staticmethod
     def _make_auth(account: Account, access_token: bool) -> RuntimeAuth:
+        from qiskit_runtime_rest.auth import BearerTokenAuth, IAMAuth, LegacyTokenAuth
+
         if account.is_legacy:
             return LegacyTokenAuth(account.token)
         if access_token:
@@ -365,7 +380,8 @@ class _RuntimeBase:
 
         ``config`` is an ``EmulatorConfig``; ``channel="legacy"`` connects with the legacy
         ``x-access-token`` instead of IAM. Other arguments go to the constructor (e.g.
-        ``retry=``, ``timeout=``).
+        ``retry=``, ``timeout=``); waits poll on
+        :data:`~qiskit_runtime_rest.polling.LOCAL_POLL` unless ``poll=`` says otherwise.
 
         Raises:
             ImportError: without the ``local`` extra (the emulator).
@@ -386,7 +402,9 @@ class _RuntimeBase:
                     "iam_url": server.iam_url,
                 }
             with _sources(use_env=False, use_saved=False):
-                runtime = cls(**creds, channel=channel, trust_env=False, **kwargs)
+                runtime = cls(
+                    **creds, channel=channel, trust_env=False, **{"poll": LOCAL_POLL, **kwargs}
+                )
         except BaseException:
             server.stop()
             raise
@@ -484,6 +502,8 @@ class Runtime(_RuntimeBase):
         transport: an ``httpx.BaseTransport`` replacing the network (tests).
         max_concurrency: AsyncRuntime only: requests in flight at once (default 16); more
             concurrent calls wait their turn.
+        poll: when waits check on jobs (:class:`~qiskit_runtime_rest.polling.PollSchedule`;
+            default: at once, then 0.2 s growing x1.5 up to 5 s).
         clock: the monotonic clock that waits, polls, backoffs and deadlines read;
             replaceable in tests and simulations.
         sleep: the sleep of waits, polls and backoffs (a coroutine function for AsyncRuntime);
@@ -496,6 +516,10 @@ class Runtime(_RuntimeBase):
         clock: Callable[[], float] | None,
         sleep: Callable[[float], object] | None,
     ) -> None:
+        import httpx
+
+        from qiskit_runtime_rest.transport import build_http_client
+
         if transport is not None and not isinstance(transport, httpx.BaseTransport):
             raise TypeError("Runtime takes an httpx.BaseTransport")
         http = build_http_client(**self._http_kwargs(), transport=transport)
@@ -679,7 +703,7 @@ class Runtime(_RuntimeBase):
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
         ids = [j.id for j in jobs]
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(ids), progress) as show:
             return self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
 
@@ -701,7 +725,7 @@ class Runtime(_RuntimeBase):
         """
         handles = {j.id: j for j in jobs}
         tracker = Tracker(handles)
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(handles), progress) as show:
             while tracker.pending:
                 flow = next_completed_flow(tracker, pacer, show)
@@ -883,6 +907,10 @@ class AsyncRuntime(_RuntimeBase):
         clock: Callable[[], float] | None,
         sleep: Callable[[float], Awaitable[object]] | None,
     ) -> None:
+        import httpx
+
+        from qiskit_runtime_rest.transport import build_async_http_client
+
         if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
             raise TypeError("AsyncRuntime takes an httpx.AsyncBaseTransport")
         http = build_async_http_client(
@@ -1067,7 +1095,7 @@ class AsyncRuntime(_RuntimeBase):
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
         ids = [j.id for j in jobs]
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(ids), progress) as show:
             return await self._engine.run(_wait_all_flow(ids, pacer, show), pacer.hard_deadline)
 
@@ -1087,7 +1115,7 @@ class AsyncRuntime(_RuntimeBase):
         """
         handles = {j.id: j for j in jobs}
         tracker = Tracker(handles)
-        pacer = Pacer(timeout, self._engine.clock)
+        pacer = Pacer(timeout, self._engine.clock, schedule=self._engine.poll)
         with _tally_display(len(handles), progress) as show:
             while tracker.pending:
                 flow = next_completed_flow(tracker, pacer, show)

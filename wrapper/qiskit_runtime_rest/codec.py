@@ -43,6 +43,11 @@ from qiskit_runtime_rest.results import (
     SamplerPubResult,
 )
 
+try:  # 4-5x faster than the standard library; installed with qiskit-ibm-runtime
+    from pybase64 import b64decode as _b64decode
+except ImportError:  # pragma: no cover - the standard library decodes the same bytes
+    from base64 import b64decode as _b64decode  # type: ignore[assignment]
+
 __all__ = [
     "MAX_ARRAY_BYTES",
     "DataSlice",
@@ -198,7 +203,7 @@ def _npy_header(head: bytes, path: str) -> tuple[tuple[int, ...], bool, np.dtype
 
 def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
     try:
-        raw = base64.b64decode(text, validate=True)
+        raw = _b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         _fail(path, f"invalid base64 ({exc})")
     # Inflate the header first, then continue the same stream for exactly the bytes it announces
@@ -217,30 +222,33 @@ def _load_npy(text: str, path: str) -> npt.NDArray[Any]:
                 f"{MAX_ARRAY_BYTES}-byte limit of one array (codec.MAX_ARRAY_BYTES)",
             )
         wanted = offset + expected + 1 - len(head)
+        rest = b""
         if wanted > 0 and not inflater.eof:
-            data = head + inflater.decompress(inflater.unconsumed_tail, wanted)
-        else:
-            data = head
+            rest = inflater.decompress(inflater.unconsumed_tail, wanted)
     except zlib.error as exc:
         _fail(path, f"corrupted or truncated zlib stream ({exc})")
-    complete = inflater.eof
-    if len(data) > offset + expected:
+    held = len(head) + len(rest) - offset
+    if held > expected:
         _fail(
             path,
             f".npy data holds more than the {expected} bytes that shape {shape} of {dtype} "
             "needs (refusing to inflate it further)",
         )
-    if not complete:
+    if not inflater.eof:
         _fail(path, "corrupted or truncated zlib stream (it ends before its end marker)")
-    if len(data) - offset != expected:
+    if held != expected:
         _fail(
             path,
-            f".npy data holds {len(data) - offset} bytes, but shape {shape} of {dtype} "
-            f"needs {expected}",
+            f".npy data holds {held} bytes, but shape {shape} of {dtype} needs {expected}",
         )
-    flat = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
-    # Copy so callers get an ordinary writable array, as np.load would give them.
-    return flat.reshape(shape, order="F" if fortran else "C").copy()
+    # One copy, into an ordinary writable array (as np.load would give): the bytes that came
+    # with the header, then the rest of the stream.
+    flat = np.empty(count, dtype=dtype)
+    into = flat.view(np.uint8)
+    first = max(0, min(len(head) - offset, expected))
+    into[:first] = np.frombuffer(head, dtype=np.uint8, count=first, offset=offset)
+    into[first:] = np.frombuffer(rest, dtype=np.uint8)
+    return flat.reshape(shape, order="F" if fortran else "C")
 
 
 def decode_ndarray(value: Any, *, path: str = "") -> npt.NDArray[Any]:
@@ -343,7 +351,7 @@ def decode_tensor(
             f"{limit}-byte limit of one array",
         )
     try:
-        compressed = base64.b64decode(text, validate=True)
+        compressed = _b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         _fail(f"{path}.data", f"invalid base64 ({exc})")
     inflater = zlib.decompressobj()

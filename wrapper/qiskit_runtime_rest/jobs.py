@@ -10,8 +10,10 @@ compared case-insensitively; an unknown value is treated as "not finished yet" (
 never crashes. A job cancelled for running too long (``Cancelled - Ran too long`` or reason code
 1305, see https://quantum.cloud.ibm.com/docs/errors) counts as **failed**.
 
-**Waiting.** ``wait()`` polls with a capped backoff (``poll_interval``, then x1.5 per poll, at
-most ``max_poll_interval``), never sleeping past the deadline. The default timeout is
+**Waiting.** ``wait()`` checks at once, then on the client's poll schedule
+(:class:`~qiskit_runtime_rest.polling.PollSchedule`: 0.2 s, growing x1.5 per check, at most 5 s;
+``poll_interval`` and ``max_poll_interval`` override it for one wait), never sleeping past the
+deadline. The default timeout is
 :data:`DEFAULT_WAIT_TIMEOUT` (one hour); ``timeout=None`` waits forever. The timeout bounds the
 whole call, every request (retries and token refreshes included) and the result download: once
 it has passed, :class:`~qiskit_runtime_rest.errors.JobTimeoutError` is raised (the job itself
@@ -49,6 +51,7 @@ from qiskit_runtime_rest.errors import (
     JobTimeoutError,
     ValidationError,
 )
+from qiskit_runtime_rest.polling import DEFAULT_POLL, MIN_POLL_INTERVAL, PollSchedule
 from qiskit_runtime_rest.views import JobDetails, JobMetrics
 
 if TYPE_CHECKING:
@@ -85,9 +88,6 @@ logger = logging.getLogger("qiskit_runtime_rest")
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
 """Seconds ``wait()`` and ``result()`` wait by default (``timeout=None`` waits forever)."""
-DEFAULT_POLL_INTERVAL = 0.2
-MAX_POLL_INTERVAL = 5.0
-_POLL_GROWTH = 1.5
 _RESULT_RETRIES = 10
 _MAX_TIME_REASON = 1305
 _IDEMPOTENCY_TAG = re.compile(r"^qrr-[0-9a-f]{32}$")
@@ -211,17 +211,20 @@ def _status_display(
 class Pacer:
     """The timing of a wait: a checked timeout, its deadlines, and the growing poll interval.
 
-    Polling stops at ``deadline`` (a ``clock()`` value; None: no deadline), and every request of
-    the wait, retries and token refreshes included, ends by ``hard_deadline``, one
-    ``max_poll_interval`` later (so that a check started at the deadline can finish).
+    The pauses follow ``schedule``, whose first pause and cap ``poll_interval`` and
+    ``max_poll_interval`` override. Polling stops at ``deadline`` (a ``clock()`` value; None: no
+    deadline), and every request of the wait, retries and token refreshes included, ends by
+    ``hard_deadline``, one ``max_poll_interval`` later (so that a check started at the deadline
+    can finish).
     """
 
     def __init__(
         self,
         timeout: float | None,
         clock: Callable[[], float],
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        schedule: PollSchedule = DEFAULT_POLL,
     ) -> None:
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0
@@ -229,6 +232,10 @@ class Pacer:
             raise ValidationError(
                 f"timeout must be a number of seconds >= 0, or None; got {timeout!r}"
             )
+        if poll_interval is None:
+            poll_interval = schedule.interval
+        if max_poll_interval is None:
+            max_poll_interval = schedule.max_interval
         self.clock = clock
         self.start = clock()
         self.timeout = timeout
@@ -237,8 +244,11 @@ class Pacer:
         if timeout is not None:
             self.deadline = self.start + timeout
             self.hard_deadline = self.deadline + max_poll_interval
-        self._interval = max(poll_interval, 0.01)
-        self._max_interval = max_poll_interval
+        self.first_interval = max(poll_interval, MIN_POLL_INTERVAL)
+        """The first pause (also that before asking again for a result not stored yet)."""
+        self.max_interval = max_poll_interval
+        self._interval = self.first_interval
+        self._growth = schedule.growth
 
     def pause(self) -> float | None:
         """Seconds to sleep before the next poll (capped at the deadline); None once it passed."""
@@ -248,7 +258,7 @@ class Pacer:
         delay = (
             self._interval if self.deadline is None else min(self._interval, self.deadline - now)
         )
-        self._interval = min(self._interval * _POLL_GROWTH, self._max_interval)
+        self._interval = min(self._interval * self._growth, self.max_interval)
         return delay
 
     def expired(self) -> bool:
@@ -300,7 +310,6 @@ Decoder = Callable[[dict[str, Any]], R]
 def result_flow(
     job_id: str,
     pacer: Pacer,
-    poll_interval: float,
     on_status: Callable[[str], object] | None = None,
 ) -> Flow[PrimitiveResult]: ...
 
@@ -309,7 +318,6 @@ def result_flow(
 def result_flow(
     job_id: str,
     pacer: Pacer,
-    poll_interval: float,
     on_status: Callable[[str], object] | None,
     decode: Decoder[R],
 ) -> Flow[R]: ...
@@ -318,7 +326,6 @@ def result_flow(
 def result_flow(
     job_id: str,
     pacer: Pacer,
-    poll_interval: float,
     on_status: Callable[[str], object] | None = None,
     decode: Decoder[Any] | None = None,
 ) -> Flow[Any]:
@@ -328,7 +335,7 @@ def result_flow(
     A final job whose result is not stored yet (204) is asked again a few times, with backoff.
     """
     model = yield from wait_flow(job_id, pacer, on_status=on_status)
-    delay = max(poll_interval, 0.05)
+    delay = max(pacer.first_interval, 0.05)
     for _ in range(_RESULT_RETRIES):
         try:
             payload = yield from ops.get_job_results(job_id)
@@ -345,7 +352,7 @@ def result_flow(
             return decode_result(payload)
         # 204: the job is final but its result is not stored yet.
         yield from Sleep(delay)
-        delay = min(delay * 2, MAX_POLL_INTERVAL)
+        delay = min(delay * 2, pacer.max_interval)
     raise JobTimeoutError(
         f"job {job_id} is {model.status} but its result is still not available",
         job_id=job_id,
@@ -478,11 +485,13 @@ def _non_negative(_: object, attribute: attrs.Attribute[Any], value: int | None)
 
 @attrs.frozen
 class Cursor:
-    """Where the next page of a listing starts, and what was handed out already."""
+    """Where the next page of a listing starts, and where the jobs handed out so far end: the
+    creation time of the last one (``boundary``) and the ids of those created at that time."""
 
     offset: int = 0
     remaining: int | None = None
-    seen: frozenset[str] = frozenset()
+    boundary: datetime | None = None
+    at_boundary: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -517,7 +526,13 @@ class JobQuery:
 
     def page(self, cursor: Cursor) -> Flow[JobPage]:
         """Fetch the page at ``cursor``. Pages by ``offset``; a job seen on an earlier page (the
-        list moved while paging) is not handed out twice."""
+        list moved while paging) is not handed out twice.
+
+        Jobs created while paging enter at the head of a newest-first listing and push the jobs
+        of the last page into the next one: those are recognised by their creation time (after
+        the boundary, or at it with an id seen there), so the memory of a listing stays flat
+        however many jobs it goes through.
+        """
         from qiskit_runtime_api.types import UNSET
 
         remaining = cursor.remaining
@@ -535,18 +550,29 @@ class JobQuery:
             sort="DESC" if self.descending else "ASC",
             exclude_params=True,
         )
-        seen = set(cursor.seen)
+        edge, at_edge = cursor.boundary, cursor.at_boundary
+        boundary, at_boundary = edge, set(at_edge)
         fresh: list[JobModel] = []
         for model in page.jobs:
-            if model.id not in seen and (remaining is None or len(fresh) < remaining):
-                seen.add(model.id)
-                fresh.append(model)
+            if remaining is not None and len(fresh) >= remaining:
+                break
+            created = model.created
+            if edge is not None and (
+                (created > edge if self.descending else created < edge)
+                or (created == edge and model.id in at_edge)
+            ):
+                continue  # handed out on an earlier page
+            if boundary is None or (created < boundary if self.descending else created > boundary):
+                boundary, at_boundary = created, set()
+            if created == boundary:
+                at_boundary.add(model.id)
+            fresh.append(model)
         remaining = None if remaining is None else remaining - len(fresh)
         offset = cursor.offset + len(page.jobs)
         count = page.count if isinstance(page.count, int) else None
         if remaining == 0 or len(page.jobs) < size or (count is not None and offset >= count):
             return JobPage(fresh, None)
-        return JobPage(fresh, Cursor(offset, remaining, frozenset(seen)))
+        return JobPage(fresh, Cursor(offset, remaining, boundary, frozenset(at_boundary)))
 
 
 def iter_jobs(engine: Engine, query: JobQuery) -> Iterator[Job]:
@@ -708,8 +734,8 @@ class _SyncJob(_JobBase[Engine]):
         self,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         on_status: Callable[[str], object] | None = None,
         progress: bool = False,
     ) -> str:
@@ -724,7 +750,9 @@ class _SyncJob(_JobBase[Engine]):
             JobCancelledError: the job was cancelled.
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        pacer = Pacer(
+            timeout, self._engine.clock, poll_interval, max_poll_interval, self._engine.poll
+        )
         show, display = _status_display(self._id, progress, on_status)
         try:
             flow = wait_flow(self._id, pacer, on_status=show)
@@ -793,13 +821,11 @@ class _SyncJob(_JobBase[Engine]):
         """
         self._engine.run(update_tags_flow(self._id, tag_list(tags)))
 
-    def _wait_result(
-        self, pacer: Pacer, poll_interval: float, progress: bool, decode: Decoder[R]
-    ) -> R:
+    def _wait_result(self, pacer: Pacer, progress: bool, decode: Decoder[R]) -> R:
         """Wait for the job, then download its result and ``decode`` it."""
         show, display = _status_display(self._id, progress, None)
         try:
-            flow = result_flow(self._id, pacer, poll_interval, show, decode)
+            flow = result_flow(self._id, pacer, show, decode)
             return self._engine.run(flow, pacer.hard_deadline)
         finally:
             if display is not None:
@@ -814,8 +840,8 @@ class Job(_SyncJob):
         self,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: bool = False,
     ) -> PrimitiveResult:
         """Wait for the job, then download and decode its result (not cached: keep it).
@@ -833,14 +859,14 @@ class Job(_SyncJob):
         """
         if self._program_id == "executor":
             raise _executor_result_error(self._id)
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        pacer = Pacer(
+            timeout, self._engine.clock, poll_interval, max_poll_interval, self._engine.poll
+        )
         if not progress:
-            return self._engine.run(
-                result_flow(self._id, pacer, poll_interval), pacer.hard_deadline
-            )
+            return self._engine.run(result_flow(self._id, pacer), pacer.hard_deadline)
         from qiskit_runtime_rest.codec import decode_result
 
-        return self._wait_result(pacer, poll_interval, progress, decode_result)
+        return self._wait_result(pacer, progress, decode_result)
 
 
 class _AsyncJob(_JobBase[AsyncEngine]):
@@ -890,8 +916,8 @@ class _AsyncJob(_JobBase[AsyncEngine]):
         self,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         on_status: Callable[[str], object] | None = None,
         progress: bool = False,
     ) -> str:
@@ -903,7 +929,9 @@ class _AsyncJob(_JobBase[AsyncEngine]):
             JobCancelledError: the job was cancelled.
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        pacer = Pacer(
+            timeout, self._engine.clock, poll_interval, max_poll_interval, self._engine.poll
+        )
         show, display = _status_display(self._id, progress, on_status)
         try:
             flow = wait_flow(self._id, pacer, on_status=show)
@@ -971,13 +999,11 @@ class _AsyncJob(_JobBase[AsyncEngine]):
         """
         await self._engine.run(update_tags_flow(self._id, tag_list(tags)))
 
-    async def _wait_result(
-        self, pacer: Pacer, poll_interval: float, progress: bool, decode: Decoder[R]
-    ) -> R:
+    async def _wait_result(self, pacer: Pacer, progress: bool, decode: Decoder[R]) -> R:
         """Wait for the job, then download its result and ``decode`` it."""
         show, display = _status_display(self._id, progress, None)
         try:
-            flow = result_flow(self._id, pacer, poll_interval, show, decode)
+            flow = result_flow(self._id, pacer, show, decode)
             return await self._engine.run(flow, pacer.hard_deadline)
         finally:
             if display is not None:
@@ -991,8 +1017,8 @@ class AsyncJob(_AsyncJob):
         self,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: bool = False,
     ) -> PrimitiveResult:
         """Wait for the job, then download and decode its result (see :meth:`Job.result`).
@@ -1010,8 +1036,10 @@ class AsyncJob(_AsyncJob):
             raise _executor_result_error(self._id)
         from qiskit_runtime_rest.codec import decode_result
 
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        return await self._wait_result(pacer, poll_interval, progress, decode_result)
+        pacer = Pacer(
+            timeout, self._engine.clock, poll_interval, max_poll_interval, self._engine.poll
+        )
+        return await self._wait_result(pacer, progress, decode_result)
 
 
 def _executor_result_error(job_id: str) -> ValidationError:
@@ -1058,8 +1086,8 @@ class ExecutorJob(_ExecutorHandle, _SyncJob):
         self,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: bool = False,
     ) -> QuantumProgramResult:
         """Wait for the job, then download and decode its result into numpy arrays, one
@@ -1075,8 +1103,10 @@ class ExecutorJob(_ExecutorHandle, _SyncJob):
                 do not fit the submitted program.
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
-        return self._wait_result(pacer, poll_interval, progress, _program_decoder(self._program))
+        pacer = Pacer(
+            timeout, self._engine.clock, poll_interval, max_poll_interval, self._engine.poll
+        )
+        return self._wait_result(pacer, progress, _program_decoder(self._program))
 
 
 class AsyncExecutorJob(_ExecutorHandle, _AsyncJob):
@@ -1086,8 +1116,8 @@ class AsyncExecutorJob(_ExecutorHandle, _AsyncJob):
         self,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         *,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float = MAX_POLL_INTERVAL,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         progress: bool = False,
     ) -> QuantumProgramResult:
         """Wait for the job, then download and decode its result (see
@@ -1102,6 +1132,8 @@ class AsyncExecutorJob(_ExecutorHandle, _AsyncJob):
                 do not fit the submitted program.
             ImportError: ``progress=True`` without the ``progress`` extra.
         """
-        pacer = Pacer(timeout, self._engine.clock, poll_interval, max_poll_interval)
+        pacer = Pacer(
+            timeout, self._engine.clock, poll_interval, max_poll_interval, self._engine.poll
+        )
         decode = _program_decoder(self._program)
-        return await self._wait_result(pacer, poll_interval, progress, decode)
+        return await self._wait_result(pacer, progress, decode)

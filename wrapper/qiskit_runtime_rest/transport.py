@@ -57,10 +57,8 @@ from qiskit_runtime_rest.errors import (
 
 __all__ = [
     "AUTH_REQUEST_EXTENSION",
-    "DEFAULT_API_VERSION",
     "IAM_FROM_SERVICE_EXTENSION",
     "LIMIT_EXTENSION",
-    "MAX_CONCURRENT_REQUESTS",
     "MAX_RESPONSE_BYTES",
     "MAX_RESULT_BYTES",
     "NETWORK_DEADLINE",
@@ -75,11 +73,6 @@ __all__ = [
 
 logger = logging.getLogger("qiskit_runtime_rest")
 
-DEFAULT_API_VERSION = "2026-04-15"
-MAX_CONCURRENT_REQUESTS = 16
-"""Requests an AsyncRuntime keeps in flight at once. httpcore's bookkeeping per request grows
-with the number of pooled connections and queued requests, so an unbounded ``gather`` of a
-thousand submissions is slower than a bounded one (see scripts/bench_concurrency.py)."""
 AUTH_REQUEST_EXTENSION = "qiskit_runtime_rest.auth_request"
 """Request extension marking a credential request (IAM): its 4xx answers are 401-like."""
 IAM_FROM_SERVICE_EXTENSION = "qiskit_runtime_rest.iam_from_service"
@@ -680,7 +673,7 @@ def build_async_http_client(
     transport: httpx.AsyncBaseTransport | None = None,
     user_agent: str = "qiskit-runtime-rest",
     trust_env: bool = True,
-    max_concurrency: int = MAX_CONCURRENT_REQUESTS,
+    max_concurrency: int,
 ) -> httpx.AsyncClient:
     """The ``httpx.AsyncClient`` twin of :func:`build_http_client`; its pool matches the
     engine's concurrency bound (plus room for token requests)."""

@@ -1,1 +1,37 @@
-"""Contains endpoint functions for accessing the API"""
+"""Contains endpoint functions for accessing the API.
+
+The endpoint modules are imported lazily, on first access: importing the package does not import
+them, nor the models they use (custom template of qiskit-runtime-rest,
+spec/templates/endpoint_init.py.jinja).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import (
+        get_backend_configuration,
+        get_backend_properties,
+        get_backend_status,
+        list_backends,
+    )
+
+__all__ = (
+    "get_backend_configuration",
+    "get_backend_properties",
+    "get_backend_status",
+    "list_backends",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Importing a submodule also binds it as an attribute of this package.
+    return importlib.import_module(f".{name}", __name__)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
