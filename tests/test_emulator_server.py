@@ -182,3 +182,17 @@ def test_calls_are_recorded_by_template_and_status(fresh_emulator: EmulatorServe
     }
     emu.reset_calls()
     assert emu.calls() == {}
+
+
+def test_secrets_never_appear_in_the_configuration_repr() -> None:
+    """Configurations get printed and logged: API keys, legacy tokens and the JWT secret are
+    left out of their reprs (and of the dashboard's sign-ins)."""
+    from qiskit_runtime_emulator.config import EmulatorConfig
+    from qiskit_runtime_emulator.dashboard import _Login
+
+    config = EmulatorConfig(jwt_secret="jwt-s3cret")
+    text = repr(config)
+    keys = [k for i in config.instances for k in (*i.api_keys, *i.legacy_tokens)]
+    assert keys and "jwt-s3cret" not in text
+    assert not [k for k in keys if k in text]
+    assert "tok-s3cret" not in repr(_Login("tok-s3cret", "csrf-s3cret", 1.0))

@@ -68,11 +68,12 @@ class InstanceConfig:
     """
 
     crn: str
-    api_keys: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    # secrets: never in a repr (configs are printed and logged)
+    api_keys: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str, repr=False)
     hub: str = "hub1"
     group: str = "group1"
     project: str = "project1"
-    legacy_tokens: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    legacy_tokens: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str, repr=False)
     plan_id: str = "emulator-plan"
     user_id: str = "IBMid-emulator-user"
     usage_limit_seconds: float | None = None
@@ -190,7 +191,7 @@ class EmulatorConfig:
     seed: int | None = None
     strict_responses: bool = True
     validate_responses: bool = True
-    jwt_secret: str | None = None
+    jwt_secret: str | None = attrs.field(default=None, repr=False)
     tick_seconds: float = 0.05
     api_version: str = "2026-04-15"
     test_knobs: bool = False

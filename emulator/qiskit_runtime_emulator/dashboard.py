@@ -76,8 +76,8 @@ _SECURITY_HEADERS = {
 
 @attrs.define
 class _Login:
-    token: str
-    csrf: str
+    token: str = attrs.field(repr=False)  # secrets never in a repr
+    csrf: str = attrs.field(repr=False)
     expires: float
 
 
@@ -117,10 +117,10 @@ class _Logins:
 class _Viewer:
     """A signed-in request: who, which instances, and the CSRF token of its forms."""
 
-    sid: str
+    sid: str = attrs.field(repr=False)
     user_id: str
     instances: tuple[InstanceConfig, ...]
-    csrf: str
+    csrf: str = attrs.field(repr=False)
 
     @property
     def crns(self) -> list[str]:
