@@ -452,7 +452,7 @@ def dashboard_routes(
             return Response("Forbidden: bad or missing CSRF token", 403, headers=_SECURITY_HEADERS)
         job_id = request.path_params["job_id"]
         for crn in who.crns:
-            job = state.store.get_job(crn, job_id)
+            job = state.store.get_job(crn, job_id, with_params=False)
             if job is not None:
                 state.scheduler.cancel(job)
                 break

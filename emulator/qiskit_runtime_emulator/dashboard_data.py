@@ -117,9 +117,11 @@ def instance_sessions(store: Store, crn: str, limit: int) -> list[SessionRow]:
         return [_session_row(s) for s in sessions]
 
 
-def _find(store: Store, crns: Iterable[str], job_id: str) -> JobRecord | None:
+def _find(
+    store: Store, crns: Iterable[str], job_id: str, *, with_params: bool = True
+) -> JobRecord | None:
     for crn in crns:
-        job = store.get_job(crn, job_id)
+        job = store.get_job(crn, job_id, with_params=with_params)
         if job is not None:
             return job
     return None
@@ -131,7 +133,8 @@ def job_statuses(store: Store, crns: Iterable[str], job_ids: Iterable[str]) -> d
     crns = list(crns)
     with store.lock:
         for job_id in job_ids:
-            job = _find(store, crns, job_id)
+            # a status, polled every 2 s: a durable store need not read the params from disk
+            job = _find(store, crns, job_id, with_params=False)
             if job is not None:
                 out[job.id] = job.top_status
     return out
@@ -167,7 +170,7 @@ def job_detail(store: Store, crns: Iterable[str], job_id: str) -> JobDetail | No
         job = _find(store, crns, job_id)
         if job is None:
             return None
-        return JobDetail(
+        detail = JobDetail(
             row=_row(job),
             instance_crn=job.instance_crn,
             reason=job.reason,
@@ -176,8 +179,12 @@ def job_detail(store: Store, crns: Iterable[str], job_id: str) -> JobDetail | No
             cost=job.cost,
             private=job.private,
             params=None if job.private else job.params,
-            # a look, not the user's one read of a private result (durable: read from disk)
-            result=None if job.private else store.job_result(job, consume=False),
+            result=None,
             logs=tuple(store.job_logs(job)),
             metrics=_metrics(job),
         )
+    if job.private:
+        return detail
+    # Outside the store's lock: a durable store reads a large result from disk meanwhile, and
+    # the API's requests must not wait for it. A look, not the user's one read of the result.
+    return attrs.evolve(detail, result=store.job_result(job, consume=False))

@@ -464,11 +464,6 @@ class Store:
         if job.status == QUEUED:
             self._count(self._queued, job.backend, -1)
 
-    def jobs_of(self, crn: str) -> list[JobRecord]:
-        """Every job of instance ``crn`` (without params when durable); prefer
-        :meth:`query_jobs`, which pages."""
-        return self.query_jobs(crn, limit=None)[0]
-
     def query_jobs(
         self,
         crn: str,
